@@ -1,0 +1,85 @@
+"""Operators' entry point: build, update and inspect the index.
+
+Examples:
+  python -m index build                      # incremental update of data/index from corpus/
+  python -m index build --full               # rebuild everything
+  python -m index build --corpus news/ --index-dir /srv/qa/index
+  python -m index status                     # what is indexed, and has the corpus changed?
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import QAError
+from .store import DEFAULT_INDEX_DIR
+
+DEFAULT_CORPUS = "corpus"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m index", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build or update the index from the corpus folder")
+    b.add_argument("--corpus", default=DEFAULT_CORPUS, help="folder of article files (default: %(default)s)")
+    b.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s, "
+                   "or $QA_INDEX_DIR)")
+    b.add_argument("--full", action="store_true", help="re-embed every article, not only new or changed ones")
+    b.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    s = sub.add_parser("status", help="show the live index and whether the corpus changed since")
+    s.add_argument("--corpus", default=DEFAULT_CORPUS, help="folder to compare with (default: %(default)s)")
+    s.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s)")
+    s.add_argument("--verify", action="store_true", help="check every file's checksum, however large")
+    return p
+
+
+def _build(args) -> int:
+    from .build import build_index
+
+    if not Path(args.corpus).is_dir():
+        print(f"Error: corpus folder {args.corpus} does not exist", file=sys.stderr)
+        return 2
+    summary = build_index(args.corpus, args.index_dir, full=args.full, progress=not args.quiet,
+                          wait_for_lock=args.wait)
+    for s in summary.skipped:
+        print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def _status(args) -> int:
+    from . import store
+
+    version_dir = store.current_version_dir(args.index_dir)
+    data = store.load_version(version_dir, full_hash=True if args.verify else None)
+    m = data.manifest
+    print(f"index:     {version_dir}")
+    print(f"articles:  {len(data.articles)}   passages: {data.n_passages}   sentences: {len(data.sentences)}")
+    print(f"model:     {m['model']['name']} (fingerprint {m['model']['fingerprint'][:12]}, dim {m['model']['dim']})")
+    print(f"built:     {m.get('created')} in {m.get('build_seconds')} s")
+    if Path(args.corpus).is_dir():
+        changes = store.corpus_changes(m, args.corpus)
+        print(f"corpus:    {args.corpus}: " + (f"changed since the build ({changes.describe(20)}); "
+                                               f"run: python -m index build --corpus {args.corpus}"
+                                               if changes else "unchanged since the build"))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _build(args) if args.command == "build" else _status(args)
+    except QAError as exc:
+        print(f"Error: {exc.user_message()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous index is still live", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""Load article files into `Article` records with clean text and stable ids.
+
+Formats: .txt/.md (title = first line; a repeated title and site boilerplate are
+dropped), .html/.htm (visible text only), .json (one object or a list) and .jsonl
+(one object a line) with `title`, `text` and optional `id`, `date`, `source`, `url`;
+JSON text is used as it is. A file that cannot be used is reported as `Skipped`
+and loading goes on. Nothing here embeds or indexes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from .records import Article, LoadReport, Skipped
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json", ".jsonl"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+MAX_FILE_BYTES = 50_000_000  # larger files are skipped with a message, not loaded
+
+# Lines that are site furniture, not article text (matched after strip, case-insensitive).
+BOILERPLATE_LINE = re.compile(
+    r"^(comments?|\d+\s+comments?|please let us know if you'?re having issues with commenting\.?"
+    r"|advertisement|share this( article| story)?:?|share on (facebook|twitter|x)"
+    r"|sign up for our newsletter.*|subscribe( now)?( to our newsletter)?\.?|related( articles| stories)?:?"
+    r"|click here to (comment|subscribe).*|all rights reserved\.?|©.*|copyright ©?.*"
+    r"|read more:?|follow us on .*|leave a comment\.?|print this (page|article)|email this( article)?)$",
+    re.IGNORECASE,
+)
+# A footer heading after which nothing is article text.
+FOOTER_START = re.compile(r"^(comments?|leave a (comment|reply)|related (articles|stories))$", re.I)
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+def content_hash(title: str, text: str) -> str:
+    return hashlib.sha256(f"{title}\x00{text}".encode("utf-8")).hexdigest()[:32]
+
+
+def slugify(value: str) -> str:
+    """'DEA Meetings (2).txt' -> 'dea-meetings-2'"""
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    value = re.sub(r"[^a-zA-Z0-9]+", "-", value).strip("-").lower()
+    return value or "article"
+
+
+def normalize_text(text: str) -> str:
+    """NFC, unix newlines, no zero-width or control characters, no trailing spaces,
+    at most one blank line between paragraphs."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_ZERO_WIDTH).replace("\u00a0", " ").replace("\t", " ")
+    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
+    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def _strip_markdown(line: str) -> str:
+    line = re.sub(r"^#{1,6}\s+", "", line)
+    line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)  # links and images -> their text
+    return re.sub(r"(\*\*|__|`)", "", line)
+
+
+def clean_plain(raw: str, markdown: bool = False) -> tuple[str, str]:
+    """Split a plain-text article into (title, body) and drop boilerplate.
+
+    >>> clean_plain("T\\n\\nT\\n\\nBody.\\n\\nCOMMENTS\\n\\nPlease let us know if...")
+    ('T', 'Body.')
+    """
+    lines = normalize_text(raw).split("\n")
+    if markdown:
+        lines = [_strip_markdown(line) for line in lines]
+    nonempty = [i for i, line in enumerate(lines) if line]
+    if not nonempty:
+        return "", ""
+    title = lines[nonempty[0]]
+    body = lines[nonempty[0] + 1 :]
+    while body and (not body[0] or body[0] == title):
+        body = body[1:]
+    for i, line in enumerate(body):
+        # A footer heading near the end (last fifth, or a few lines left) ends the article.
+        if FOOTER_START.match(line) and (i >= 0.8 * len(body) or len(body) - i <= 5):
+            body = body[:i]
+            break
+    body = [line for line in body if not BOILERPLATE_LINE.match(line)]
+    return title, normalize_text("\n".join(body))
+
+
+def clean_html(raw: str) -> tuple[str, str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(raw, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "iframe", "svg", "nav", "footer", "form"]):
+        tag.decompose()
+    title = ""
+    if soup.title and soup.title.get_text(strip=True):
+        title = soup.title.get_text(" ", strip=True)
+    h1 = soup.find("h1")
+    if h1 is not None:
+        title = title or h1.get_text(" ", strip=True)
+        h1.decompose()
+    if soup.head is not None:
+        soup.head.decompose()
+    blocks = soup.find_all(["p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td"])
+    if blocks:
+        parts = [b.get_text(" ", strip=True) for b in blocks if not b.find(["p", "li"])]
+    else:
+        parts = [soup.get_text("\n", strip=True)]
+    body = "\n\n".join(p for p in parts if p and not BOILERPLATE_LINE.match(p))
+    body = normalize_text(body)
+    if not title:
+        title, body = clean_plain(body)
+    return normalize_text(title), body
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"file is {len(data) / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
+    if not data.strip():
+        raise ValueError("file is empty")
+    if b"\x00" in data[:8192]:
+        raise ValueError("binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _json_records(path: Path, raw: str) -> list[tuple[str, object]]:
+    """[(label, parsed object)] for a .json or .jsonl file; a broken line raises with its number."""
+    if path.suffix.lower() == ".jsonl":
+        out = []
+        for n, line in enumerate(raw.splitlines(), 1):
+            if line.strip():
+                try:
+                    out.append((f"{path.name}:{n}", json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    out.append((f"{path.name}:{n}", ValueError(f"broken JSON on line {n}: {exc.msg}")))
+        return out
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"broken JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    items = data if isinstance(data, list) else [data]
+    return [(f"{path.name}[{i}]" if isinstance(data, list) else path.name, item) for i, item in enumerate(items)]
+
+
+def _json_article(obj: object, default_id: str, rel: str) -> Article:
+    if not isinstance(obj, dict):
+        raise ValueError("expected a JSON object with 'title' and 'text'")
+    text, title = obj.get("text"), obj.get("title")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("missing or empty 'text'")
+    if title is not None and not isinstance(title, str):
+        raise ValueError("'title' must be a string")
+    given = obj.get("id")
+    meta = {k: (str(obj[k]) if obj.get(k) is not None else None) for k in ("date", "source", "url")}
+    return Article(id=str(given) if given not in (None, "") else default_id,
+                   title=(title or "").strip() or default_id, text=text, path=rel, **meta)
+
+
+def load_file(path: Path, rel: str) -> tuple[list[Article], list[Skipped]]:
+    """Articles from one file; raises ValueError when the whole file is unusable."""
+    raw = _read_text(path)
+    suffix = path.suffix.lower()
+    stem_id = slugify(str(Path(rel).with_suffix("")))
+    if suffix in JSON_SUFFIXES:
+        records = _json_records(path, raw)
+        articles, skipped = [], []
+        for i, (label, obj) in enumerate(records):
+            try:
+                if isinstance(obj, Exception):
+                    raise obj
+                default = stem_id if len(records) == 1 else f"{stem_id}-{i + 1}"
+                articles.append(_json_article(obj, default, rel))
+            except ValueError as exc:
+                skipped.append(Skipped(f"{rel} ({label})", str(exc)))
+        return articles, skipped
+    title, body = clean_html(raw) if suffix in HTML_SUFFIXES else clean_plain(raw, suffix != ".txt")
+    if not body:
+        raise ValueError("no article text left after cleaning")
+    return [Article(id=stem_id, title=title or stem_id, text=body, path=rel)], []
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    return sorted(p for p in corpus_dir.rglob("*")
+                  if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+
+
+def load_articles(corpus_dir: str | Path) -> LoadReport:
+    """Load every supported file under `corpus_dir` (recursively, sorted by path)."""
+    corpus_dir = Path(corpus_dir)
+    report = LoadReport()
+    seen: dict[str, str] = {}
+    for path in corpus_files(corpus_dir):
+        rel = path.relative_to(corpus_dir).as_posix()
+        try:
+            report.file_hashes[rel] = file_digest(path)
+            articles, skipped = load_file(path, rel)
+        except (OSError, ValueError) as exc:
+            report.skipped.append(Skipped(rel, str(exc)))
+            continue
+        report.skipped.extend(skipped)
+        for art in articles:
+            if art.id in seen:
+                report.skipped.append(Skipped(rel, f"duplicate article id {art.id!r} (first in {seen[art.id]})"))
+                continue
+            seen[art.id] = rel
+            report.articles.append(art)
+    return report

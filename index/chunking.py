@@ -1,0 +1,177 @@
+"""Split clean article text into sentences and sentence-aligned passages.
+
+Invariant: for every sentence and passage, `text[start:end]` is exactly its text.
+Sentences never cross paragraphs; passages are whole sentences, pack short
+paragraphs together, and stay inside the embedding model's window.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .records import Article, Chunk, Sentence
+
+# Words that end with a period but rarely end a sentence (compared lower-case, no dot).
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "gov", "sen", "rep",
+    "lt", "col", "sgt", "capt", "cmdr", "adm", "maj", "pres", "supt", "det", "insp", "hon", "rev",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "inc", "corp", "ltd", "co", "bros", "vs", "v", "no", "nos", "vol", "pp", "fig", "approx",
+    "dept", "univ", "ave", "blvd", "rd", "est", "al", "cf", "ca", "e.g", "i.e", "a.m", "p.m",
+}
+# A sentence ends at . ! ? or … plus closing quotes/brackets, before white space.
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_PARA = re.compile(r"\n[ \t]*\n\s*")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for m in _PARA.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_boundary(text: str, m: re.Match, para_end: int) -> bool:
+    """Does the punctuation run `m` end a sentence?"""
+    nxt = m.end()
+    while nxt < para_end and text[nxt].isspace():
+        nxt += 1
+    if nxt >= para_end:
+        return True
+    following = text[nxt]
+    # Next sentence starts upper-case, with a digit, or with an opening quote/bracket.
+    if not (following.isupper() or following.isdigit() or following in "\"'“‘([" ):
+        return False
+    if text[m.start()] != "." or m.end() - m.start() > 1:
+        return True  # ! ? … or a period followed by a closing quote
+    word = re.search(r"(\S+)$", text[: m.start()])
+    if not word:
+        return True
+    token = word.group(1).lstrip("\"'“‘([").lower()
+    if token in ABBREVIATIONS:
+        return False
+    if re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):  # U.S, U.N, e.g: dotted initialisms
+        return False
+    if re.fullmatch(r"[a-z]", token) and text[m.start() - 1].isupper():  # initials: J. Smith
+        return False
+    return True
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of `text[start:end]` (one paragraph or a whole text).
+
+    >>> t = 'The U.S. agency met on Jan. 6 at 3.5 p.m. with Dr. Ruiz. He left.'
+    >>> [t[s:e] for s, e in split_sentences(t)]
+    ['The U.S. agency met on Jan. 6 at 3.5 p.m. with Dr. Ruiz.', 'He left.']
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for ps, pe in paragraphs(text[start:end]):
+        ps, pe = ps + start, pe + start
+        for ls, le in _lines(text, ps, pe):
+            cur = ls
+            for m in _END.finditer(text, ls, le):
+                if _is_boundary(text, m, le):
+                    spans.append(_trim(text, cur, m.end()))
+                    cur = m.end()
+            if cur < le:
+                spans.append(_trim(text, cur, le))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a paragraph at single newlines that end a line-like unit (headline,
+    list item, line ending in punctuation); hard-wrapped prose stays joined."""
+    out, cur = [], start
+    for m in re.finditer(r"\n", text[start:end]):
+        pos = start + m.start()
+        line = text[cur:pos].rstrip()
+        nxt = text[pos + 1 : pos + 2]
+        if line and (line[-1] in ".!?:;\"”’)…" or len(line) < 60 or nxt in "-*•"):
+            out.append((cur, pos))
+            cur = pos + 1
+    out.append((cur, end))
+    return [(s, e) for s, e in (_trim(text, s, e) for s, e in out) if e > s]
+
+
+def article_sentences(article: Article) -> list[Sentence]:
+    out = []
+    for p, (ps, pe) in enumerate(paragraphs(article.text)):
+        out.extend(Sentence(article.id, s, e, p) for s, e in split_sentences(article.text, ps, pe))
+    return out
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    max_words: int = 100  # a soft target: passages close near it, at sentence ends
+    max_tokens: int = 240  # hard limit in model word pieces, title prefix included (window 256)
+    overlap: int = 1  # sentences repeated from the previous passage inside a paragraph
+    min_words: int = 40  # a passage this short absorbs the next paragraph
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def approx_tokens(text: str) -> int:
+    """Cheap upper-ish estimate of word pieces, used when no tokenizer is given."""
+    return len(re.findall(r"\w+|[^\w\s]", text)) + sum(len(w) // 8 for w in text.split())
+
+
+def _split_long(article: Article, sent: Sentence, limit_words: int) -> list[Sentence]:
+    """Cut an over-long sentence at word boundaries (offsets stay exact)."""
+    words = [(m.start() + sent.start, m.end() + sent.start)
+             for m in re.finditer(r"\S+", article.text[sent.start : sent.end])]
+    return [Sentence(sent.article_id, words[i][0], words[min(i + limit_words, len(words)) - 1][1], sent.paragraph)
+            for i in range(0, len(words), limit_words)]
+
+
+def chunk_article(article: Article, settings: ChunkSettings = ChunkSettings(),
+                  count_tokens: Callable[[str], int] = approx_tokens,
+                  sentences: list[Sentence] | None = None) -> tuple[list[Sentence], list[Chunk]]:
+    """Sentences of the article and passages made of them."""
+    text = article.text
+    prefix_tokens = count_tokens(article.title) + 1
+    budget = settings.max_tokens - prefix_tokens
+    sents: list[Sentence] = []
+    for s in sentences if sentences is not None else article_sentences(article):
+        if count_tokens(text[s.start : s.end]) > budget:
+            sents.extend(_split_long(article, s, max(8, settings.max_words // 2)))
+        else:
+            sents.append(s)
+    chunks: list[Chunk] = []
+    lo = 0
+    while lo < len(sents):
+        hi = lo + 1
+        while hi < len(sents):
+            cand = text[sents[lo].start : sents[hi].end]
+            words = word_count(cand)
+            new_para = sents[hi].paragraph != sents[hi - 1].paragraph
+            cur_words = word_count(text[sents[lo].start : sents[hi - 1].end])
+            if count_tokens(cand) > budget or words > settings.max_words:
+                break
+            if new_para and cur_words >= settings.min_words:
+                break
+            hi += 1
+        start, end = sents[lo].start, sents[hi - 1].end
+        chunks.append(Chunk(article.id, start, end, text[start:end], lo, hi))
+        if hi >= len(sents):
+            break
+        # Overlap only inside a paragraph, and always move forward.
+        same_para = sents[hi].paragraph == sents[hi - 1].paragraph
+        lo = max(lo + 1, hi - settings.overlap) if same_para and settings.overlap else hi
+    return sents, chunks

@@ -1,0 +1,342 @@
+"""The index folder: versioned, atomically switched, checked on load.
+
+Layout of `index_dir`:
+    CURRENT                 name of the live version (replaced atomically)
+    .build.lock             held by a running build
+    versions/<name>/        one complete index:
+        manifest.json       model, settings, counts, per-article hashes, file sizes+sha256
+        articles.jsonl      one cleaned article a line (citations quote from this text)
+        sentences.npy       int32 [n, 4]: article row, start, end, paragraph
+        chunks.npy          int32 [m, 5]: article row, start, end, first sentence, end sentence
+        passages.faiss      FAISS inner-product index of passage vectors (cosine: vectors are unit)
+        sentence_vectors.npy float16 [n, dim] sentence vectors, for picking the answer sentence
+
+A build writes a new version folder, verifies it, then replaces CURRENT; readers
+never see a half-written index.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from .articles import content_hash
+from .errors import (BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError,
+                     StaleIndexError)
+from .records import Article
+
+FORMAT_VERSION = 1
+DATA_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss", "sentence_vectors.npy")
+DEFAULT_INDEX_DIR = os.environ.get("QA_INDEX_DIR", "data/index")
+KEEP_VERSIONS = 2
+HASH_CHECK_MAX_BYTES = 512 << 20  # sha256 of the files on every load below this size
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("faiss-cpu", "numpy", "sentence-transformers", "torch", "bm25s", "transformers"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+@dataclass
+class IndexData:
+    """Everything a version holds, in memory."""
+
+    articles: list[Article]
+    sentences: np.ndarray  # int32 [n, 4]
+    chunks: np.ndarray  # int32 [m, 5]
+    passage_vectors: np.ndarray  # float32 [m, dim]
+    sentence_vectors: np.ndarray  # float16/32 [n, dim]
+    manifest: dict = field(default_factory=dict)
+    path: Path | None = None
+    faiss_index: object = None
+
+    @cached_property
+    def article_row(self) -> dict[str, int]:
+        return {a.id: i for i, a in enumerate(self.articles)}
+
+    def chunk_text(self, i: int) -> str:
+        a, s, e = self.chunks[i, :3]
+        return self.articles[a].text[s:e]
+
+    def sentence_text(self, i: int) -> str:
+        a, s, e = self.sentences[i, :3]
+        return self.articles[a].text[s:e]
+
+    @property
+    def n_passages(self) -> int:
+        return int(self.chunks.shape[0])
+
+
+def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
+    """Write a complete version folder (under a temporary name, then renamed)."""
+    import faiss
+
+    versions = index_dir / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    name = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f") + f"-{os.getpid()}"
+    tmp = versions / f".tmp-{name}"
+    tmp.mkdir()
+    with open(tmp / "articles.jsonl", "w", encoding="utf-8") as fh:
+        for a in data.articles:
+            rec = {"id": a.id, "title": a.title, "text": a.text, "path": a.path, "date": a.date,
+                   "source": a.source, "url": a.url, "hash": content_hash(a.title, a.text)}
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    np.save(tmp / "sentences.npy", data.sentences.astype(np.int32))
+    np.save(tmp / "chunks.npy", data.chunks.astype(np.int32))
+    np.save(tmp / "sentence_vectors.npy", data.sentence_vectors.astype(np.float16))
+    index = faiss.IndexFlatIP(data.passage_vectors.shape[1])
+    if len(data.passage_vectors):
+        index.add(np.ascontiguousarray(data.passage_vectors, dtype=np.float32))
+    faiss.write_index(index, str(tmp / "passages.faiss"))
+    manifest = dict(manifest, format_version=FORMAT_VERSION, version=name,
+                    counts={"articles": len(data.articles), "passages": int(len(data.chunks)),
+                            "sentences": int(len(data.sentences))},
+                    files={f: {"bytes": (tmp / f).stat().st_size, "sha256": _sha256(tmp / f)}
+                           for f in DATA_FILES},
+                    versions=library_versions())
+    _write_json(tmp / "manifest.json", manifest)
+    for f in tmp.iterdir():
+        _fsync(f)
+    final = versions / name
+    tmp.rename(final)
+    _fsync(versions)
+    return final
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_json(path: Path, obj: dict) -> None:
+    path.write_text(json.dumps(obj, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def activate(index_dir: Path, version_dir: Path) -> None:
+    """Point CURRENT at `version_dir` atomically, then prune old versions."""
+    tmp = index_dir / f".CURRENT.{os.getpid()}"
+    tmp.write_text(version_dir.name + "\n")
+    _fsync(tmp)
+    os.replace(tmp, index_dir / "CURRENT")
+    _fsync(index_dir)
+    prune(index_dir)
+
+
+def prune(index_dir: Path, keep: int = KEEP_VERSIONS) -> None:
+    """Remove old versions and leftovers of killed builds (never the live one)."""
+    live = current_version_name(index_dir)
+    versions = sorted((index_dir / "versions").iterdir())
+    done = [v for v in versions if not v.name.startswith(".tmp-")]
+    for v in versions:
+        stale_tmp = v.name.startswith(".tmp-")
+        old = v in done[:-keep]
+        if (stale_tmp or old) and v.name != live:
+            shutil.rmtree(v, ignore_errors=True)
+
+
+def current_version_name(index_dir: Path) -> str | None:
+    try:
+        return (Path(index_dir) / "CURRENT").read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def current_version_dir(index_dir: str | Path) -> Path:
+    index_dir = Path(index_dir)
+    name = current_version_name(index_dir)
+    if name is None:
+        raise IndexMissingError(f"no index in {index_dir}")
+    path = index_dir / "versions" / name
+    if not path.is_dir():
+        raise IndexCorruptError(f"{index_dir}/CURRENT points to missing version {name!r}")
+    return path
+
+
+def read_manifest(version_dir: Path) -> dict:
+    try:
+        return json.loads((version_dir / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexCorruptError(f"manifest.json missing in {version_dir}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"manifest.json in {version_dir} is not valid JSON: {exc}") from None
+
+
+def check_files(version_dir: Path, manifest: dict, full_hash: bool | None = None) -> None:
+    files = manifest.get("files", {})
+    total = sum(f.get("bytes", 0) for f in files.values())
+    if full_hash is None:
+        full_hash = total <= HASH_CHECK_MAX_BYTES
+    for name in DATA_FILES:
+        path = version_dir / name
+        if name not in files:
+            raise IndexCorruptError(f"manifest in {version_dir} does not list {name}")
+        if not path.is_file():
+            raise IndexCorruptError(f"index file {name} is missing in {version_dir}")
+        if path.stat().st_size != files[name]["bytes"]:
+            raise IndexCorruptError(f"index file {name} has {path.stat().st_size} bytes, "
+                                    f"the manifest says {files[name]['bytes']} (truncated or edited)")
+        if full_hash and _sha256(path) != files[name]["sha256"]:
+            raise IndexCorruptError(f"index file {name} does not match its checksum (edited or damaged)")
+
+
+def check_model(manifest: dict, model_name: str, fingerprint: str) -> None:
+    model = manifest.get("model", {})
+    if model.get("name") != model_name or model.get("fingerprint") != fingerprint:
+        raise IndexMismatchError(
+            f"the index was built with model {model.get('name')!r} (fingerprint "
+            f"{str(model.get('fingerprint'))[:12]}), but this installation has {model_name!r} "
+            f"(fingerprint {fingerprint[:12]})")
+
+
+def load_version(version_dir: Path, full_hash: bool | None = None) -> IndexData:
+    import faiss
+
+    manifest = read_manifest(version_dir)
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(f"index format {manifest.get('format_version')} in {version_dir}; "
+                                 f"this program reads format {FORMAT_VERSION}")
+    check_files(version_dir, manifest, full_hash)
+    try:
+        articles = []
+        with open(version_dir / "articles.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                rec.pop("hash", None)
+                articles.append(Article(**rec))
+        sentences = np.load(version_dir / "sentences.npy")
+        chunks = np.load(version_dir / "chunks.npy")
+        sent_vecs = np.load(version_dir / "sentence_vectors.npy")
+        index = faiss.read_index(str(version_dir / "passages.faiss"))
+    except Exception as exc:  # any parse failure of a data file means the same thing to a user
+        raise IndexCorruptError(f"cannot read the index in {version_dir}: {exc}") from None
+    data = IndexData(articles, sentences, chunks, np.zeros((0, 0), np.float32), sent_vecs,
+                     manifest, version_dir, index)
+    verify(data)
+    return data
+
+
+def verify(data: IndexData) -> None:
+    """Counts, shapes and offsets agree; raises IndexCorruptError otherwise."""
+    counts = data.manifest.get("counts", {})
+    dim = data.manifest.get("model", {}).get("dim")
+    problems = []
+    if data.faiss_index is not None and data.faiss_index.ntotal != len(data.chunks):
+        problems.append(f"{data.faiss_index.ntotal} vectors for {len(data.chunks)} passages")
+    if data.faiss_index is not None and dim and data.faiss_index.d != dim:
+        problems.append(f"vector size {data.faiss_index.d}, manifest says {dim}")
+    if len(data.sentence_vectors) != len(data.sentences):
+        problems.append(f"{len(data.sentence_vectors)} sentence vectors for {len(data.sentences)} sentences")
+    if counts and (counts.get("passages"), counts.get("sentences"), counts.get("articles")) != (
+            len(data.chunks), len(data.sentences), len(data.articles)):
+        problems.append("counts differ from the manifest")
+    for arr, what in ((data.chunks, "passage"), (data.sentences, "sentence")):
+        if len(arr) and (arr[:, 0].min() < 0 or arr[:, 0].max() >= len(data.articles)):
+            problems.append(f"a {what} points to a missing article")
+        elif len(arr):
+            lens = np.array([len(a.text) for a in data.articles])
+            if (arr[:, 1] < 0).any() or (arr[:, 2] > lens[arr[:, 0]]).any() or (arr[:, 1] >= arr[:, 2]).any():
+                problems.append(f"a {what} has offsets outside its article")
+    if problems:
+        raise IndexCorruptError("index does not verify: " + "; ".join(problems))
+
+
+@dataclass
+class CorpusChanges:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def describe(self, limit: int = 5) -> str:
+        parts = []
+        for label, items in (("added", self.added), ("changed", self.changed), ("removed", self.removed)):
+            if items:
+                more = f" and {len(items) - limit} more" if len(items) > limit else ""
+                parts.append(f"{label}: {', '.join(items[:limit])}{more}")
+        return "; ".join(parts)
+
+
+def corpus_changes(manifest: dict, corpus_dir: str | Path) -> CorpusChanges:
+    """Compare the corpus files on disk with the file hashes recorded at build time."""
+    from .articles import corpus_files, file_digest
+
+    corpus_dir = Path(corpus_dir)
+    built = manifest.get("corpus", {}).get("files", {})
+    now = {p.relative_to(corpus_dir).as_posix(): file_digest(p) for p in corpus_files(corpus_dir)}
+    return CorpusChanges(added=sorted(set(now) - set(built)),
+                         changed=sorted(k for k in now.keys() & built.keys() if now[k] != built[k]),
+                         removed=sorted(set(built) - set(now)))
+
+
+def check_fresh(manifest: dict, corpus_dir: str | Path) -> None:
+    changes = corpus_changes(manifest, corpus_dir)
+    if changes:
+        raise StaleIndexError(f"the corpus in {corpus_dir} changed since the index was built ({changes.describe()})",
+                              hint=f"python -m index build --corpus {corpus_dir}")
+
+
+@contextmanager
+def build_lock(index_dir: Path, wait: bool = False):
+    index_dir.mkdir(parents=True, exist_ok=True)
+    fh = open(index_dir / ".build.lock", "a+")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            fh.seek(0)
+            who = fh.read().strip() or "another process"
+            raise BuildLockedError(f"another build of {index_dir} is running ({who})") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {dt.datetime.now().isoformat(timespec='seconds')}")
+        fh.flush()
+        yield
+    finally:
+        fh.close()
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def machine() -> dict:
+    cpu = platform.processor()
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]}
