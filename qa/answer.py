@@ -1,0 +1,166 @@
+"""Turn retrieved passages into a cited answer, or a refusal.
+
+1. Retrieve passages (hybrid).  2. Score every sentence of the top passages by
+cosine with the question, idf-weighted word overlap (its own and its
+neighbours'), and its passage's score.  3. Cut a short answer from the best
+sentences (rules in `spans`).  4. Confidence from the best sentence's evidence;
+below the threshold, refuse.  Citations quote the article text at their offsets.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index.errors import BadQuestionError
+
+from .records import Answer, Citation, Hit
+from .retrieval import Retriever
+from .text import terms
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+MAX_QUESTION_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    k: int = 20  # passages retrieved
+    passages: int = 5  # passages whose sentences compete for the answer
+    w_dense: float = 1.0
+    w_lex: float = 1.0
+    w_ctx: float = 0.25
+    w_passage: float = 0.5
+    span_sentences: int = 3  # best sentences searched for a short answer
+    spans: bool = True
+    max_citations: int = 3
+    # confidence = sigmoid(bias + w . [sentence cosine, sentence overlap, passage cosine])
+    calibration: dict = field(default_factory=lambda: load_calibration())
+
+
+def load_calibration() -> dict:
+    if CALIBRATION_FILE.is_file():
+        return json.loads(CALIBRATION_FILE.read_text())
+    return {"bias": -6.0, "weights": [6.0, 4.0, 3.0], "threshold": 0.5}
+
+
+@dataclass
+class Candidate:
+    sentence: int  # row in the index's sentence table
+    score: float
+    dense: float
+    lex: float
+    passage: int  # best retrieved passage containing it (row)
+
+
+class QA:
+    def __init__(self, retriever: Retriever, settings: AnswerSettings | None = None):
+        self.retriever = retriever
+        self.data = retriever.data
+        self.settings = settings or AnswerSettings()
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        """Inverse sentence frequency of each term (log((N+1)/(df+0.5)))."""
+        df: dict[str, int] = {}
+        for i in range(len(self.data.sentences)):
+            for t in set(terms(self.data.sentence_text(i))):
+                df[t] = df.get(t, 0) + 1
+        n = len(self.data.sentences)
+        return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+
+    def _overlap(self, qterms: dict[str, float], text: str) -> float:
+        """Share of the question's idf mass found in `text`."""
+        total = sum(qterms.values())
+        if total <= 0:
+            return 0.0
+        present = set(terms(text))
+        return sum(w for t, w in qterms.items() if t in present) / total
+
+    def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
+        s = self.settings
+        max_idf = max(self.idf.values(), default=1.0)
+        qterms = {t: self.idf.get(t, max_idf) for t in set(terms(question))}
+        data = self.data
+        seen: dict[int, Candidate] = {}
+        for hit in hits[: s.passages]:
+            lo, hi = data.chunks[hit.chunk, 3:5]
+            for row in range(lo, hi):
+                if row in seen:
+                    continue
+                text = data.sentence_text(row)
+                dense = float(data.sentence_vectors[row].astype(np.float32) @ qvec)
+                lex = self._overlap(qterms, text)
+                ctx = 0.0
+                for nb in (row - 1, row + 1):
+                    if 0 <= nb < len(data.sentences) and data.sentences[nb, 0] == data.sentences[row, 0]:
+                        ctx = max(ctx, self._overlap(qterms, data.sentence_text(nb)))
+                score = s.w_dense * dense + s.w_lex * lex + s.w_ctx * ctx + s.w_passage * hit.score
+                seen[row] = Candidate(row, score, dense, lex, hit.chunk)
+        return sorted(seen.values(), key=lambda c: -c.score)
+
+    def confidence(self, best: Candidate, hits: list[Hit]) -> float:
+        cal = self.settings.calibration
+        x = [best.dense, best.lex, hits[0].dense if hits else 0.0]
+        z = cal["bias"] + sum(w * v for w, v in zip(cal["weights"], x))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def ask(self, question: str) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise BadQuestionError("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise BadQuestionError(f"the question is {len(question)} characters long; "
+                                   f"at most {MAX_QUESTION_CHARS} are read")
+        t0 = time.perf_counter()
+        qvec = self.retriever.embed_question(question)
+        t1 = time.perf_counter()
+        hits = self.retriever.search(question, k=self.settings.k, qvec=qvec)
+        t2 = time.perf_counter()
+        cands = self.candidates(question, hits, qvec)
+        if not cands:
+            return Answer(question, None, True, 0.0, hits=hits)
+        best = cands[0]
+        conf = self.confidence(best, hits)
+        answer = self._build(question, cands, conf, hits)
+        t3 = time.perf_counter()
+        answer.timings_ms = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3, "read": (t3 - t2) * 1e3}
+        return answer
+
+    def _build(self, question: str, cands: list[Candidate], conf: float, hits: list[Hit]) -> Answer:
+        data = self.data
+        if conf < self.settings.calibration["threshold"]:
+            return Answer(question, None, True, conf, hits=hits)
+        chosen, span = cands[0], None
+        if self.settings.spans:
+            from .spans import extract
+
+            top = cands[: self.settings.span_sentences]
+            scores = [c.score - top[0].score for c in top]
+            found = extract(question, [data.sentence_text(c.sentence) for c in top], scores)
+            if found is not None:
+                chosen, span = top[found[0]], found[1]
+        citations = [self._cite(chosen)]
+        for c in cands[1:]:
+            if len(citations) >= self.settings.max_citations or c.score < 0.85 * chosen.score:
+                break
+            if c.passage != chosen.passage and c.sentence != chosen.sentence:
+                citations.append(self._cite(c))
+        sentence = data.sentence_text(chosen.sentence)
+        a_start = a_end = None
+        text = sentence
+        if span is not None:
+            s0 = int(data.sentences[chosen.sentence, 1])
+            a_start, a_end = s0 + span.start, s0 + span.end
+            text = sentence[span.start : span.end]
+        return Answer(question, text, False, conf, sentence, citations, a_start, a_end, hits=hits)
+
+    def _cite(self, c: Candidate) -> Citation:
+        a, s, e = (int(x) for x in self.data.sentences[c.sentence, :3])
+        article = self.data.articles[a]
+        _, ps, pe = (int(x) for x in self.data.chunks[c.passage, :3])
+        return Citation(article.id, article.title, s, e, article.text[s:e], ps, pe)

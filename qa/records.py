@@ -1,0 +1,47 @@
+"""Records the answering stages pass along. Offsets index the cleaned article text."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage: row `chunk` of the index, with its scores."""
+
+    chunk: int
+    score: float  # fused score, used for ranking
+    dense: float = 0.0  # cosine of question and passage
+    lexical: float = 0.0  # BM25 score, divided by the best BM25 score for this question
+
+
+@dataclass(frozen=True)
+class Citation:
+    article_id: str
+    title: str
+    start: int
+    end: int
+    quote: str
+    passage_start: int | None = None  # the passage that contains the quote
+    passage_end: int | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str | None
+    refused: bool
+    confidence: float
+    sentence: str | None = None
+    citations: list[Citation] = field(default_factory=list)
+    answer_start: int | None = None  # offsets of the short answer in citations[0]'s article
+    answer_end: int | None = None
+    searched: str | None = None  # the question as searched (after follow-up rewriting)
+    hits: list[Hit] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "answer": self.answer, "refused": self.refused,
+                "confidence": round(float(self.confidence), 4), "sentence": self.sentence,
+                "citations": [{k: v for k, v in asdict(c).items() if not k.startswith("passage_")}
+                              for c in self.citations],
+                "answer_start": self.answer_start, "answer_end": self.answer_end}

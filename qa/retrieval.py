@@ -1,0 +1,130 @@
+"""Find the passages most likely to hold the answer: dense (FAISS) and BM25, fused.
+
+Fusion is a weighted sum of the dense cosine and the BM25 score divided by the
+best BM25 score for the question (so both lie in [0, 1]); `alpha` weighs the
+dense side. Reciprocal-rank fusion is available for comparison.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.build import passage_embedding_text
+from index.errors import BadQuestionError
+
+from .records import Hit
+from .text import terms
+
+
+EXACT_MAX = 200_000  # passages scored exactly with one matrix product; FAISS search above
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    mode: str = "hybrid"  # hybrid | dense | bm25 | rrf
+    alpha: float = 0.5  # weight of the dense score in the hybrid sum
+    depth: int = 100  # candidates taken from each side before fusion
+    rrf_k: int = 60
+
+
+class Retriever:
+    def __init__(self, data: store.IndexData, embedder=None, settings: RetrievalSettings = RetrievalSettings()):
+        self.data = data
+        self.settings = settings
+        if embedder is None:
+            from index.embedding import Embedder
+
+            embedder = Embedder()
+        self.embedder = embedder
+
+    @classmethod
+    def load(cls, index_dir: str | Path, embedder=None, corpus_dir: str | Path | None = None,
+             settings: RetrievalSettings = RetrievalSettings()) -> Retriever:
+        """Load the live index; check the model matches and, given `corpus_dir`, that
+        the corpus did not change since the build."""
+        data = store.load_version(store.current_version_dir(index_dir))
+        if embedder is None:
+            from index.embedding import Embedder
+
+            embedder = Embedder()
+        store.check_model(data.manifest, embedder.name, embedder.fingerprint)
+        if corpus_dir is not None and Path(corpus_dir).is_dir():
+            store.check_fresh(data.manifest, corpus_dir)
+        return cls(data, embedder, settings)
+
+    @cached_property
+    def bm25(self):
+        import bm25s
+
+        with_title = self.data.manifest.get("embed_title", True)
+        docs = []
+        for i in range(self.data.n_passages):
+            art = self.data.articles[self.data.chunks[i, 0]]
+            docs.append(terms(passage_embedding_text(art.title, self.data.chunk_text(i), with_title)))
+        model = bm25s.BM25()
+        model.index(docs, show_progress=False)
+        return model
+
+    def embed_question(self, question: str) -> np.ndarray:
+        return self.embedder.embed_query(question)
+
+    @cached_property
+    def passage_vectors(self) -> np.ndarray | None:
+        """All passage vectors in memory when the index is small enough for exact scoring."""
+        index = self.data.faiss_index
+        return index.reconstruct_n(0, index.ntotal) if index.ntotal <= EXACT_MAX else None
+
+    def _dense_scores(self, qvec: np.ndarray, depth: int) -> np.ndarray:
+        """Cosine of the question with every passage (exact), or with the top `depth`
+        from FAISS (others 0) for indexes too large to score in full."""
+        if self.passage_vectors is not None:
+            return self.passage_vectors @ qvec
+        dense = np.zeros(self.data.n_passages, dtype=np.float32)
+        scores, ids = self.data.faiss_index.search(qvec.reshape(1, -1), depth)
+        keep = ids[0] >= 0
+        dense[ids[0][keep]] = scores[0][keep]
+        return dense
+
+    def search(self, question: str, k: int = 20, qvec: np.ndarray | None = None) -> list[Hit]:
+        """Top-k passages for the question, best first."""
+        if not question or not question.strip():
+            raise BadQuestionError("the question is empty")
+        n = self.data.n_passages
+        if n == 0:
+            return []
+        s = self.settings
+        depth = min(max(k, s.depth), n)
+        dense = np.zeros(n, dtype=np.float32)
+        if s.mode != "bm25":
+            qvec = self.embed_question(question) if qvec is None else qvec
+            dense = self._dense_scores(qvec.astype(np.float32), depth)
+        lexical = np.zeros(n, dtype=np.float32)
+        if s.mode != "dense":
+            q = terms(question)
+            if q:
+                raw = self.bm25.get_scores(q)
+                if raw.max() > 0:
+                    lexical = (raw / raw.max()).astype(np.float32)
+        if s.mode == "dense":
+            fused = dense
+        elif s.mode == "bm25":
+            fused = lexical
+        elif s.mode == "rrf":
+            fused = _rrf(dense, s.rrf_k, depth) + _rrf(lexical, s.rrf_k, depth)
+        else:
+            fused = s.alpha * dense + (1 - s.alpha) * lexical
+        top = np.argsort(-fused, kind="stable")[:k]
+        return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
+
+
+def _rrf(scores: np.ndarray, k: int, depth: int) -> np.ndarray:
+    """Reciprocal-rank fusion term 1 / (k + rank) for the top `depth` entries."""
+    out = np.zeros_like(scores)
+    order = np.argsort(-scores, kind="stable")[:depth]
+    out[order] = 1.0 / (k + 1 + np.arange(len(order)))
+    out[scores <= 0] = 0.0
+    return out

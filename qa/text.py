@@ -1,0 +1,50 @@
+"""Word tokens for lexical matching: lower-case, stop words removed, Snowball stems.
+
+BM25 and the sentence scorer use the same tokens, so "authorized" in a question
+matches "authorize" and "authorization" in an article.
+
+>>> terms("Who authorized the meetings?")
+['author', 'meet']
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"(?u)\b\w[\w'’.-]*\w\b|\b\w\b")
+STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been
+before being below between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its itself just me
+more most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+should so some such than that the their theirs them themselves then there these they this those through to
+too under until up very was we were what when where which while who whom whose why will with would you your
+yours yourself yourselves s t don didn doesn isn wasn weren also many much one""".split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens; inner dots/apostrophes kept ("u.s", "o'neil"), then stripped."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        w = w.replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        w = w.replace(".", "") if re.fullmatch(r"(?:[a-z]\.)+[a-z]\.?", w) else w
+        out.append(w)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words, in order, with repeats."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
