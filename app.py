@@ -1,0 +1,155 @@
+"""Readers' entry point: a Gradio chat page that answers questions with citations.
+
+  python app.py                          # http://127.0.0.1:7860, index built on first start
+  python app.py --port 8080 --host 0.0.0.0 --corpus corpus --index-dir data/index
+
+Only this file imports gradio; answering lives in `qa`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from index.errors import BadQuestionError, QAError
+from index.store import DEFAULT_INDEX_DIR
+from qa.citations import answer_markdown, md_escape, sources_html
+
+EXAMPLES = ["Who authorized the meetings?", "Which newspaper revealed the meetings?",
+            "What did the meetings result in?", "Who won the 2010 FIFA World Cup?"]
+HELP = ("Ask a question about the indexed articles. Every answer quotes the sentence it comes from, "
+        "with numbered citations to the exact place in the article; when the articles do not support "
+        "an answer, the page says so instead of guessing.")
+CSS = """
+.qa-sources { font-size: 0.95rem; }
+.qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; }
+.qa-source-head { margin-bottom: 4px; }
+.qa-meta { color: var(--body-text-color-subdued); font-size: 0.85rem; }
+.qa-source mark { background: #fde68a; color: #111; padding: 0 2px; }
+.qa-empty { color: var(--body-text-color-subdued); }
+"""
+
+
+def ensure_index(index_dir: str, corpus_dir: str) -> str | None:
+    """Build the index if missing, update it if the corpus changed. Returns a note."""
+    from index import store
+    from index.build import build_index
+
+    if store.current_version_name(__import__("pathlib").Path(index_dir)) is None:
+        print(f"No index in {index_dir}; building it from {corpus_dir} ...", file=sys.stderr)
+    else:
+        try:
+            manifest = store.read_manifest(store.current_version_dir(index_dir))
+            if not store.corpus_changes(manifest, corpus_dir):
+                return None
+            print(f"The corpus changed since the last build; updating {index_dir} ...", file=sys.stderr)
+        except QAError:
+            return None  # a damaged index: loading reports it with the repair command
+    summary = build_index(corpus_dir, index_dir)
+    for s in summary.skipped:
+        print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
+    return " / ".join(summary.lines())
+
+
+class ChatService:
+    """Holds the loaded QA object (or the error that stopped it loading)."""
+
+    def __init__(self, index_dir: str, corpus_dir: str | None):
+        self.index_dir, self.corpus_dir = index_dir, corpus_dir
+        self.qa, self.error = None, None
+        try:
+            from qa.pipeline import open_qa
+
+            self.qa = open_qa(index_dir, corpus_dir)
+        except QAError as exc:
+            self.error = exc.user_message()
+
+    def passage_parts(self, citation):
+        text = self.qa.data.articles[self.qa.data.article_row[citation.article_id]].text
+        ps = citation.passage_start if citation.passage_start is not None else citation.start
+        pe = citation.passage_end if citation.passage_end is not None else citation.end
+        return text[ps : citation.start], text[citation.start : citation.end], text[citation.end : pe]
+
+    def respond(self, message: str, history: list):
+        history = list(history or [])
+        message = (message or "").strip()
+        if not message:
+            return history, sources_html(None), ""
+        history.append({"role": "user", "content": md_escape(message)})
+        if self.qa is None:
+            history.append({"role": "assistant", "content": f"The index could not be loaded:\n\n```\n{self.error}\n```"})
+            return history, sources_html(None), ""
+        try:
+            answer = self.qa.ask(message)
+        except BadQuestionError as exc:
+            history.append({"role": "assistant", "content": md_escape(str(exc))})
+            return history, sources_html(None), ""
+        history.append({"role": "assistant", "content": answer_markdown(answer)})
+        return history, sources_html(answer, self.passage_parts), ""
+
+    def ask_json(self, question: str) -> dict:
+        """API endpoint: the same answer as `python -m qa ask --json`."""
+        if self.qa is None:
+            return {"question": question, "error": self.error}
+        try:
+            return self.qa.ask(question).to_json()
+        except BadQuestionError as exc:
+            return {"question": question, "error": str(exc)}
+
+
+def build_ui(service: ChatService):
+    import gradio as gr
+
+    with gr.Blocks(title="Cited answers from the articles") as demo:
+        gr.Markdown("# Cited answers from the articles\n" + HELP)
+        if service.error:
+            gr.Markdown(f"**The index could not be loaded.**\n\n```\n{service.error}\n```")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat",
+                                  placeholder="Ask a question about the articles.")
+                with gr.Row():
+                    box = gr.Textbox(placeholder="e.g. Who authorized the meetings?", show_label=False,
+                                     scale=5, elem_id="question", max_length=1000, autofocus=True)
+                    ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                gr.Examples(EXAMPLES, inputs=box, label="Example questions")
+                clear = gr.Button("New conversation", elem_id="new-conversation")
+            with gr.Column(scale=2):
+                gr.Markdown("### Sources")
+                sources = gr.HTML(sources_html(None), elem_id="sources")
+        ask.click(service.respond, [box, chat], [chat, sources, box], api_visibility="private")
+        box.submit(service.respond, [box, chat], [chat, sources, box], api_visibility="private")
+        clear.click(lambda: ([], sources_html(None), ""), None, [chat, sources, box], api_visibility="private")
+        api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
+        api_btn = gr.Button(visible=False)
+        api_btn.click(service.ask_json, api_in, api_out, api_name="ask")
+    return demo
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--host", default=os.environ.get("QA_HOST", "127.0.0.1"), help="address to bind (default: %(default)s)")
+    p.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")), help="port (default: %(default)s)")
+    p.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s)")
+    p.add_argument("--corpus", default="corpus", help="article folder (default: %(default)s)")
+    args = p.parse_args(argv)
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    try:
+        note = ensure_index(args.index_dir, args.corpus)
+        if note:
+            print(note, file=sys.stderr)
+    except QAError as exc:
+        print(f"Error: {exc.user_message()}", file=sys.stderr)
+    service = ChatService(args.index_dir, args.corpus)
+    if service.error:
+        print(f"Error: {service.error}", file=sys.stderr)
+    demo = build_ui(service)
+    import gradio as gr
+
+    demo.queue(default_concurrency_limit=1).launch(server_name=args.host, server_port=args.port, css=CSS,
+                                                   theme=gr.themes.Soft(), show_error=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
