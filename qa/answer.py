@@ -103,10 +103,13 @@ class QA:
                 seen[row] = Candidate(row, score, dense, lex, hit.chunk)
         return sorted(seen.values(), key=lambda c: -c.score)
 
-    def confidence(self, best: Candidate, hits: list[Hit]) -> float:
+    @staticmethod
+    def features(best: Candidate, hits: list[Hit]) -> list[float]:
+        return [best.dense, best.lex, hits[0].dense if hits else 0.0]
+
+    def confidence(self, features: list[float]) -> float:
         cal = self.settings.calibration
-        x = [best.dense, best.lex, hits[0].dense if hits else 0.0]
-        z = cal["bias"] + sum(w * v for w, v in zip(cal["weights"], x))
+        z = cal["bias"] + sum(w * v for w, v in zip(cal["weights"], features))
         return 1.0 / (1.0 + math.exp(-z))
 
     def ask(self, question: str) -> Answer:
@@ -124,9 +127,9 @@ class QA:
         cands = self.candidates(question, hits, qvec)
         if not cands:
             return Answer(question, None, True, 0.0, hits=hits)
-        best = cands[0]
-        conf = self.confidence(best, hits)
-        answer = self._build(question, cands, conf, hits)
+        feats = self.features(cands[0], hits)
+        answer = self._build(question, cands, self.confidence(feats), hits)
+        answer.features = feats
         t3 = time.perf_counter()
         answer.timings_ms = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3, "read": (t3 - t2) * 1e3}
         return answer

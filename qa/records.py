@@ -38,6 +38,7 @@ class Answer:
     searched: str | None = None  # the question as searched (after follow-up rewriting)
     hits: list[Hit] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    features: list[float] = field(default_factory=list)  # what the confidence was computed from
 
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.answer, "refused": self.refused,

@@ -92,17 +92,29 @@ def _stems(tokens) -> set[str]:
 
 
 def _candidates(doc):
+    """(start, end, label, is_list) token spans: entities, noun chunks, numbers, and
+    coordinated lists ("arrests, seizures, and violence") built from conjuncts."""
     seen = set()
-    for ent in doc.ents:
-        seen.add((ent.start, ent.end))
-        yield ent.start, ent.end, ent.label_
-    for nc in doc.noun_chunks:
-        if (nc.start, nc.end) not in seen and not all(t.pos_ == "PRON" or t.is_stop for t in nc):
-            seen.add((nc.start, nc.end))
-            yield nc.start, nc.end, "NP"
-    for t in doc:
-        if t.like_num and (t.i, t.i + 1) not in seen:
-            yield t.i, t.i + 1, "CARDINAL"
+    base = [(e.start, e.end, e.label_) for e in doc.ents]
+    base += [(nc.start, nc.end, "NP") for nc in doc.noun_chunks
+             if not all(t.pos_ == "PRON" or t.is_stop for t in nc)]
+    base += [(t.i, t.i + 1, "CARDINAL") for t in doc if t.like_num]
+    for start, end, label in base:
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        yield start, end, label, False
+        root = doc[start:end].root
+        conj = [c for c in root.conjuncts if c.i > root.i]
+        if conj:
+            last = max(c.right_edge.i for c in conj) + 1
+            if last - start <= 24 and (start, last) not in seen:
+                seen.add((start, last))
+                yield start, last, label, True
+        of = [c for c in root.children if c.dep_ == "prep" and c.lower_ == "of" and c.i >= end]
+        if of and of[0].right_edge.i + 1 - start <= 12 and (start, of[0].right_edge.i + 1) not in seen:
+            seen.add((start, of[0].right_edge.i + 1))  # "the destruction of rival cartels"
+            yield start, of[0].right_edge.i + 1, label, False
 
 
 def _role_bonus(cand, doc, qverbs: set[str], wh_subject: bool) -> float:
@@ -122,16 +134,39 @@ def _role_bonus(cand, doc, qverbs: set[str], wh_subject: bool) -> float:
     return 0.0
 
 
-def _reason_span(doc, qstems: set[str]) -> Span | None:
+def _clause_from(doc, i: int, label: str, score: float = 1.0) -> Span | None:
+    """Tokens from i up to the next clause punctuation, if at least 3 long."""
+    end = i + 1
+    while end < len(doc) and doc[end].text not in (",", ";", ".", ":", "—"):
+        end += 1
+    if end - i < 3:
+        return None
+    return Span(doc[i].idx, doc[end - 1].idx + len(doc[end - 1]), score, label)
+
+
+def _reason_span(doc, qverbs: set[str]) -> Span | None:
+    """'because ...', 'due to ...', or a purpose clause 'to <verb> ...' not about the question's verb."""
     for t in doc:
-        if t.lower_ in ("because", "since", "so") or (t.lower_ == "to" and t.head.pos_ == "VERB" and t.dep_ == "aux"
-                                                      and t.head.dep_ in ("advcl", "xcomp")):
-            end = t.i + 1
-            while end < len(doc) and doc[end].text not in (",", ";", ".") :
-                end += 1
-            if end - t.i >= 3:
-                s = doc[t.i : end]
-                return Span(s.start_char, s.end_char, 1.0, "REASON")
+        if t.lower_ in ("because", "since") or (t.lower_ == "due" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to"):
+            span = _clause_from(doc, t.i, "REASON")
+            if span:
+                return span
+    for t in doc:
+        if t.lower_ == "to" and t.dep_ == "aux" and t.head.pos_ == "VERB" and t.head.lemma_.lower() not in qverbs:
+            span = _clause_from(doc, t.i, "REASON", 0.8)
+            if span:
+                return span
+    return None
+
+
+def _manner_span(doc, qverbs: set[str]) -> Span | None:
+    """'by/without/with/through ...' attached to the question's verb."""
+    for t in doc:
+        if t.lemma_.lower() in qverbs or stem(t.lower_) in qverbs:
+            for child in t.subtree:
+                if child.dep_ == "prep" and child.lower_ in ("by", "without", "with", "through", "using", "via"):
+                    sub = list(child.subtree)
+                    return Span(sub[0].idx, sub[-1].idx + len(sub[-1]), 1.0, "MANNER")
     return None
 
 
@@ -140,7 +175,8 @@ def extract(question: str, sentences: list[str], sentence_scores: list[float] | 
     """Best short answer among the candidate sentences: (sentence index, span)."""
     kind = answer_type(question)
     qdoc = qdoc if qdoc is not None else nlp()(question)
-    qstems = _stems(qdoc)
+    wh_noun = _wh_noun(qdoc)
+    qstems = _stems(qdoc) - {wh_noun}
     qverbs = {t.lemma_.lower() for t in qdoc if t.pos_ == "VERB"} | {stem(t.lower_) for t in qdoc if t.pos_ == "VERB"}
     wh = next((t for t in qdoc if t.tag_ in ("WP", "WDT", "WP$", "WRB")), None)
     wh_subject = wh is not None and (wh.dep_ in ("nsubj", "nsubjpass") or wh.head.dep_ in ("nsubj", "nsubjpass"))
@@ -148,28 +184,36 @@ def extract(question: str, sentences: list[str], sentence_scores: list[float] | 
     best: tuple[float, int, Span] | None = None
     for si, doc in enumerate(nlp().pipe(sentences)):
         if kind in ("REASON", "MANNER"):
-            span = _reason_span(doc, qstems) if kind == "REASON" else None
+            span = _reason_span(doc, qverbs) if kind == "REASON" else _manner_span(doc, qverbs)
             if span and (best is None or span.score + scores[si] > best[0]):
                 best = (span.score + scores[si], si, span)
             continue
-        matched = [t.i for t in doc if stem(t.lower_) in qstems]
-        for start, end, label in _candidates(doc):
+        matched = [t.i for t in doc if stem(t.lower_) in qstems or (wh_noun and stem(t.lower_) == wh_noun)]
+        wh_at = [t.i for t in doc if wh_noun and stem(t.lower_) == wh_noun]
+        for start, end, label, is_list in _candidates(doc):
             cand = doc[start:end]
             cstems = _stems(cand)
             if not cstems and label not in ("CARDINAL", "DATE"):
                 continue
             overlap = len(cstems & qstems) / max(1, len(cstems))
-            if overlap >= 0.99:
+            if overlap >= 0.99 or (wh_noun and not cstems - {wh_noun} and label not in ("CARDINAL", "DATE")):
                 continue
             s = _type_score(kind, label, cand)
-            s -= 3.0 * overlap
+            s -= 1.5 * overlap
             if matched:
-                dist = min(abs(i - j) for i in matched for j in range(start, end))
+                dist = min(abs(i - j) for i in matched for j in (start, end - 1))
                 s -= 0.12 * min(dist, 20)
             else:
                 s -= 1.0
             s += _role_bonus(cand, doc, qverbs, wh_subject)
-            s -= 0.04 * max(0, len(cand) - 4)
+            if wh_noun and stem(cand.root.lower_) == wh_noun:
+                s += 1.0  # "Which cartel?" -> "the Sinaloa cartel"
+            elif any(0 < start - i <= 3 for i in wh_at):
+                s += 1.0  # "newspaper El Universal", "presidencies of Vicente Fox"
+            if is_list:
+                s += 0.3 if kind == "THING" else 0.0
+            else:
+                s -= 0.04 * max(0, len(cand) - 4)
             total = s + 2.0 * scores[si]
             if best is None or total > best[0]:
                 best = (total, si, Span(cand.start_char, cand.end_char, s, label))
@@ -179,6 +223,14 @@ def extract(question: str, sentences: list[str], sentence_scores: list[float] | 
 
 
 MIN_SPAN_SCORE = 0.0
+
+
+def _wh_noun(qdoc) -> str | None:
+    """Stem of the noun a what/which question asks for: 'Which newspaper ...' -> 'newspap'."""
+    for t in qdoc:
+        if t.lower_ in ("what", "which") and t.dep_ == "det" and t.head.pos_ in ("NOUN", "PROPN"):
+            return stem(t.head.lower_)
+    return None
 
 
 def _type_score(kind: str, label: str, cand) -> float:
@@ -193,4 +245,4 @@ def _type_score(kind: str, label: str, cand) -> float:
             return 2.5
         return 0.5 if label == "NP" else 0.0
     # THING: noun chunks and entities both fit; prefer ones with content
-    return 1.5 if label == "NP" else 1.2
+    return 1.5

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_WORD = re.compile(r"(?u)\b\w[\w'’.-]*\w\b|\b\w\b")
+_WORD = re.compile(r"(?u)\b\w[\w'’.]*\w\b|\b\w\b")
 STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been
 before being below between both but by can could did do does doing down during each few for from further
 had has have having he her here hers herself him himself his how i if in into is it its itself just me

@@ -1,0 +1,87 @@
+"""Fit the confidence score and choose the refusal threshold from an evaluation run.
+
+Input: questions.jsonl written by `python -m qa.evaluate --squad ... --unanswerable-share 0.2 --out DIR`
+(each record has the answer's features and whether the question was answerable).
+A logistic regression on the features predicts "the corpus holds the answer"; the
+threshold is the highest one that wrongly refuses at most `--max-false-refusal` of
+the answerable questions. Prints the trade-off curve; `--write` saves qa/calibration.json.
+
+  python -m qa.calibrate runs/squad-u20/questions.jsonl --write
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .answer import CALIBRATION_FILE
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000, lr: float = 0.5):
+    """Plain batch gradient descent on standardised features; returns (bias, weights) in raw units."""
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    z = (x - mu) / sd
+    w, b = np.zeros(z.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        g = p - y
+        w -= lr * (z.T @ g / len(y) + l2 * w)
+        b -= lr * g.mean()
+    weights = w / sd
+    return float(b - (mu * weights).sum()), weights
+
+
+def tradeoff(conf: np.ndarray, answerable: np.ndarray, thresholds) -> list[tuple[float, float, float]]:
+    """(threshold, refusal rate on unanswerable, false-refusal rate on answerable)."""
+    out = []
+    for t in thresholds:
+        refused = conf < t
+        out.append((float(t), float(refused[~answerable].mean()), float(refused[answerable].mean())))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m qa.calibrate", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("questions", help="questions.jsonl of an evaluation run with unanswerable questions")
+    p.add_argument("--max-false-refusal", type=float, default=0.05,
+                   help="largest share of answerable questions that may be refused (default: %(default)s)")
+    p.add_argument("--write", action="store_true", help=f"save the result to {CALIBRATION_FILE}")
+    args = p.parse_args(argv)
+    recs = [json.loads(line) for line in Path(args.questions).read_text().splitlines() if line.strip()]
+    recs = [r for r in recs if r.get("features")]
+    x = np.array([r["features"] for r in recs], dtype=np.float64)
+    answerable = np.array([not r["unanswerable"] for r in recs])
+    if answerable.all() or not answerable.any():
+        print("Error: the run needs both answerable and unanswerable questions "
+              "(use --unanswerable-share with --squad)", file=sys.stderr)
+        return 1
+    bias, weights = fit_logistic(x, answerable.astype(np.float64))
+    conf = 1 / (1 + np.exp(-(x @ weights + bias)))
+    curve = tradeoff(conf, answerable, np.linspace(0.05, 0.95, 19))
+    # Highest threshold whose false refusals stay within the limit.
+    ok = [t for t, _, fr in tradeoff(conf, answerable, np.linspace(0.01, 0.99, 99)) if fr <= args.max_false_refusal]
+    threshold = max(ok) if ok else 0.01
+    print(f"{len(recs)} questions ({answerable.sum()} answerable); bias {bias:.3f}, weights "
+          + ", ".join(f"{w:.3f}" for w in weights))
+    print("threshold  refused(unanswerable)  refused(answerable)")
+    for t, r, fr in curve:
+        print(f"{t:9.2f}  {r:21.3f}  {fr:19.3f}")
+    (_, r, fr), = tradeoff(conf, answerable, [threshold])
+    print(f"chosen threshold {threshold:.2f}: refuses {r:.3f} of unanswerable, {fr:.3f} of answerable")
+    if args.write:
+        CALIBRATION_FILE.write_text(json.dumps({
+            "bias": round(bias, 4), "weights": [round(float(w), 4) for w in weights],
+            "threshold": round(threshold, 2), "features": ["sentence cosine", "sentence idf overlap",
+                                                          "top passage cosine"],
+            "fitted_on": args.questions, "n_questions": len(recs),
+            "refusal_rate": round(r, 4), "false_refusal_rate": round(fr, 4)}, indent=1) + "\n")
+        print(f"wrote {CALIBRATION_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

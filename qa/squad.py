@@ -1,0 +1,89 @@
+"""A SQuAD v1.1 file as a corpus plus a question set (../shared/eval/README.md).
+
+One article per SQuAD article: title with '_' as spaces, paragraphs joined by a
+blank line; a gold span is [paragraph offset + answer_start, + len(text)) and is
+checked against the article text. With `unanswerable_share`, that share of the
+articles (chosen by `seed`) is left out of the corpus and its questions are asked
+as unanswerable ones.
+"""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.articles import slugify
+from index.records import Article
+
+
+@dataclass
+class Question:
+    id: str
+    question: str
+    answers: list[str]
+    unanswerable: bool = False
+    article_id: str | None = None
+    answer_spans: list[list[int]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        out = {"id": self.id, "question": self.question, "answers": self.answers}
+        if self.unanswerable:
+            out["unanswerable"] = True
+        if self.article_id is not None:
+            out["article_id"] = self.article_id
+            out["answer_spans"] = self.answer_spans
+        return out
+
+
+def load_squad(path: str | Path, unanswerable_share: float = 0.0,
+               seed: int = 0) -> tuple[list[Article], list[Question]]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
+    articles, questions = [], []
+    held_out: set[str] = set()
+    if unanswerable_share > 0:
+        titles = sorted(a["title"] for a in data)
+        n = max(1, round(len(titles) * unanswerable_share))
+        held_out = set(random.Random(seed).sample(titles, n))
+    for art in data:
+        paras = [p["context"] for p in art["paragraphs"]]
+        text = "\n\n".join(paras)
+        aid = slugify(art["title"])
+        out = art["title"] in held_out
+        if not out:
+            articles.append(Article(aid, art["title"].replace("_", " "), text, path=f"squad:{art['title']}"))
+        offset = 0
+        for para in art["paragraphs"]:
+            for qa in para["qas"]:
+                spans, answers = [], []
+                for a in qa["answers"]:
+                    s = offset + a["answer_start"]
+                    e = s + len(a["text"])
+                    if text[s:e] != a["text"]:
+                        raise ValueError(f"gold span of question {qa['id']} does not match the article text")
+                    if [s, e] not in spans:
+                        spans.append([s, e])
+                    answers.append(a["text"])
+                if out:
+                    questions.append(Question(qa["id"], qa["question"], [], True))
+                else:
+                    questions.append(Question(qa["id"], qa["question"], answers, False, aid, spans))
+            offset += len(para["context"]) + 2
+    return articles, questions
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    """A JSONL question set; a broken line raises ValueError naming it."""
+    out = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            answers = list(obj.get("answers", []))
+            out.append(Question(str(obj["id"]), obj["question"], answers,
+                                bool(obj.get("unanswerable", not answers)), obj.get("article_id"),
+                                [list(s) for s in obj.get("answer_spans", [])]))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{n}: not a valid question record ({exc})") from None
+    return out
