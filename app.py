@@ -54,13 +54,13 @@ def ensure_index(index_dir: str, corpus_dir: str) -> str | None:
 class ChatService:
     """Holds the loaded QA object (or the error that stopped it loading)."""
 
-    def __init__(self, index_dir: str, corpus_dir: str | None):
+    def __init__(self, index_dir: str, corpus_dir: str | None, embedder=None):
         self.index_dir, self.corpus_dir = index_dir, corpus_dir
         self.qa, self.error = None, None
         try:
             from qa.pipeline import open_qa
 
-            self.qa = open_qa(index_dir, corpus_dir)
+            self.qa = open_qa(index_dir, corpus_dir, embedder=embedder)
         except QAError as exc:
             self.error = exc.user_message()
 

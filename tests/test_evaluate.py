@@ -1,0 +1,80 @@
+import json
+
+import pytest
+
+from conftest import ROOT, SQUAD_DEV
+from qa.evaluate import main, summarize, worse_questions
+
+NEWS = ROOT / "eval" / "news_questions.jsonl"
+# Measured on the shipped article (see README); the suite fails if quality drops
+# more than a small margin below it.
+NEWS_EM_FLOOR = 0.60
+NEWS_REFUSAL_FLOOR = 0.80
+
+
+def rec(qid, **kw):
+    base = {"id": qid, "question": qid, "unanswerable": False, "refused": False, "citations": 1,
+            "citations_exact": 1, "latency_ms": 10.0, "gold_rank": 1, "em": 1.0, "f1": 1.0, "sentence_hit": 1.0}
+    base.update(kw)
+    return base
+
+
+def test_summary_on_hand_made_records():
+    records = [rec("a"), rec("b", gold_rank=3, em=0.0, f1=0.5, sentence_hit=0.0, latency_ms=30.0),
+               rec("c", gold_rank=None, em=0.0, f1=0.0, sentence_hit=0.0, refused=True, citations=0,
+                   citations_exact=0, latency_ms=20.0),
+               {"id": "u", "question": "u", "unanswerable": True, "refused": True, "citations": 0,
+                "citations_exact": 0, "latency_ms": 40.0, "gold_rank": None}]
+    m = summarize(records)
+    assert m["n_questions"] == 4 and m["n_answerable"] == 3
+    assert m["gold_hit@1"] == pytest.approx(1 / 3) and m["gold_hit@5"] == pytest.approx(2 / 3)
+    assert m["mrr@20"] == pytest.approx((1 + 1 / 3) / 3)
+    assert m["em"] == pytest.approx(1 / 3) and m["f1"] == pytest.approx(0.5)
+    assert m["false_refusal_rate"] == pytest.approx(1 / 3) and m["refusal_rate"] == 1.0
+    assert m["citation_exactness"] == 1.0 and m["latency_p50_ms"] == 25.0
+
+
+def test_worse_questions_are_listed():
+    old = [rec("a"), rec("b"), {**rec("u"), "unanswerable": True, "refused": True}]
+    new = [rec("a"), rec("b", em=0.0, answer="x", gold_rank=9), {**rec("u"), "unanswerable": True, "refused": False}]
+    worse = worse_questions(new, old)
+    assert len(worse) == 2 and "EM lost" in worse[0] and "rank 1 -> 9" in worse[0]
+    assert "no longer refused" in worse[1]
+
+
+def test_news_question_set_is_well_formed():
+    from index.articles import load_articles
+    from qa.squad import load_questions
+
+    texts = {a.id: a.text for a in load_articles(ROOT / "corpus").articles}
+    qs = load_questions(NEWS)
+    assert len(qs) >= 25 and sum(q.unanswerable for q in qs) >= 5
+    for q in qs:
+        for s, e in q.answer_spans:
+            assert texts[q.article_id][s:e] == q.answers[0]
+
+
+def test_news_quality_does_not_regress(tmp_path, shipped_index, capsys):
+    assert main([str(NEWS), "--index-dir", str(shipped_index), "--out", str(tmp_path / "run"), "--quiet"]) == 0
+    report = json.loads((tmp_path / "run" / "report.json").read_text())
+    m = report["metrics"]
+    assert m["em"] >= NEWS_EM_FLOOR, m
+    assert m["refusal_rate"] >= NEWS_REFUSAL_FLOOR, m
+    assert m["citation_exactness"] == 1.0
+    assert report["settings"]["k"] == 20 and report["machine"]["cores"]
+    lines = (tmp_path / "run" / "questions.jsonl").read_text().splitlines()
+    assert len(lines) == m["n_questions"]
+    # --compare against itself: no question got worse
+    assert main([str(NEWS), "--index-dir", str(shipped_index), "--compare", str(tmp_path / "run" / "report.json"),
+                 "--quiet"]) == 0
+    assert "0 questions got worse" in capsys.readouterr().out
+
+
+def test_squad_sample_builds_and_scores(tmp_path):
+    if not SQUAD_DEV.is_file():
+        pytest.skip(f"{SQUAD_DEV} not present")
+    from qa.squad import load_squad
+
+    articles, questions = load_squad(SQUAD_DEV, unanswerable_share=0.2, seed=0)
+    assert len(articles) == 19 and len({q.id for q in questions}) == 4961
+    assert sum(q.unanswerable for q in questions) > 500

@@ -1,0 +1,154 @@
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from index import store
+from index.build import build_index
+from index.errors import (BuildLockedError, EmptyCorpusError, IndexCorruptError, IndexMismatchError,
+                          IndexMissingError, StaleIndexError)
+from qa.retrieval import Retriever
+
+
+def build(corpus, index_dir, emb, **kw):
+    return build_index(corpus, index_dir, embedder=emb, progress=False, **kw)
+
+
+def test_build_then_load_round_trip(tiny_corpus, tmp_path, fake_embedder):
+    summary = build(tiny_corpus, tmp_path / "idx", fake_embedder)
+    assert summary.articles == 5 and summary.passages >= 5 and summary.full
+    data = store.load_version(store.current_version_dir(tmp_path / "idx"))
+    assert data.n_passages == summary.passages
+    for i in range(data.n_passages):
+        a, s, e = data.chunks[i, :3]
+        assert data.chunk_text(i) == data.articles[a].text[s:e]
+    m = data.manifest
+    assert m["model"]["name"] == fake_embedder.name and m["model"]["dim"] == fake_embedder.dim
+    assert set(m["articles"]) == {a.id for a in data.articles}
+    assert m["chunking"]["max_words"] > 0 and "faiss-cpu" in m["versions"] and m["created"]
+
+
+def test_missing_index_says_how_to_build(tmp_path):
+    with pytest.raises(IndexMissingError) as err:
+        store.current_version_dir(tmp_path / "nothing")
+    assert "python -m index build" in err.value.user_message()
+
+
+def test_model_mismatch_is_refused(tiny_corpus, tmp_path, fake_embedder):
+    build(tiny_corpus, tmp_path / "idx", fake_embedder)
+    other = type(fake_embedder)()
+    other.fingerprint = "another-model"
+    with pytest.raises(IndexMismatchError) as err:
+        Retriever.load(tmp_path / "idx", other)
+    assert "--full" in err.value.user_message()
+
+
+def test_changed_corpus_is_reported_stale(tiny_corpus, tmp_path, fake_embedder):
+    build(tiny_corpus, tmp_path / "idx", fake_embedder)
+    Retriever.load(tmp_path / "idx", fake_embedder, tiny_corpus)  # fresh: fine
+    (tiny_corpus / "new.txt").write_text("New Title\n\nSomething happened today.")
+    with pytest.raises(StaleIndexError) as err:
+        Retriever.load(tmp_path / "idx", fake_embedder, tiny_corpus)
+    assert "new.txt" in str(err.value) and "python -m index build" in err.value.user_message()
+
+
+@pytest.mark.parametrize("victim, damage", [
+    ("passages.faiss", "truncate"), ("chunks.npy", "flip"), ("articles.jsonl", "flip"),
+    ("manifest.json", "garbage"), ("sentence_vectors.npy", "delete")])
+def test_damaged_files_are_caught(tiny_corpus, tmp_path, fake_embedder, victim, damage):
+    build(tiny_corpus, tmp_path / "idx", fake_embedder)
+    vdir = store.current_version_dir(tmp_path / "idx")
+    path = vdir / victim
+    if damage == "truncate":
+        path.write_bytes(path.read_bytes()[:-100])
+    elif damage == "flip":
+        raw = bytearray(path.read_bytes())
+        raw[len(raw) // 2] ^= 0xFF
+        path.write_bytes(bytes(raw))
+    elif damage == "garbage":
+        path.write_text("{not json")
+    else:
+        path.unlink()
+    with pytest.raises(IndexCorruptError) as err:
+        store.load_version(vdir)
+    assert "python -m index build --full" in err.value.user_message()
+
+
+def test_incremental_add_change_delete_rename(tiny_corpus, tmp_path, fake_embedder):
+    idx = tmp_path / "idx"
+    first = build(tiny_corpus, idx, fake_embedder)
+    calls = fake_embedder.calls
+    again = build(tiny_corpus, idx, fake_embedder)
+    assert fake_embedder.calls == calls and again.kept and not (again.added or again.updated or again.removed)
+    assert again.passages == first.passages
+
+    (tiny_corpus / "added.txt").write_text("Added Story\n\nA new bakery opened downtown on Monday.")
+    (tiny_corpus / "harbor-festival.md").write_text("# Harbor Festival\n\nThe festival was cancelled this year.")
+    (tiny_corpus / "mining.html").unlink()
+    (tiny_corpus / "volcano-report.txt").rename(tiny_corpus / "volcano.txt")
+    calls = fake_embedder.calls
+    upd = build(tiny_corpus, idx, fake_embedder)
+    assert upd.added == ["added", "volcano"] and upd.updated == ["harbor-festival"]
+    assert upd.removed == ["mining", "volcano-report"] and not upd.full
+    # Only the new and the edited article were embedded; the renamed one reused its vectors.
+    assert fake_embedder.calls - calls == upd.embedded_texts
+    data = store.load_version(store.current_version_dir(idx))
+    ids = {a.id for a in data.articles}
+    assert "mining" not in ids and "volcano" in ids
+    hits = Retriever(data, fake_embedder).search("copper mine expansion", k=3)
+    assert all(data.articles[data.chunks[h.chunk, 0]].id != "mining" for h in hits)
+    # Reused vectors equal a fresh embedding of the same text.
+    full = build(tiny_corpus, tmp_path / "idx2", fake_embedder, full=True)
+    fresh = store.load_version(store.current_version_dir(tmp_path / "idx2"))
+    assert full.passages == data.n_passages
+    np.testing.assert_allclose(fresh.faiss_index.reconstruct_n(0, fresh.n_passages),
+                               data.faiss_index.reconstruct_n(0, data.n_passages), atol=1e-6)
+
+
+def test_failed_build_keeps_previous_index(tiny_corpus, tmp_path, fake_embedder):
+    idx = tmp_path / "idx"
+    build(tiny_corpus, idx, fake_embedder)
+    live = store.current_version_name(idx)
+
+    class Exploding(type(fake_embedder)):
+        def embed(self, texts, progress=None):
+            raise RuntimeError("disk full")
+
+    (tiny_corpus / "added.txt").write_text("Added Story\n\nA new bakery opened downtown.")
+    with pytest.raises(RuntimeError):
+        build(tiny_corpus, idx, Exploding())
+    assert store.current_version_name(idx) == live
+    store.load_version(store.current_version_dir(idx))
+
+
+def test_empty_corpus_never_replaces_an_index(tiny_corpus, tmp_path, fake_embedder):
+    idx = tmp_path / "idx"
+    build(tiny_corpus, idx, fake_embedder)
+    live = store.current_version_name(idx)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "blank.txt").write_text("   ")
+    with pytest.raises(EmptyCorpusError) as err:
+        build(empty, idx, fake_embedder)
+    assert "1 files skipped" in str(err.value)
+    assert store.current_version_name(idx) == live
+
+
+def test_second_build_is_refused_while_one_runs(tmp_path):
+    with store.build_lock(tmp_path):
+        with pytest.raises(BuildLockedError) as err:
+            with store.build_lock(tmp_path):
+                pass
+    assert f"pid {os.getpid()}" in str(err.value)
+    with store.build_lock(tmp_path):  # released afterwards
+        pass
+
+
+def test_old_versions_are_pruned(tiny_corpus, tmp_path, fake_embedder):
+    idx = tmp_path / "idx"
+    for _ in range(4):
+        build(tiny_corpus, idx, fake_embedder)
+    names = sorted(p.name for p in (idx / "versions").iterdir())
+    assert len(names) == store.KEEP_VERSIONS and store.current_version_name(idx) == names[-1]
