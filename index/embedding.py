@@ -94,16 +94,21 @@ class Embedder:
     @cached_property
     def model(self):
         verify_model(self.path)
-        import torch
         from sentence_transformers import SentenceTransformer
 
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
         # A str path: a Path object makes sentence-transformers try the hub.
         return SentenceTransformer(str(self.path), device="cpu")
+
+    def set_query_threads(self, n: int = 1) -> None:
+        """Answering embeds one short question at a time: fewer threads, less contention."""
+        self.model  # load first: loading must not reset the setting
+        import torch
+
+        torch.set_num_threads(n)
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """float32 [n, dim], L2-normalised. `progress(k)` is called after each batch of k."""

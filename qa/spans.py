@@ -176,6 +176,12 @@ def _manner_span(doc, qverbs: set[str]) -> Span | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def parse(text: str):
+    """spaCy parse of a sentence, cached: the same sentences come back across questions."""
+    return nlp()(text)
+
+
 def extract(question: str, sentences: list[str], sentence_scores: list[float] | None = None,
             qdoc=None) -> tuple[int, Span] | None:
     """Best short answer among the candidate sentences: (sentence index, span)."""
@@ -188,7 +194,7 @@ def extract(question: str, sentences: list[str], sentence_scores: list[float] | 
     wh_subject = wh is not None and (wh.dep_ in ("nsubj", "nsubjpass") or wh.head.dep_ in ("nsubj", "nsubjpass"))
     scores = sentence_scores or [0.0] * len(sentences)
     best: tuple[float, int, Span] | None = None
-    for si, doc in enumerate(nlp().pipe(sentences)):
+    for si, doc in enumerate(parse(t) for t in sentences):
         if kind in ("REASON", "MANNER"):
             span = _reason_span(doc, qverbs) if kind == "REASON" else _manner_span(doc, qverbs)
             if span and (best is None or span.score + scores[si] > best[0]):

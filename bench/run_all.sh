@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every figure in the README's results tables, in one go (about 25 minutes on 2 cores).
+# Usage: bash bench/run_all.sh [OUT_DIR]   (default runs/); logs to OUT_DIR/run_all.log
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${1:-runs}
+SQUAD=../shared/eval/squad-v1.1-dev-part-a.json
+PY=${PY:-.venv/bin/python}
+export HF_HUB_OFFLINE=1
+mkdir -p "$OUT"
+rm -rf data/eval-news data/eval-squad data/eval-squad-u20
+{
+  echo "== index build of the shipped corpus"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m index build --full --quiet --index-dir data/eval-news
+  echo "== news question set"; $PY -m qa.evaluate eval/news_questions.jsonl --index-dir data/eval-news --out "$OUT/news" --quiet
+  echo "== SQuAD part A, whole corpus (index build included)"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m qa.evaluate --squad $SQUAD --index-dir data/eval-squad --out "$OUT/squad" --quiet
+  echo "== SQuAD part A, 20% of articles held out (unanswerable)"; $PY -m qa.evaluate --squad $SQUAD --unanswerable-share 0.2 --index-dir data/eval-squad-u20 --out "$OUT/squad-u20" --quiet
+  echo "== retrieval beside peer stacks"; $PY -m bench.peers --squad $SQUAD --index-dir data/eval-squad --out "$OUT/peers" 2>/dev/null
+} 2>&1 | tee "$OUT/run_all.log"
