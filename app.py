@@ -56,16 +56,21 @@ class ChatService:
 
     def __init__(self, index_dir: str, corpus_dir: str | None, embedder=None):
         self.index_dir, self.corpus_dir = index_dir, corpus_dir
-        self.qa, self.error = None, None
+        self.live, self.error = None, None
         try:
-            from qa.pipeline import open_qa
+            from qa.pipeline import LiveQA
 
-            self.qa = open_qa(index_dir, corpus_dir, embedder=embedder)
+            self.live = LiveQA(index_dir, corpus_dir, embedder=embedder)
         except QAError as exc:
             self.error = exc.user_message()
 
-    def passage_parts(self, citation):
-        text = self.qa.data.articles[self.qa.data.article_row[citation.article_id]].text
+    @property
+    def qa(self):
+        """The QA object for the live index version (switches after a rebuild)."""
+        return self.live.get() if self.live is not None else None
+
+    def passage_parts(self, citation, qa):
+        text = qa.data.articles[qa.data.article_row[citation.article_id]].text
         ps = citation.passage_start if citation.passage_start is not None else citation.start
         pe = citation.passage_end if citation.passage_end is not None else citation.end
         return text[ps : citation.start], text[citation.start : citation.end], text[citation.end : pe]
@@ -76,23 +81,25 @@ class ChatService:
         if not message:
             return history, sources_html(None), ""
         history.append({"role": "user", "content": md_escape(message)})
-        if self.qa is None:
+        qa = self.qa
+        if qa is None:
             history.append({"role": "assistant", "content": f"The index could not be loaded:\n\n```\n{self.error}\n```"})
             return history, sources_html(None), ""
         try:
-            answer = self.qa.ask(message)
+            answer = qa.ask(message)
         except BadQuestionError as exc:
             history.append({"role": "assistant", "content": md_escape(str(exc))})
             return history, sources_html(None), ""
         history.append({"role": "assistant", "content": answer_markdown(answer)})
-        return history, sources_html(answer, self.passage_parts), ""
+        return history, sources_html(answer, lambda c: self.passage_parts(c, qa)), ""
 
     def ask_json(self, question: str) -> dict:
         """API endpoint: the same answer as `python -m qa ask --json`."""
-        if self.qa is None:
+        qa = self.qa
+        if qa is None:
             return {"question": question, "error": self.error}
         try:
-            return self.qa.ask(question).to_json()
+            return qa.ask(question).to_json()
         except BadQuestionError as exc:
             return {"question": question, "error": str(exc)}
 
