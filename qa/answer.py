@@ -31,15 +31,25 @@ MAX_QUESTION_CHARS = 1000
 class AnswerSettings:
     k: int = 20  # passages retrieved
     passages: int = 5  # passages whose sentences compete for the answer
-    w_dense: float = 1.0
-    w_lex: float = 1.0
-    w_ctx: float = 0.25
-    w_passage: float = 0.5
+    # sentence score = w . [cosine, idf overlap, neighbours' overlap, passage score,
+    #                       passage cosine, passage BM25 share, 1 / passage rank]
+    sentence_weights: tuple[float, ...] = field(default_factory=lambda: load_sentence_weights())
     span_sentences: int = 3  # best sentences searched for a short answer
     spans: bool = True
     max_citations: int = 3
     # confidence = sigmoid(bias + w . [sentence cosine, sentence overlap, passage cosine])
     calibration: dict = field(default_factory=lambda: load_calibration())
+
+
+SENTENCE_WEIGHTS_FILE = Path(__file__).with_name("sentence_weights.json")
+HAND_SENTENCE_WEIGHTS = (1.0, 1.0, 0.25, 0.5, 0.0, 0.0, 0.0)
+
+
+def load_sentence_weights() -> tuple[float, ...]:
+    """Learned by `python -m qa.train_ranker` when its file exists, else set by hand."""
+    if SENTENCE_WEIGHTS_FILE.is_file():
+        return tuple(json.loads(SENTENCE_WEIGHTS_FILE.read_text())["weights"])
+    return HAND_SENTENCE_WEIGHTS
 
 
 def load_calibration() -> dict:
@@ -55,6 +65,7 @@ class Candidate:
     dense: float
     lex: float
     passage: int  # best retrieved passage containing it (row)
+    features: tuple[float, ...] = ()
 
 
 class QA:
@@ -101,7 +112,8 @@ class QA:
         qterms = {t: self.idf.get(t, max_idf) for t in set(terms(question))}
         data = self.data
         seen: dict[int, Candidate] = {}
-        for hit in hits[: s.passages]:
+        w = s.sentence_weights
+        for rank, hit in enumerate(hits[: s.passages], 1):
             lo, hi = data.chunks[hit.chunk, 3:5]
             for row in range(lo, hi):
                 if row in seen:
@@ -112,8 +124,9 @@ class QA:
                 for nb in (row - 1, row + 1):
                     if 0 <= nb < len(data.sentences) and data.sentences[nb, 0] == data.sentences[row, 0]:
                         ctx = max(ctx, self._overlap(qterms, nb))
-                score = s.w_dense * dense + s.w_lex * lex + s.w_ctx * ctx + s.w_passage * hit.score
-                seen[row] = Candidate(row, score, dense, lex, hit.chunk)
+                f = (dense, lex, ctx, hit.score, hit.dense, hit.lexical, 1.0 / rank)
+                score = sum(a * b for a, b in zip(w, f))
+                seen[row] = Candidate(row, score, dense, lex, hit.chunk, f)
         return sorted(seen.values(), key=lambda c: -c.score)
 
     @staticmethod

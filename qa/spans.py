@@ -9,9 +9,11 @@ the caller answers with the whole sentence.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .text import STOPWORDS, stem
 
@@ -182,23 +184,44 @@ def parse(text: str):
     return nlp()(text)
 
 
-def extract(question: str, sentences: list[str], sentence_scores: list[float] | None = None,
-            qdoc=None) -> tuple[int, Span] | None:
-    """Best short answer among the candidate sentences: (sentence index, span)."""
+# Hand-set weights of the span features (what `extract` maximises). A file
+# qa/span_weights.json, written by `python -m qa.train_spans`, replaces them.
+HAND_WEIGHTS = {"type_match": 3.0, "type_year": 2.5, "type_partial": 2.0, "type_np": 0.5, "thing": 1.5,
+                "overlap": -1.5, "dist": -0.12, "no_match": -1.0, "role": 1.0, "wh_root": 1.0,
+                "wh_adjacent": 1.0, "list_thing": 0.3, "long": -0.04, "sent_score": 2.0}
+SPAN_WEIGHTS_FILE = Path(__file__).with_name("span_weights.json")
+
+
+@lru_cache(maxsize=1)
+def weights() -> tuple[dict[str, float], float]:
+    """(feature weights, minimum score without the sentence term) in use."""
+    if SPAN_WEIGHTS_FILE.is_file():
+        learned = json.loads(SPAN_WEIGHTS_FILE.read_text())
+        return learned["weights"], learned["min_score"]
+    return HAND_WEIGHTS, 0.0
+
+
+def _label_group(label: str) -> str:
+    return {"PERSON": "person", "ORG": "org", "NORP": "org", "GPE": "place", "LOC": "place", "FAC": "place",
+            "DATE": "date", "TIME": "date", "CARDINAL": "num", "QUANTITY": "num", "MONEY": "num",
+            "PERCENT": "num", "NP": "np"}.get(label, "ent")
+
+
+def candidates(question: str, sentences: list[str], sentence_scores: list[float] | None = None, qdoc=None):
+    """Yield (sentence index, Span with score 0, features) for every answer candidate."""
     kind = answer_type(question)
-    qdoc = qdoc if qdoc is not None else nlp()(question)
+    qdoc = qdoc if qdoc is not None else parse(question)
     wh_noun = _wh_noun(qdoc)
     qstems = _stems(qdoc) - {wh_noun}
     qverbs = {t.lemma_.lower() for t in qdoc if t.pos_ == "VERB"} | {stem(t.lower_) for t in qdoc if t.pos_ == "VERB"}
     wh = next((t for t in qdoc if t.tag_ in ("WP", "WDT", "WP$", "WRB")), None)
     wh_subject = wh is not None and (wh.dep_ in ("nsubj", "nsubjpass") or wh.head.dep_ in ("nsubj", "nsubjpass"))
     scores = sentence_scores or [0.0] * len(sentences)
-    best: tuple[float, int, Span] | None = None
     for si, doc in enumerate(parse(t) for t in sentences):
         if kind in ("REASON", "MANNER"):
             span = _reason_span(doc, qverbs) if kind == "REASON" else _manner_span(doc, qverbs)
-            if span and (best is None or span.score + scores[si] > best[0]):
-                best = (span.score + scores[si], si, span)
+            if span:
+                yield si, span, {"type_match": span.score, "sent_score": scores[si], f"k_{kind}_clause": 1.0}
             continue
         matched = [t.i for t in doc if stem(t.lower_) in qstems or (wh_noun and stem(t.lower_) == wh_noun)]
         wh_at = [t.i for t in doc if wh_noun and stem(t.lower_) == wh_noun]
@@ -210,31 +233,39 @@ def extract(question: str, sentences: list[str], sentence_scores: list[float] | 
             overlap = len(cstems & qstems) / max(1, len(cstems))
             if overlap >= 0.99 or (wh_noun and not cstems - {wh_noun} and label not in ("CARDINAL", "DATE")):
                 continue
-            s = _type_score(kind, label, cand)
-            s -= 1.5 * overlap
+            f = {_type_feature(kind, label, cand): 1.0, "overlap": overlap, "sent_score": scores[si],
+                 f"k_{kind}_{_label_group(label)}": 1.0}
             if matched:
-                dist = min(abs(i - j) for i in matched for j in (start, end - 1))
-                s -= 0.12 * min(dist, 20)
+                f["dist"] = min(min(abs(i - j) for i in matched for j in (start, end - 1)), 20)
             else:
-                s -= 1.0
-            s += _role_bonus(cand, doc, qverbs, wh_subject)
+                f["no_match"] = 1.0
+            f["role"] = _role_bonus(cand, doc, qverbs, wh_subject)
             if wh_noun and stem(cand.root.lower_) == wh_noun:
-                s += 1.0  # "Which cartel?" -> "the Sinaloa cartel"
+                f["wh_root"] = 1.0  # "Which cartel?" -> "the Sinaloa cartel"
             elif any(0 < start - i <= 3 for i in wh_at):
-                s += 1.0  # "newspaper El Universal", "presidencies of Vicente Fox"
+                f["wh_adjacent"] = 1.0  # "newspaper El Universal", "presidencies of Vicente Fox"
             if is_list:
-                s += 0.3 if kind == "THING" else 0.0
+                f["is_list"] = 1.0
+                f["list_thing"] = float(kind == "THING")
             else:
-                s -= 0.04 * max(0, len(cand) - 4)
-            total = s + 2.0 * scores[si]
-            if best is None or total > best[0]:
-                best = (total, si, Span(cand.start_char, cand.end_char, s, label))
-    if best is None or best[2].score < MIN_SPAN_SCORE:
+                f["long"] = max(0, len(cand) - 4)
+            yield si, Span(cand.start_char, cand.end_char, 0.0, label), f
+
+
+def extract(question: str, sentences: list[str], sentence_scores: list[float] | None = None,
+            qdoc=None) -> tuple[int, Span] | None:
+    """Best short answer among the candidate sentences: (sentence index, span), or None
+    when no candidate scores at least the minimum (then the sentence is the answer)."""
+    w, min_score = weights()
+    best = None
+    for si, span, f in candidates(question, sentences, sentence_scores, qdoc):
+        total = w.get("bias", 0.0) + sum(w.get(k, 0.0) * v for k, v in f.items())
+        own = total - w.get("sent_score", 0.0) * f.get("sent_score", 0.0)
+        if best is None or total > best[0]:
+            best = (total, si, Span(span.start, span.end, own, span.label))
+    if best is None or best[2].score < min_score:
         return None
     return best[1], best[2]
-
-
-MIN_SPAN_SCORE = 0.0
 
 
 def _wh_noun(qdoc) -> str | None:
@@ -245,16 +276,15 @@ def _wh_noun(qdoc) -> str | None:
     return None
 
 
-def _type_score(kind: str, label: str, cand) -> float:
+def _type_feature(kind: str, label: str, cand) -> str:
+    """Which kind of type match the candidate is (each has its own weight)."""
     if kind in TYPE_LABELS:
         if label in TYPE_LABELS[kind]:
-            return 3.0
-        if kind == "PERSON" and label == "NP" and any(t.pos_ == "PROPN" for t in cand):
-            return 2.0
-        if kind == "PERSON" and label == "NP" and any(e.label_ in PERSONISH for e in cand.ents):
-            return 2.0
+            return "type_match"
+        if kind == "PERSON" and label == "NP" and (any(t.pos_ == "PROPN" for t in cand)
+                                                   or any(e.label_ in PERSONISH for e in cand.ents)):
+            return "type_partial"
         if kind == "DATE" and re.search(r"\b(1\d{3}|20\d{2})\b", cand.text):
-            return 2.5
-        return 0.5 if label == "NP" else 0.0
-    # THING: noun chunks and entities both fit; prefer ones with content
-    return 1.5
+            return "type_year"
+        return "type_np" if label == "NP" else "type_none"
+    return "thing"
