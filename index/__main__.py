@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .chunking import ChunkSettings
 from .errors import QAError
 from .store import DEFAULT_INDEX_DIR
 
@@ -27,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s, "
                    "or $QA_INDEX_DIR)")
     b.add_argument("--full", action="store_true", help="re-embed every article, not only new or changed ones")
+    b.add_argument("--passage-words", type=int, default=ChunkSettings().max_words,
+                   help="passage size target in words (default: %(default)s; a change re-embeds everything)")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("status", help="show the live index and whether the corpus changed since")
@@ -42,8 +45,8 @@ def _build(args) -> int:
     if not Path(args.corpus).is_dir():
         print(f"Error: corpus folder {args.corpus} does not exist", file=sys.stderr)
         return 2
-    summary = build_index(args.corpus, args.index_dir, full=args.full, progress=not args.quiet,
-                          wait_for_lock=args.wait)
+    summary = build_index(args.corpus, args.index_dir, settings=ChunkSettings(max_words=args.passage_words),
+                          full=args.full, progress=not args.quiet, wait_for_lock=args.wait)
     for s in summary.skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
     for line in summary.lines():

@@ -114,7 +114,7 @@ def article_sentences(article: Article) -> list[Sentence]:
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    max_words: int = 100  # a soft target: passages close near it, at sentence ends
+    max_words: int = 150  # a soft target: passages close near it, at sentence ends (150 measured best)
     max_tokens: int = 240  # hard limit in model word pieces, title prefix included (window 256)
     overlap: int = 1  # sentences repeated from the previous passage inside a paragraph
     min_words: int = 40  # a passage this short absorbs the next paragraph

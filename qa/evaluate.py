@@ -90,12 +90,15 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
     """Build or update the index the questions run against; returns (index_dir, questions, texts)."""
     from index.build import build_from_articles, build_index
 
+    from index.chunking import ChunkSettings
+
     index_dir = args.index_dir or tempfile.mkdtemp(prefix="qa-eval-index-")
+    settings = ChunkSettings(max_words=args.passage_words) if args.passage_words else ChunkSettings()
     texts = None
     if args.squad:
         articles, questions = load_squad(args.squad, args.unanswerable_share, args.seed)
         texts = {a.id: a.text for a in articles}
-        summary = build_from_articles(articles, index_dir, progress=not args.quiet,
+        summary = build_from_articles(articles, index_dir, settings=settings, progress=not args.quiet,
                                       corpus={"squad": str(args.squad)})
         print("index: " + " / ".join(summary.lines()), file=sys.stderr)
     else:
@@ -103,7 +106,7 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
             raise SystemExit("Error: give a QUESTIONS file or --squad FILE")
         questions = load_questions(args.questions)
         if args.corpus:
-            summary = build_index(args.corpus, index_dir, progress=not args.quiet)
+            summary = build_index(args.corpus, index_dir, settings=settings, progress=not args.quiet)
             print("index: " + " / ".join(summary.lines()), file=sys.stderr)
         elif not args.index_dir:
             raise SystemExit("Error: give --corpus DIR (to build an index) or --index-dir DIR")
@@ -192,6 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--index-dir", help="index folder to use (or to build into); default: a temporary one")
     p.add_argument("--unanswerable-share", type=float, default=0.0,
                    help="with --squad: share of articles left out of the index, their questions unanswerable")
+    p.add_argument("--passage-words", type=int, help="passage size target in words when building (default: 100)")
     p.add_argument("--k", type=int, default=20, help="passages retrieved per question (default: %(default)s)")
     p.add_argument("--limit", type=int, help="evaluate a random sample of this many questions")
     p.add_argument("--seed", type=int, default=0, help="seed for --limit and --unanswerable-share")

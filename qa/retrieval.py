@@ -26,7 +26,7 @@ EXACT_MAX = 200_000  # passages scored exactly with one matrix product; FAISS se
 @dataclass(frozen=True)
 class RetrievalSettings:
     mode: str = "hybrid"  # hybrid | dense | bm25 | rrf
-    alpha: float = 0.5  # weight of the dense score in the hybrid sum
+    alpha: float = 0.6  # weight of the dense score in the hybrid sum (0.6 measured best on SQuAD part A)
     depth: int = 100  # candidates taken from each side before fusion
     rrf_k: int = 60
 
