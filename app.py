@@ -27,6 +27,10 @@ CSS = """
 .qa-meta { color: var(--body-text-color-subdued); font-size: 0.85rem; }
 .qa-source mark { background: #fde68a; color: #111; padding: 0 2px; }
 .qa-empty { color: var(--body-text-color-subdued); }
+.qa-article summary { cursor: pointer; color: var(--link-text-color); margin-top: 4px; }
+.qa-article-body { max-height: 320px; overflow-y: auto; white-space: pre-wrap; padding: 6px;
+                   border-top: 1px solid var(--border-color-primary); margin-top: 6px; }
+.qa-closest { color: var(--body-text-color-subdued); }
 """
 
 
@@ -75,23 +79,35 @@ class ChatService:
         pe = citation.passage_end if citation.passage_end is not None else citation.end
         return text[ps : citation.start], text[citation.start : citation.end], text[citation.end : pe]
 
-    def respond(self, message: str, history: list):
-        history = list(history or [])
+    def respond(self, message: str, history: list, turns: list | None = None):
+        """One chat turn: (history, sources html, cleared box, conversation turns)."""
+        from qa.conversation import Conversation, Turn
+
+        history, turns = list(history or []), list(turns or [])
         message = (message or "").strip()
         if not message:
-            return history, sources_html(None), ""
+            return history, sources_html(None), "", turns
         history.append({"role": "user", "content": md_escape(message)})
         qa = self.qa
         if qa is None:
             history.append({"role": "assistant", "content": f"The index could not be loaded:\n\n```\n{self.error}\n```"})
-            return history, sources_html(None), ""
+            return history, sources_html(None), "", turns
+        conv = Conversation([Turn(q, a) for q, a in turns])
         try:
-            answer = qa.ask(message)
+            answer = qa.ask(message, conv.context_for(message))
         except BadQuestionError as exc:
             history.append({"role": "assistant", "content": md_escape(str(exc))})
-            return history, sources_html(None), ""
-        history.append({"role": "assistant", "content": answer_markdown(answer)})
-        return history, sources_html(answer, lambda c: self.passage_parts(c, qa)), ""
+            return history, sources_html(None), "", turns
+        reply = answer_markdown(answer)
+        if answer.searched and answer.searched != answer.question:
+            reply += f"\n\n*Follow-up, searched as:* {md_escape(answer.searched)}"
+        history.append({"role": "assistant", "content": reply})
+        turns.append([message, answer.answer])
+        return history, sources_html(answer, lambda c: self.passage_parts(c, qa), self.article_of(qa)), "", turns
+
+    @staticmethod
+    def article_of(qa):
+        return lambda article_id: qa.data.articles[qa.data.article_row[article_id]]
 
     def ask_json(self, question: str) -> dict:
         """API endpoint: the same answer as `python -m qa ask --json`."""
@@ -103,6 +119,41 @@ class ChatService:
         except BadQuestionError as exc:
             return {"question": question, "error": str(exc)}
 
+    def corpus_rows(self, query: str = "") -> list[list]:
+        """The indexed articles (title, id, date, source, passages), filtered by `query`."""
+        qa = self.qa
+        if qa is None:
+            return []
+        import numpy as np
+
+        counts = np.bincount(qa.data.chunks[:, 0], minlength=len(qa.data.articles))
+        q = (query or "").strip().lower()
+        return [[a.title, a.id, a.date or "", a.source or "", int(counts[i])]
+                for i, a in enumerate(qa.data.articles)
+                if not q or q in a.title.lower() or q in a.text.lower() or q in a.id]
+
+    def status_markdown(self) -> str:
+        qa = self.qa
+        if qa is None:
+            return f"**No index loaded.** {md_escape(self.error or '')}"
+        m = qa.data.manifest
+        return (f"**{len(qa.data.articles)} articles, {qa.data.n_passages} passages** · model "
+                f"`{m['model']['name']}` · built {m.get('created', '?')} · version `{m.get('version', '?')}`")
+
+
+JS = """
+() => {
+  // Opening a full article scrolls it to the highlighted sentence.
+  document.addEventListener('toggle', (e) => {
+    const d = e.target;
+    if (d.classList && d.classList.contains('qa-article') && d.open) {
+      const m = d.querySelector('mark');
+      if (m) m.scrollIntoView({block: 'center'});
+    }
+  }, true);
+}
+"""
+
 
 def build_ui(service: ChatService):
     import gradio as gr
@@ -111,22 +162,34 @@ def build_ui(service: ChatService):
         gr.Markdown("# Cited answers from the articles\n" + HELP)
         if service.error:
             gr.Markdown(f"**The index could not be loaded.**\n\n```\n{service.error}\n```")
-        with gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat",
-                                  placeholder="Ask a question about the articles.")
-                with gr.Row():
-                    box = gr.Textbox(placeholder="e.g. Who authorized the meetings?", show_label=False,
-                                     scale=5, elem_id="question", max_length=1000, autofocus=True)
-                    ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                gr.Examples(EXAMPLES, inputs=box, label="Example questions")
-                clear = gr.Button("New conversation", elem_id="new-conversation")
-            with gr.Column(scale=2):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(sources_html(None), elem_id="sources")
-        ask.click(service.respond, [box, chat], [chat, sources, box], api_visibility="private")
-        box.submit(service.respond, [box, chat], [chat, sources, box], api_visibility="private")
-        clear.click(lambda: ([], sources_html(None), ""), None, [chat, sources, box], api_visibility="private")
+        with gr.Tab("Ask"):
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=320):
+                    chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat",
+                                      placeholder="Ask a question about the articles. Follow-up questions "
+                                                  "(\"When did they take place?\") use the previous turn.")
+                    with gr.Row():
+                        box = gr.Textbox(placeholder="e.g. Who authorized the meetings?", show_label=False,
+                                         scale=5, elem_id="question", max_length=1000, autofocus=True)
+                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
+                    gr.Examples(EXAMPLES, inputs=box, label="Example questions")
+                    clear = gr.Button("New conversation", elem_id="new-conversation")
+                with gr.Column(scale=2, min_width=300):
+                    gr.Markdown("### Sources")
+                    sources = gr.HTML(sources_html(None), elem_id="sources")
+        with gr.Tab("Articles", elem_id="articles-tab"):
+            status = gr.Markdown(service.status_markdown(), elem_id="index-status")
+            search = gr.Textbox(placeholder="Search titles and text", show_label=False, elem_id="article-search")
+            table = gr.Dataframe(service.corpus_rows(), headers=["Title", "Id", "Date", "Source", "Passages"],
+                                 interactive=False, elem_id="article-table", wrap=True)
+            search.change(service.corpus_rows, search, table, api_visibility="private")
+            demo.load(lambda: (service.status_markdown(), service.corpus_rows()), None, [status, table],
+                      api_visibility="private")
+        turns = gr.State([])
+        inputs, outputs = [box, chat, turns], [chat, sources, box, turns]
+        ask.click(lambda m, h, t: service.respond(m, h, t), inputs, outputs, api_visibility="private")
+        box.submit(lambda m, h, t: service.respond(m, h, t), inputs, outputs, api_visibility="private")
+        clear.click(lambda: ([], sources_html(None), "", []), None, outputs, api_visibility="private")
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
         api_btn = gr.Button(visible=False)
         api_btn.click(service.ask_json, api_in, api_out, api_name="ask")
@@ -153,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = build_ui(service)
     import gradio as gr
 
-    demo.queue(default_concurrency_limit=1).launch(server_name=args.host, server_port=args.port, css=CSS,
+    demo.queue(default_concurrency_limit=2).launch(server_name=args.host, server_port=args.port, css=CSS, js=JS,
                                                    theme=gr.themes.Soft(), show_error=False)
     return 0
 

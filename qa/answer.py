@@ -138,24 +138,28 @@ class QA:
         z = cal["bias"] + sum(w * v for w, v in zip(cal["weights"], features))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, context: str | None = None) -> Answer:
+        """Answer `question`. `context` (words carried over from earlier turns of a
+        chat) is added to what is searched; the answer type comes from the question."""
         question = (question or "").strip()
         if not question:
             raise BadQuestionError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise BadQuestionError(f"the question is {len(question)} characters long; "
                                    f"at most {MAX_QUESTION_CHARS} are read")
+        searched = f"{question} {context}" if context else question
         t0 = time.perf_counter()
-        qvec = self.retriever.embed_question(question)
+        qvec = self.retriever.embed_question(searched)
         t1 = time.perf_counter()
-        hits = self.retriever.search(question, k=self.settings.k, qvec=qvec)
+        hits = self.retriever.search(searched, k=self.settings.k, qvec=qvec)
         t2 = time.perf_counter()
-        cands = self.candidates(question, hits, qvec)
+        cands = self.candidates(searched, hits, qvec)
         if not cands:
-            return Answer(question, None, True, 0.0, hits=hits)
+            return Answer(question, None, True, 0.0, hits=hits, searched=searched)
         feats = self.features(cands[0], hits)
         answer = self._build(question, cands, self.confidence(feats), hits)
         answer.features = feats
+        answer.searched = searched
         t3 = time.perf_counter()
         answer.timings_ms = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3, "read": (t3 - t2) * 1e3}
         return answer
@@ -163,7 +167,7 @@ class QA:
     def _build(self, question: str, cands: list[Candidate], conf: float, hits: list[Hit]) -> Answer:
         data = self.data
         if conf < self.settings.calibration["threshold"]:
-            return Answer(question, None, True, conf, hits=hits)
+            return Answer(question, None, True, conf, hits=hits, closest=[self._cite(c) for c in cands[:3]])
         chosen, span = cands[0], None
         if self.settings.spans:
             from .spans import extract

@@ -41,18 +41,32 @@ def answer_markdown(answer: Answer) -> str:
     return "\n\n".join(parts)
 
 
-def sources_html(answer: Answer | None, passage_text=None) -> str:
+def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
     """The sources panel: one card per citation, with the passage and the cited
-    sentence highlighted. `passage_text(citation)` returns (before, sentence, after)."""
-    if answer is None or not answer.citations:
-        msg = "Sources of the answer appear here." if answer is None else "No source supports an answer."
-        return f'<div class="qa-sources"><p class="qa-empty">{html.escape(msg)}</p></div>'
+    sentence highlighted, and the full article (opened on click, highlight kept).
+    `passage_text(citation)` returns (before, sentence, after); `article(id)` the Article.
+    A refusal lists the closest sentences instead, marked as not an answer."""
+    if answer is None:
+        return '<div class="qa-sources"><p class="qa-empty">Sources of the answer appear here.</p></div>'
+    cites, head = answer.citations, ""
+    if answer.refused:
+        cites = answer.closest
+        head = ('<p class="qa-closest">No passage supports an answer. The closest passages were:</p>'
+                if cites else '<p class="qa-empty">No source supports an answer.</p>')
     cards = []
-    for n, c in enumerate(answer.citations, 1):
+    for n, c in enumerate(cites, 1):
         before, sent, after = passage_text(c) if passage_text else ("", c.quote, "")
+        meta = [c.article_id, f"chars {c.start}–{c.end}"]
+        full = ""
+        if article is not None:
+            art = article(c.article_id)
+            meta = [x for x in (art.date, art.source) if x] + meta
+            full = (f'<details class="qa-article" id="article-{n}"><summary>Open the full article</summary>'
+                    f'<div class="qa-article-body">{html.escape(art.text[:c.start])}<mark>'
+                    f'{html.escape(art.text[c.start:c.end])}</mark>{html.escape(art.text[c.end:])}</div></details>')
+        label = f"[{n}]" if not answer.refused else "·"
         cards.append(
-            f'<div class="qa-source" id="source-{n}"><div class="qa-source-head">[{n}] '
-            f'<b>{html.escape(c.title)}</b> <span class="qa-meta">{html.escape(c.article_id)} '
-            f'· chars {c.start}–{c.end}</span></div>'
-            f'<p>{html.escape(before)}<mark>{html.escape(sent)}</mark>{html.escape(after)}</p></div>')
-    return '<div class="qa-sources">' + "".join(cards) + "</div>"
+            f'<div class="qa-source" id="source-{n}"><div class="qa-source-head">{label} '
+            f'<b>{html.escape(c.title)}</b> <span class="qa-meta">{html.escape(" · ".join(meta))}</span></div>'
+            f'<p>{html.escape(before)}<mark>{html.escape(sent)}</mark>{html.escape(after)}</p>{full}</div>')
+    return '<div class="qa-sources">' + head + "".join(cards) + "</div>"

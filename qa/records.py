@@ -39,6 +39,7 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     features: list[float] = field(default_factory=list)  # what the confidence was computed from
+    closest: list[Citation] = field(default_factory=list)  # when refused: the nearest sentences, not citations
 
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.answer, "refused": self.refused,

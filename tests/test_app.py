@@ -34,15 +34,24 @@ def test_service_answers_with_sources(shipped_index, real_embedder):
 
     service = app.ChatService(str(shipped_index), str(SHIPPED_CORPUS), embedder=real_embedder)
     assert service.error is None
-    history, sources, box = service.respond("Who authorized the meetings?", [])
+    history, sources, box, turns = service.respond("Who authorized the meetings?", [], [])
     assert box == "" and history[0]["role"] == "user" and history[1]["role"] == "assistant"
     assert "**the U\\.S\\. government**" in history[1]["content"] and "[1]" in history[1]["content"]
     assert "<mark>Court documents show that the U.S. government knew" in sources
-    assert "DEA, U.S Attorneys Secretly Met" in sources
-    history, sources, _ = service.respond("Who won the 2010 FIFA World Cup?", history)
-    assert "Not found in the articles" in history[-1]["content"] and len(history) == 4
-    history, _, _ = service.respond("   ", history)
-    assert len(history) == 4  # an empty question does nothing
+    assert "DEA, U.S Attorneys Secretly Met" in sources and "Open the full article" in sources
+    assert turns == [["Who authorized the meetings?", "the U.S. government"]]
+    # A follow-up is searched with the previous turn's topic, and says so.
+    history, sources, _, turns = service.respond("What did they result in?", history, turns)
+    assert "searched as" in history[-1]["content"] and "meetings" in history[-1]["content"]
+    assert "drug seizures" in history[-1]["content"]
+    history, sources, _, turns = service.respond("Who won the 2010 FIFA World Cup?", history, turns)
+    assert "Not found in the articles" in history[-1]["content"] and len(history) == 6
+    assert "closest passages" in sources and "[1]" not in sources
+    history, _, _, turns = service.respond("   ", history, turns)
+    assert len(history) == 6  # an empty question does nothing
+    assert service.corpus_rows("sinaloa")[0][1] == "dea-secret-meetings-with-cartels"
+    assert service.corpus_rows("no such words anywhere") == []
+    assert "1 articles" in service.status_markdown()
     assert service.ask_json("Who authorized the meetings?")["answer"] == "the U.S. government"
 
 
@@ -51,6 +60,20 @@ def test_service_shows_load_errors_instead_of_crashing(tmp_path):
 
     service = app.ChatService(str(tmp_path / "no-index"), None)
     assert service.qa is None and "python -m index build" in service.error
-    history, _, _ = service.respond("Who?", [])
+    history, _, _, _ = service.respond("Who?", [], [])
     assert "could not be loaded" in history[-1]["content"]
     assert "error" in service.ask_json("Who?")
+
+
+def test_follow_up_rewriting():
+    from qa.conversation import Conversation, is_follow_up
+
+    conv = Conversation()
+    assert conv.rewrite("When did they take place?") == "When did they take place?"  # nothing to lean on yet
+    conv.add("Who authorized the meetings?", "the U.S. government")
+    assert conv.rewrite("When did they take place?") == "When did they take place? authorized meetings U.S. government"
+    assert conv.rewrite("Which newspaper revealed the secret meetings?") == "Which newspaper revealed the secret meetings?"
+    assert is_follow_up("Why?") and is_follow_up("And what did it cost?")
+    assert not is_follow_up("Who won the 2010 FIFA World Cup?")
+    conv.clear()
+    assert conv.context_for("When did they meet?") is None
