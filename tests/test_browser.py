@@ -1,0 +1,152 @@
+"""The chat page in a real browser: Debian's Chromium driven by Playwright.
+
+Starts `python app.py` on a free port with a small corpus (the shipped article and
+an article full of HTML/Markdown tricks), asks a question, a follow-up and an
+unanswerable question, opens a citation's article, and checks that nothing from the
+articles runs. Screenshots go to tests/artifacts/. Skips, with the reason, only
+where Chromium or Playwright is not installed.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT, SHIPPED_CORPUS
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="Chromium not installed (apt-get install chromium); .ci/run installs it")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    pytest.importorskip("playwright.sync_api", reason="playwright not installed (requirements-dev.txt)")
+    work = tmp_path_factory.mktemp("browser")
+    corpus = work / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    shutil.copy(DATA / "xss" / "museum-reopens.txt", corpus)
+    port = _free_port()
+    log = open(work / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus),
+                             "--index-dir", str(work / "index")], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"app exited: {(work / 'app.log').read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        pytest.fail("app did not start in 240 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1280, "height": 900})
+        pg.dialogs = []
+        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+        pg.goto(app_url, wait_until="domcontentloaded")
+        pg.wait_for_selector("#question textarea", timeout=60_000)
+        yield pg
+        browser.close()
+
+
+def ask(page, question: str) -> str:
+    """Type a question, click Ask, return the text of the new bot reply."""
+    bots = page.locator("#chat .bot-row, #chat [data-testid='bot']")
+    before = bots.count()
+    page.fill("#question textarea", question)
+    page.click("#ask")
+    page.wait_for_function(
+        "n => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length > n", arg=before,
+        timeout=60_000)
+    page.wait_for_timeout(300)
+    return bots.last.inner_text()
+
+
+def test_question_follow_up_and_refusal(page):
+    reply = ask(page, "Who authorized the meetings?")
+    assert "the U.S. government" in reply and "[1]" in reply
+    assert "Court documents show that the U.S. government knew" in page.inner_text("#sources")
+    page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
+
+    reply = ask(page, "What did they result in?")
+    assert "drug seizures" in reply and "searched as" in reply
+
+    reply = ask(page, "Who won the 2010 FIFA World Cup?")
+    assert "Not found in the articles" in reply
+    assert "closest passages" in page.inner_text("#sources")
+    page.screenshot(path=str(ARTIFACTS / "refusal.png"), full_page=True)
+
+
+def test_citation_opens_article_at_highlight(page):
+    ask(page, "Who authorized the meetings?")
+    page.locator("#sources details.qa-article summary").first.click()
+    mark = page.locator("#sources details.qa-article[open] mark").first
+    mark.wait_for(timeout=10_000)
+    assert mark.inner_text().startswith("Court documents show that the U.S. government knew")
+    assert mark.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "article.png"), full_page=True)
+
+
+def test_new_conversation_clears_chat(page):
+    ask(page, "Who authorized the meetings?")
+    page.click("#new-conversation")
+    page.wait_for_function("() => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length == 0",
+                           timeout=10_000)
+    reply = ask(page, "When did they take place?")
+    assert "searched as" not in reply  # nothing to follow up on after clearing
+
+
+def test_hostile_article_renders_inert(page):
+    reply = ask(page, "When did the gallery reopen?")
+    sources = page.inner_text("#sources")
+    assert "Friday" in reply
+    assert "<img src=x onerror=alert('img')>" in sources  # shown as text
+    assert page.locator("#sources img, #chat img[src='x'], #sources script").count() == 0
+    assert page.dialogs == []
+    page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+
+
+def test_articles_tab_and_narrow_screen(page):
+    page.get_by_role("tab", name="Articles").click()
+    page.wait_for_selector("#article-table", timeout=10_000)
+    table = page.inner_text("#article-table")
+    assert "dea-secret-meetings-with-cartels" in table and "museum-reopens" in table
+    assert "2 articles" in page.inner_text("#index-status")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("tab", name="Ask").click()
+    page.wait_for_selector("#question textarea")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # no sideways scrolling
+    page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
