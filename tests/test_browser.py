@@ -8,18 +8,10 @@ where Chromium or Playwright is not installed.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, SHIPPED_CORPUS
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -30,43 +22,9 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="Chromium not installed (apt-get install chromium); .ci/run installs it")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    pytest.importorskip("playwright.sync_api", reason="playwright not installed (requirements-dev.txt)")
-    work = tmp_path_factory.mktemp("browser")
-    corpus = work / "corpus"
-    shutil.copytree(SHIPPED_CORPUS, corpus)
-    shutil.copy(DATA / "xss" / "museum-reopens.txt", corpus)
-    port = _free_port()
-    log = open(work / "app.log", "w")
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus),
-                             "--index-dir", str(work / "index")], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env=dict(os.environ, HF_HUB_OFFLINE="1"))
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"app exited: {(work / 'app.log').read_text()[-2000:]}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        pytest.fail("app did not start in 240 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def page(app_url):
+    pytest.importorskip("playwright.sync_api", reason="playwright not installed (requirements-dev.txt)")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
