@@ -18,7 +18,7 @@ import sys
 from index.errors import BadQuestionError, QAError
 from index.store import DEFAULT_INDEX_DIR
 
-NOT_FOUND = "Not found in the articles."
+from .citations import NOT_FOUND
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -67,29 +67,31 @@ def nlp():
     return model
 
 
+# First match wins: (pattern on the lower-cased question, answer type).
+_TYPE_RULES = [
+    (r"\bhow much (money|did .* cost|does .* cost)", "MONEY"),
+    (r"\bhow (many|much)\b", "NUMBER"),
+    (r"\b(what|which) (percentage|percent|proportion|share)\b", "PERCENT"),
+    (r"\bhow (long|old)\b", "DURATION"),
+    (r"\bwhen\b", "DATE"),
+    (r"\b(who|whom|whose)\b", "PERSON"),
+    (r"\bwhere\b", "PLACE"),
+    (r"\bwhy\b", "REASON"),
+]
+# "what/which [adjective] <noun>": the noun may name a type (NOUN_TYPES).
+_WH_NOUN = [r"\b(what|which)\s+(?:\w+\s+)?(\w+)", r"\b(what|which)\s+(\w+)"]
+
+
 def answer_type(question: str) -> str:
     """'Who authorized the meetings?' -> 'PERSON'"""
     q = question.lower().strip()
-    if re.search(r"\bhow (many|much)\b", q):
-        return "MONEY" if re.search(r"\bhow much (money|did .* cost|does .* cost)", q) else "NUMBER"
-    if re.search(r"\b(what|which) (percentage|percent|proportion|share)\b", q):
-        return "PERCENT"
-    if re.search(r"\bhow (long|old)\b", q):
-        return "DURATION"
-    if re.search(r"\bwhen\b", q):
-        return "DATE"
-    if re.search(r"\b(who|whom|whose)\b", q):
-        return "PERSON"
-    if re.search(r"\bwhere\b", q):
-        return "PLACE"
-    if re.search(r"\bwhy\b", q):
-        return "REASON"
-    m = re.search(r"\b(what|which)\s+(?:\w+\s+)?(\w+)", q)
-    if m and m.group(2) in NOUN_TYPES:
-        return NOUN_TYPES[m.group(2)]
-    m = re.search(r"\b(what|which)\s+(\w+)", q)
-    if m and m.group(2) in NOUN_TYPES:
-        return NOUN_TYPES[m.group(2)]
+    for pattern, kind in _TYPE_RULES:
+        if re.search(pattern, q):
+            return kind
+    for pattern in _WH_NOUN:
+        m = re.search(pattern, q)
+        if m and m.group(2) in NOUN_TYPES:
+            return NOUN_TYPES[m.group(2)]
     if re.search(r"^how\b|\bhow (did|does|do|was|were|is|are|can|could)\b", q):
         return "MANNER"
     return "THING"
