@@ -20,6 +20,11 @@ def md_escape(text: str) -> str:
                            text).replace("\n", " ")
 
 
+def marker(n: int) -> str:
+    """Citation marker [n], a link to source card n in the sources panel."""
+    return f"[\\[{n}\\]](#source-{n})"
+
+
 def confidence_label(conf: float) -> str:
     return "high" if conf >= 0.8 else "medium" if conf >= 0.6 else "low"
 
@@ -31,10 +36,10 @@ def answer_markdown(answer: Answer) -> str:
                 f"(confidence {answer.confidence:.2f}).")
     parts = [f"**{md_escape(answer.answer or '')}**"]
     if answer.sentence and answer.sentence != answer.answer:
-        parts.append(f"> {md_escape(answer.sentence)} [1]")
+        parts.append(f"> {md_escape(answer.sentence)} {marker(1)}")
     else:
-        parts[0] += " [1]"
-    more = " ".join(f"[{n}]" for n in range(2, len(answer.citations) + 1))
+        parts[0] += " " + marker(1)
+    more = " ".join(marker(n) for n in range(2, len(answer.citations) + 1))
     if more:
         parts.append(f"Also supported by {more}.")
     parts.append(f"*Confidence: {confidence_label(answer.confidence)} ({answer.confidence:.2f})*")

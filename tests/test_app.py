@@ -36,7 +36,7 @@ def test_service_answers_with_sources(shipped_index, real_embedder):
     assert service.error is None
     history, sources, box, turns = service.respond("Who authorized the meetings?", [], [])
     assert box == "" and history[0]["role"] == "user" and history[1]["role"] == "assistant"
-    assert "**the U\\.S\\. government**" in history[1]["content"] and "[1]" in history[1]["content"]
+    assert "**the U\\.S\\. government**" in history[1]["content"] and "(#source-1)" in history[1]["content"]
     assert "<mark>Court documents show that the U.S. government knew" in sources
     assert "DEA, U.S Attorneys Secretly Met" in sources and "Open the full article" in sources
     assert turns == [["Who authorized the meetings?", "the U.S. government"]]

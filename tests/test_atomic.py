@@ -72,6 +72,17 @@ def test_kill_9_at_any_point_leaves_previous_index(tmp_path, fake_embedder):
         _still_answers(idx, fake_embedder, "alpha" if now == live else "beta")
         if now != live:  # finished before the kill; go back to the old corpus for the next round
             build_index(old, idx, embedder=fake_embedder, progress=False, full=True)
+    # Kill exactly while the new version's files are being written.
+    live = store.current_version_name(idx)
+    p = _worker(tmp_path, new, idx)
+    deadline = time.time() + 120
+    while not any(v.name.startswith(".tmp-") for v in (idx / "versions").iterdir()):
+        assert time.time() < deadline and p.poll() is None, "the build never started writing"
+        time.sleep(0.001)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    assert store.current_version_name(idx) == live
+    _still_answers(idx, fake_embedder, "alpha")
     # The next build clears what killed builds left behind.
     build_index(old, idx, embedder=fake_embedder, progress=False, full=True)
     assert not [v for v in (idx / "versions").iterdir() if v.name.startswith(".tmp-")]

@@ -55,6 +55,9 @@ def ask(page, question: str) -> str:
 def test_question_follow_up_and_refusal(page):
     reply = ask(page, "Who authorized the meetings?")
     assert "the U.S. government" in reply and "[1]" in reply
+    link = page.locator("#chat a[href='#source-1']").last
+    assert link.inner_text() == "[1]"
+    assert page.locator("#sources #source-1").count() == 1  # the card the marker points to
     assert "Court documents show that the U.S. government knew" in page.inner_text("#sources")
     page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
 
