@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             ask(page, "warm up")
             times = []
             for q in questions:
-                page.click("#new-conversation")
+                page.click("#new-conversation")  # each question on its own, not as a follow-up
+                page.wait_for_function("() => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\")"
+                                       ".length == 0", timeout=10_000)
                 t0 = time.perf_counter()
                 ask(page, q)
                 times.append((time.perf_counter() - t0) * 1e3 - 300)  # ask() waits 300 ms after the reply shows
