@@ -57,7 +57,7 @@ def peers(runs: Path) -> list[str]:
 def updates(runs: Path) -> list[str]:
     out = ["| corpus | articles | full build s | no-op s | add one article s | add / full | peak RSS full build MB |",
            "|---|---|---|---|---|---|---|"]
-    found = False
+    found, cmds = False, []
     for name in ("update-1x", "update-2x", "update-10x"):
         f = runs / name / "update.json"
         if f.is_file():
@@ -67,8 +67,8 @@ def updates(runs: Path) -> list[str]:
             out.append(f"| {name[7:]} SQuAD part A ({passages} passages) | {r['articles']} | {r['full']['wall_s']:.1f} | "
                        f"{r['noop']['wall_s']:.1f} | {r['add_one']['wall_s']:.1f} | {r['add_one_over_full']:.3f} | "
                        f"{r['full']['peak_rss_mb']:.0f} |")
-            out.append(f"<!-- {r['command']} — {r['date']} -->")
-    return out if found else []
+            cmds.append(f"- {name}: `{r['command']}` — {r['date']}")
+    return out + [""] + cmds if found else []
 
 
 def main(argv: list[str] | None = None) -> int:
