@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from index.errors import BadQuestionError, QAError
 from index.store import DEFAULT_INDEX_DIR
@@ -39,7 +40,7 @@ def ensure_index(index_dir: str, corpus_dir: str) -> str | None:
     from index import store
     from index.build import build_index
 
-    if store.current_version_name(__import__("pathlib").Path(index_dir)) is None:
+    if store.current_version_name(Path(index_dir)) is None:
         print(f"No index in {index_dir}; building it from {corpus_dir} ...", file=sys.stderr)
     else:
         try:

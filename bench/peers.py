@@ -159,8 +159,12 @@ def main(argv: list[str] | None = None) -> int:
             passages, search = ours(args.index_dir, articles, name.split("-", 1)[1])
         else:
             kind, _, mode = name.partition("-")
-            search = {"bm25s": peers.bm25s, "txtai": lambda: peers.txtai(mode == "hybrid"),
-                      "haystack": lambda: peers.haystack(mode)}[kind]()
+            if kind == "bm25s":
+                search = peers.bm25s()
+            elif kind == "txtai":
+                search = peers.txtai(hybrid=mode == "hybrid")
+            else:
+                search = peers.haystack(mode)
             passages = peers.passages
         build_s = time.perf_counter() - t0
         res = evaluate(name, passages, search, questions)

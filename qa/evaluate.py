@@ -55,7 +55,7 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
     return rec
 
 
-def summarize(records: list[dict], k: int = 20) -> dict:
+def summarize(records: list[dict]) -> dict:
     ans = [r for r in records if not r["unanswerable"]]
     spans = [r for r in ans if "sentence_hit" in r]
     una = [r for r in records if r["unanswerable"]]
@@ -137,7 +137,7 @@ def run(args) -> dict:
     manifest = {k: v for k, v in qa.data.manifest.items() if k not in ("articles", "files", "corpus")}
     from index.store import machine, now_iso
 
-    return {"metrics": summarize(records, args.k), "records": records,
+    return {"metrics": summarize(records), "records": records,
             "settings": {"questions": args.questions, "squad": args.squad, "corpus": args.corpus,
                          "index_dir": None if not args.index_dir else str(index_dir), "k": args.k,
                          "limit": args.limit, "seed": args.seed, "unanswerable_share": args.unanswerable_share,

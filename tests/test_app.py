@@ -1,5 +1,4 @@
 """The chat page's logic, without a browser: replies, sources, escaping, errors."""
-import pytest
 
 from qa.citations import answer_markdown, md_escape, sources_html
 from qa.records import Answer, Citation

@@ -1,5 +1,4 @@
 """Atomic updates: kill -9 at any moment, concurrent builds, the app's hot switch."""
-import os
 import signal
 import subprocess
 import sys
