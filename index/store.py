@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 import platform
@@ -32,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from .articles import content_hash
+from .embedding import sha256_file as _sha256
 from .errors import (BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError,
                      StaleIndexError)
 from .records import Article
@@ -41,14 +41,6 @@ DATA_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss",
 DEFAULT_INDEX_DIR = os.environ.get("QA_INDEX_DIR", "data/index")
 KEEP_VERSIONS = 2
 HASH_CHECK_MAX_BYTES = 512 << 20  # sha256 of the files on every load below this size
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def library_versions() -> dict[str, str]:

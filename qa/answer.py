@@ -90,6 +90,11 @@ class QA:
         n = len(self.data.sentences)
         return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
 
+    @cached_property
+    def max_idf(self) -> float:
+        """idf given to question words the corpus never uses."""
+        return max(self.idf.values(), default=1.0)
+
     def sentence_terms(self, row: int) -> frozenset[str]:
         cache = self._terms_cache
         if row not in cache:
@@ -108,8 +113,7 @@ class QA:
 
     def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
         s = self.settings
-        max_idf = max(self.idf.values(), default=1.0)
-        qterms = {t: self.idf.get(t, max_idf) for t in set(terms(question))}
+        qterms = {t: self.idf.get(t, self.max_idf) for t in set(terms(question))}
         data = self.data
         seen: dict[int, Candidate] = {}
         w = s.sentence_weights
