@@ -36,6 +36,7 @@ class AnswerSettings:
     sentence_weights: tuple[float, ...] = field(default_factory=lambda: load_sentence_weights())
     span_sentences: int = 3  # best sentences searched for a short answer
     spans: bool = True
+    span_weights: str = "learned"  # or "hand" (the hand-set weights in qa.spans)
     max_citations: int = 3
     # confidence = sigmoid(bias + w . [sentence cosine, sentence overlap, passage cosine])
     calibration: dict = field(default_factory=lambda: load_calibration())
@@ -178,7 +179,8 @@ class QA:
 
             top = cands[: self.settings.span_sentences]
             scores = [c.score - top[0].score for c in top]
-            found = extract(question, [data.sentence_text(c.sentence) for c in top], scores)
+            found = extract(question, [data.sentence_text(c.sentence) for c in top], scores,
+                            weight_source=self.settings.span_weights)
             if found is not None:
                 chosen, span = top[found[0]], found[1]
         citations = [self._cite(chosen)]

@@ -126,7 +126,15 @@ def run(args) -> dict:
     index_dir, questions, texts = _prepare(args)
     t_load = time.perf_counter()
     qa = open_qa(index_dir, retrieval=RetrievalSettings(mode=args.retrieval))
-    qa.settings = type(qa.settings)(**{**asdict(qa.settings), "k": args.k})
+    changes = {"k": args.k}
+    if args.no_spans:
+        changes["spans"] = False
+    if args.hand_weights:
+        from .answer import HAND_SENTENCE_WEIGHTS
+
+        changes["sentence_weights"] = HAND_SENTENCE_WEIGHTS
+        changes["span_weights"] = "hand"
+    qa.settings = type(qa.settings)(**{**asdict(qa.settings), **changes})
     load_s = time.perf_counter() - t_load
     texts = texts or {a.id: a.text for a in qa.data.articles}
     records = []
@@ -201,6 +209,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed for --limit and --unanswerable-share")
     p.add_argument("--retrieval", default="hybrid", choices=["hybrid", "dense", "bm25", "rrf"],
                    help="retrieval mode (default: %(default)s)")
+    p.add_argument("--no-spans", action="store_true", help="ablation: answer with the whole sentence")
+    p.add_argument("--hand-weights", action="store_true",
+                   help="ablation: hand-set sentence and span weights instead of the learned ones")
     p.add_argument("--out", help="folder for report.json and questions.jsonl")
     p.add_argument("--compare", help="an earlier report.json to compare with")
     p.add_argument("--quiet", action="store_true", help="no progress bars")

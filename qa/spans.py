@@ -187,17 +187,18 @@ def parse(text: str):
 
 
 # Hand-set weights of the span features (what `extract` maximises). A file
-# qa/span_weights.json, written by `python -m qa.train_spans`, replaces them.
+# qa/span_weights.json, written by `python -m qa.train_ranker`, replaces them.
 HAND_WEIGHTS = {"type_match": 3.0, "type_year": 2.5, "type_partial": 2.0, "type_np": 0.5, "thing": 1.5,
                 "overlap": -1.5, "dist": -0.12, "no_match": -1.0, "role": 1.0, "wh_root": 1.0,
                 "wh_adjacent": 1.0, "list_thing": 0.3, "long": -0.04, "sent_score": 2.0}
 SPAN_WEIGHTS_FILE = Path(__file__).with_name("span_weights.json")
 
 
-@lru_cache(maxsize=1)
-def weights() -> tuple[dict[str, float], float]:
-    """(feature weights, minimum score without the sentence term) in use."""
-    if SPAN_WEIGHTS_FILE.is_file():
+@lru_cache(maxsize=2)
+def weights(source: str = "learned") -> tuple[dict[str, float], float]:
+    """(feature weights, minimum score without the sentence term): the learned ones when
+    their file exists and `source` is "learned", else the hand-set ones."""
+    if source == "learned" and SPAN_WEIGHTS_FILE.is_file():
         learned = json.loads(SPAN_WEIGHTS_FILE.read_text())
         return learned["weights"], learned["min_score"]
     return HAND_WEIGHTS, 0.0
@@ -255,10 +256,10 @@ def candidates(question: str, sentences: list[str], sentence_scores: list[float]
 
 
 def extract(question: str, sentences: list[str], sentence_scores: list[float] | None = None,
-            qdoc=None) -> tuple[int, Span] | None:
+            qdoc=None, weight_source: str = "learned") -> tuple[int, Span] | None:
     """Best short answer among the candidate sentences: (sentence index, span), or None
     when no candidate scores at least the minimum (then the sentence is the answer)."""
-    w, min_score = weights()
+    w, min_score = weights(weight_source)
     best = None
     for si, span, f in candidates(question, sentences, sentence_scores, qdoc):
         total = w.get("bias", 0.0) + sum(w.get(k, 0.0) * v for k, v in f.items())

@@ -78,3 +78,17 @@ def test_squad_sample_builds_and_scores(tmp_path):
     articles, questions = load_squad(SQUAD_DEV, unanswerable_share=0.2, seed=0)
     assert len(articles) == 19 and len({q.id for q in questions}) == 4961
     assert sum(q.unanswerable for q in questions) > 500
+
+
+def test_ablation_switches(tmp_path, shipped_index):
+    """--no-spans answers with whole sentences; --hand-weights still answers and cites exactly."""
+    assert main([str(NEWS), "--index-dir", str(shipped_index), "--out", str(tmp_path / "a"), "--no-spans",
+                 "--quiet"]) == 0
+    recs = [json.loads(x) for x in (tmp_path / "a" / "questions.jsonl").read_text().splitlines()]
+    answered = [r for r in recs if not r["refused"]]
+    assert answered and all(r["answer"] == r["sentence"] for r in answered)
+    assert main([str(NEWS), "--index-dir", str(shipped_index), "--out", str(tmp_path / "b"), "--hand-weights",
+                 "--quiet"]) == 0
+    report = json.loads((tmp_path / "b" / "report.json").read_text())
+    assert report["settings"]["answer"]["span_weights"] == "hand"
+    assert report["metrics"]["citation_exactness"] == 1.0 and report["metrics"]["em"] > 0.3
