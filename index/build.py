@@ -75,7 +75,7 @@ def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[st
     same = all(man.get(k) == manifest_base[k] for k in ("model", "chunking", "embed_title"))
     if not same:
         return {}, {}, "model or passage settings changed; rebuilt from scratch"
-    pvecs = data.faiss_index.reconstruct_n(0, data.faiss_index.ntotal) if data.n_passages else None
+    pvecs = data.passage_matrix() if data.n_passages else None
     parts: dict[str, _Part] = {}
     hashes = {}
     for row, art in enumerate(data.articles):

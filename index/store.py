@@ -62,7 +62,7 @@ class IndexData:
     articles: list[Article]
     sentences: np.ndarray  # int32 [n, 4]
     chunks: np.ndarray  # int32 [m, 5]
-    passage_vectors: np.ndarray  # float32 [m, dim]
+    passage_vectors: np.ndarray | None  # float32 [m, dim] while building; None when loaded (FAISS holds them)
     sentence_vectors: np.ndarray  # float16/32 [n, dim]
     manifest: dict = field(default_factory=dict)
     path: Path | None = None
@@ -71,6 +71,12 @@ class IndexData:
     @cached_property
     def article_row(self) -> dict[str, int]:
         return {a.id: i for i, a in enumerate(self.articles)}
+
+    def passage_matrix(self) -> np.ndarray:
+        """All passage vectors: the built ones, or read back from the FAISS index."""
+        if self.passage_vectors is not None:
+            return self.passage_vectors
+        return self.faiss_index.reconstruct_n(0, self.faiss_index.ntotal)
 
     def chunk_text(self, i: int) -> str:
         a, s, e = self.chunks[i, :3]
@@ -230,8 +236,7 @@ def load_version(version_dir: Path, full_hash: bool | None = None) -> IndexData:
         index = faiss.read_index(str(version_dir / "passages.faiss"))
     except Exception as exc:  # any parse failure of a data file means the same thing to a user
         raise IndexCorruptError(f"cannot read the index in {version_dir}: {exc}") from None
-    data = IndexData(articles, sentences, chunks, np.zeros((0, 0), np.float32), sent_vecs,
-                     manifest, version_dir, index)
+    data = IndexData(articles, sentences, chunks, None, sent_vecs, manifest, version_dir, index)
     verify(data)
     return data
 

@@ -30,7 +30,7 @@ class LiveQA:
 
         from index.store import current_version_name
 
-        self.index_dir, self.corpus_dir, self.kw = Path(index_dir), corpus_dir, kw
+        self.index_dir, self.kw = Path(index_dir), kw
         self._current_version_name = current_version_name
         self._lock = threading.Lock()
         self.version = current_version_name(self.index_dir)
@@ -56,5 +56,5 @@ class LiveQA:
             self.last_error = f"index version {name} could not be loaded: {exc}"
         self.version = name
 
-    def ask(self, question: str):
-        return self.get().ask(question)
+    def ask(self, question: str, context: str | None = None):
+        return self.get().ask(question, context)

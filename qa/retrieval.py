@@ -75,8 +75,7 @@ class Retriever:
     @cached_property
     def passage_vectors(self) -> np.ndarray | None:
         """All passage vectors in memory when the index is small enough for exact scoring."""
-        index = self.data.faiss_index
-        return index.reconstruct_n(0, index.ntotal) if index.ntotal <= EXACT_MAX else None
+        return self.data.passage_matrix() if self.data.n_passages <= EXACT_MAX else None
 
     def _dense_scores(self, qvec: np.ndarray, depth: int) -> np.ndarray:
         """Cosine of the question with every passage (exact), or with the top `depth`
