@@ -1,0 +1,242 @@
+"""Fine-tune the packaged all-MiniLM-L6-v2 as an extractive sentence reader.
+
+Only ../shared/eval/squad-v1.1-train-44-articles.json is used (11,877 questions,
+44 articles none of which is in the dev file). Each example is one question and
+one sentence of its paragraph, split by our own `split_sentences`, because the
+reader only ever reads the few best sentences our ranker picks:
+
+- the sentence holding the gold answer (joined with the next ones when the answer
+  crosses a boundary): the targets are the answer's first and last tokens;
+- one other sentence of the paragraph, the one sharing most words with the
+  question: the target is [CLS], "no answer here" (SQuAD 2.0 style).
+
+So the reader learns both where the answer is inside a sentence and whether a
+sentence holds one at all, which ranks sentences too. `transformers`'
+`AutoModelForQuestionAnswering` on the model folder adds an untrained span head
+(384 -> 2); everything else starts from the packaged weights.
+
+Training checkpoints every `--save-every` steps to OUT/checkpoint.pt and resumes
+from it, so a stopped run loses at most those steps:
+
+  python -m qa.train_reader train --squad ../shared/eval/squad-v1.1-train-44-articles.json \
+      --out runs/reader --epochs 2  > runs/reader.log 2>&1 &
+
+Then export the trained model to int8 ONNX, the artifact the product ships:
+
+  python -m qa.train_reader export --out runs/reader --write
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+MAX_LEN = 128
+READER_DIR = Path(__file__).with_name("reader")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+
+
+def examples(squad_path: str, seed: int = 13) -> list[tuple[str, str, int, int]]:
+    """(question, sentence text, answer start, answer end) with start=end=-1 for a
+    sentence without the answer."""
+    from index.chunking import split_sentences
+
+    rng = random.Random(seed)
+    data = json.loads(Path(squad_path).read_text())["data"]
+    out = []
+    for art in data:
+        for para in art["paragraphs"]:
+            ctx = para["context"]
+            sents = split_sentences(ctx)
+            for qa in para["qas"]:
+                ans = qa["answers"][0]
+                a0, a1 = ans["answer_start"], ans["answer_start"] + len(ans["text"])
+                first = next((i for i, (s, e) in enumerate(sents) if s <= a0 < e), None)
+                if first is None:
+                    continue
+                last = first
+                while last + 1 < len(sents) and sents[last][1] < a1:
+                    last += 1
+                s0, s1 = sents[first][0], sents[last][1]
+                out.append((qa["question"], ctx[s0:s1], a0 - s0, a1 - s0))
+                others = [i for i in range(len(sents)) if i < first or i > last]
+                if others:
+                    qw = _words(qa["question"])
+                    rng.shuffle(others)
+                    neg = max(others, key=lambda i: len(qw & _words(ctx[sents[i][0]:sents[i][1]])))
+                    out.append((qa["question"], ctx[sents[neg][0]:sents[neg][1]], -1, -1))
+    return out
+
+
+def encode(tokenizer, batch: list[tuple[str, str, int, int]]):
+    """Token ids plus start/end targets; None for an answer cut off by truncation."""
+    import torch
+
+    enc = tokenizer([b[0] for b in batch], [b[1] for b in batch], truncation="only_second",
+                    max_length=MAX_LEN, padding=True, return_offsets_mapping=True,
+                    return_tensors="pt")
+    starts, ends, keep = [], [], []
+    for i, (_, _, a0, a1) in enumerate(batch):
+        if a0 < 0:
+            starts.append(0), ends.append(0), keep.append(i)
+            continue
+        seq = enc.sequence_ids(i)
+        offs = enc["offset_mapping"][i].tolist()
+        ts = te = None
+        for t, (sid, (o0, o1)) in enumerate(zip(seq, offs)):
+            if sid != 1:
+                continue
+            if ts is None and o1 > a0:
+                ts = t
+            if o0 < a1:
+                te = t
+        if ts is None or te is None or te < ts or offs[te][1] < a1 - 1:
+            continue
+        starts.append(ts), ends.append(te), keep.append(i)
+    idx = torch.tensor(keep)
+    inputs = {k: enc[k][idx] for k in ("input_ids", "attention_mask", "token_type_ids")}
+    return inputs, torch.tensor(starts), torch.tensor(ends)
+
+
+def epoch_batches(data, size: int, seed: int) -> list[list[int]]:
+    """Shuffled batches of similar lengths (less padding), the same for a seed."""
+    rng = random.Random(seed)
+    order = list(range(len(data)))
+    rng.shuffle(order)
+    batches = []
+    for lo in range(0, len(order), size * 50):
+        chunk = sorted(order[lo:lo + size * 50], key=lambda i: len(data[i][0]) + len(data[i][1]))
+        batches += [chunk[j:j + size] for j in range(0, len(chunk), size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def train(args) -> None:
+    import torch
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer, get_linear_schedule_with_warmup
+
+    from index.embedding import model_path, verify_model
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads or os.cpu_count())
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = model_path()
+    verify_model(path)
+    tok = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForQuestionAnswering.from_pretrained(path)
+    data = examples(args.squad, args.seed)
+    steps_per_epoch = math.ceil(len(data) / args.batch)
+    total = steps_per_epoch * args.epochs
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    sched = get_linear_schedule_with_warmup(opt, int(0.06 * total), total)
+    ckpt = out / "checkpoint.pt"
+    step = 0
+    if ckpt.is_file():
+        state = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step = state["step"]
+        print(f"resumed at step {step}/{total}", flush=True)
+    digest = hashlib.sha256(Path(args.squad).read_bytes()).hexdigest()
+    meta = {"data": Path(args.squad).name, "data_sha256": digest, "examples": len(data),
+            "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "max_len": MAX_LEN,
+            "seed": args.seed, "steps": total}
+    (out / "train.json").write_text(json.dumps(meta, indent=1))
+    print(f"{len(data)} examples, {steps_per_epoch} steps an epoch, {total} steps", flush=True)
+    model.train()
+    t0, seen_loss, n, plan = time.time(), 0.0, 0, {}
+    while step < total:
+        epoch, pos = divmod(step, steps_per_epoch)
+        if epoch not in plan:
+            plan = {epoch: epoch_batches(data, args.batch, args.seed * 1000 + epoch)}
+        batch = [data[i] for i in plan[epoch][pos]]
+        inputs, st, en = encode(tok, batch)
+        res = model(**inputs, start_positions=st, end_positions=en)
+        res.loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step(), sched.step(), opt.zero_grad()
+        step += 1
+        seen_loss, n = seen_loss + res.loss.item(), n + 1
+        if step % 20 == 0 or step == total:
+            rate = n / (time.time() - t0)
+            print(f"step {step}/{total} epoch {epoch + 1} loss {seen_loss / n:.3f} "
+                  f"{rate:.2f} steps/s eta {(total - step) / rate / 60:.0f} min", flush=True)
+            t0, seen_loss, n = time.time(), 0.0, 0
+        if step % args.save_every == 0 or step == total:
+            tmp = ckpt.with_suffix(".tmp")
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
+                        "sched": sched.state_dict(), "step": step}, tmp)
+            os.replace(tmp, ckpt)
+    model.save_pretrained(out / "final")
+    print("done", flush=True)
+
+
+def export(args) -> None:
+    """fp32 ONNX from the trained model, then dynamic int8 quantisation."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModelForQuestionAnswering
+
+    out = Path(args.out)
+    model = AutoModelForQuestionAnswering.from_pretrained(out / "final").eval()
+    fp32 = out / "reader.onnx"
+    ids = torch.ones(2, 16, dtype=torch.long)
+    with torch.no_grad():
+        torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(fp32),
+                          input_names=["input_ids", "attention_mask", "token_type_ids"],
+                          output_names=["start_logits", "end_logits"],
+                          dynamic_axes={k: {0: "batch", 1: "seq"} for k in
+                                        ("input_ids", "attention_mask", "token_type_ids",
+                                         "start_logits", "end_logits")},
+                          opset_version=17, dynamo=False)
+    int8 = out / "reader-int8.onnx"
+    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    print(f"{fp32}: {fp32.stat().st_size / 1e6:.1f} MB, {int8}: {int8.stat().st_size / 1e6:.1f} MB")
+    if args.write:
+        READER_DIR.mkdir(exist_ok=True)
+        target = READER_DIR / "reader-int8.onnx"
+        target.write_bytes(int8.read_bytes())
+        meta = json.loads((out / "train.json").read_text())
+        meta["onnx_sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
+        meta["command"] = ("python -m qa.train_reader train --squad ../shared/eval/"
+                           f"{meta['data']} --out {args.out} --epochs {meta['epochs']}")
+        (READER_DIR / "reader.json").write_text(json.dumps(meta, indent=1) + "\n")
+        print(f"wrote {target} and reader.json")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m qa.train_reader", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train", help="fine-tune (resumes from OUT/checkpoint.pt)")
+    t.add_argument("--squad", required=True, help="SQuAD-format training file")
+    t.add_argument("--out", default="runs/reader")
+    t.add_argument("--epochs", type=int, default=2)
+    t.add_argument("--batch", type=int, default=32)
+    t.add_argument("--lr", type=float, default=1e-4)
+    t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--threads", type=int, default=0)
+    t.add_argument("--save-every", type=int, default=25)
+    e = sub.add_parser("export", help="int8 ONNX from OUT/final")
+    e.add_argument("--out", default="runs/reader")
+    e.add_argument("--write", action="store_true", help=f"copy it into {READER_DIR}")
+    args = p.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    train(args) if args.cmd == "train" else export(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
