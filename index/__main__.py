@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--full", action="store_true", help="re-embed every article, not only new or changed ones")
     b.add_argument("--passage-words", type=int, default=ChunkSettings().max_words,
                    help="passage size target in words (default: %(default)s; a change re-embeds everything)")
+    b.add_argument("--embedder", choices=("onnx-int8", "torch-fp32"), default=None,
+                   help="embedding path: int8 ONNX Runtime (default, about 2x faster) or fp32 PyTorch "
+                   "(the reference); a change re-embeds everything (default: $QA_EMBEDDER or onnx-int8)")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("status", help="show the live index and whether the corpus changed since")
@@ -41,17 +44,24 @@ def _parser() -> argparse.ArgumentParser:
 
 def _build(args) -> int:
     from .build import build_index
+    from .embedding import make_embedder
 
     if not Path(args.corpus).is_dir():
         print(f"Error: corpus folder {args.corpus} does not exist", file=sys.stderr)
         return 2
-    summary = build_index(args.corpus, args.index_dir, settings=ChunkSettings(max_words=args.passage_words),
+    embedder = make_embedder(args.embedder, progress=None if args.quiet else _note)
+    summary = build_index(args.corpus, args.index_dir, embedder,
+                          settings=ChunkSettings(max_words=args.passage_words),
                           full=args.full, progress=not args.quiet, wait_for_lock=args.wait)
     for s in summary.skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
     for line in summary.lines():
         print(line)
     return 0
+
+
+def _note(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _status(args) -> int:
@@ -62,7 +72,10 @@ def _status(args) -> int:
     m = data.manifest
     print(f"index:     {version_dir}")
     print(f"articles:  {len(data.articles)}   passages: {data.n_passages}   sentences: {len(data.sentences)}")
-    print(f"model:     {m['model']['name']} (fingerprint {m['model']['fingerprint'][:12]}, dim {m['model']['dim']})")
+    print(f"model:     {m['model']['name']} (fingerprint {m['model']['fingerprint'][:12]}, dim {m['model']['dim']}, "
+          f"{m['model'].get('backend', 'torch-fp32')})")
+    fx = m.get("faiss", {"kind": "flat"})
+    print(f"search:    FAISS {fx['kind']}" + (f" {fx.get('params')}" if fx.get("params") else ""))
     print(f"built:     {m.get('created')} in {m.get('build_seconds')} s")
     if Path(args.corpus).is_dir():
         changes = store.corpus_changes(m, args.corpus)

@@ -166,11 +166,12 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
         raise EmptyCorpusError(f"no usable articles in {corpus.get('dir') if corpus else 'the input'}"
                                + (f" ({len(skipped)} files skipped)" if skipped else ""))
     if embedder is None:
-        from .embedding import Embedder
+        from .embedding import make_embedder
 
-        embedder = Embedder()
+        embedder = make_embedder()
     base = {"model": {"name": embedder.name, "fingerprint": embedder.fingerprint, "dim": embedder.dim,
-                      "path": getattr(embedder, "path", "")},
+                      "path": getattr(embedder, "path", ""),
+                      "backend": getattr(embedder, "backend", "torch-fp32")},
             "chunking": settings.as_dict(), "embed_title": embed_title}
     with store.build_lock(index_dir, wait=wait_for_lock):
         prev_parts, prev_hashes, note = _previous(index_dir, base, full)

@@ -8,6 +8,7 @@ and L2-normalised, so inner product equals cosine similarity.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Sequence
 from functools import cached_property
@@ -65,6 +66,7 @@ class Embedder:
 
     name = MODEL_NAME
     dim = MODEL_DIM
+    backend = "torch-fp32"
 
     def __init__(self, path: str | None = None, batch_size: int = 64):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -129,3 +131,176 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+
+# ---------------------------------------------------------------- int8 ONNX path
+
+BACKENDS = ("onnx-int8", "torch-fp32")
+DEFAULT_BACKEND = os.environ.get("QA_EMBEDDER", "onnx-int8")
+MAX_SEQ = 256  # all-MiniLM-L6-v2's max_seq_length (sentence_bert_config.json)
+EXPORT_VERSION = 2  # bump when the export recipe changes: cached files are then re-made
+
+
+def cache_dir() -> Path:
+    """Where derived model files live: $QA_CACHE_DIR, else ~/.cache/article-qa."""
+    root = os.environ.get("QA_CACHE_DIR") or Path.home() / ".cache" / "article-qa"
+    return Path(root)
+
+
+def export_onnx(path: str, target: Path, progress: Callable[[str], None] | None = None) -> Path:
+    """Export the packaged model to ONNX (token vectors out), fuse it, quantise to int8.
+
+    Needs torch and transformers, once per machine; the result is cached. The file is
+    written under a temporary name and renamed, so a killed export leaves nothing
+    that looks finished. A sidecar JSON records the source weights' and its own sha256.
+    """
+    verify_model(path)
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    if progress:
+        progress(f"exporting {MODEL_NAME} to int8 ONNX (once; cached in {target.parent})")
+    # eager attention exports the pattern ONNX Runtime fuses into one Attention op
+    model = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
+
+    class TokenVectors(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.m(input_ids=input_ids, attention_mask=attention_mask,
+                          token_type_ids=token_type_ids).last_hidden_state
+
+    export_int8(TokenVectors(model), ["token_vectors"], target,
+                {"source_sha256": MODEL_SHA256, "backend": "onnx-int8", "export_version": EXPORT_VERSION})
+    return target
+
+
+def export_int8(module, outputs: list[str], target: Path, meta: dict) -> None:
+    """torch module (ids, mask, types) -> fused fp32 ONNX -> dynamic int8 ONNX at `target`."""
+    import warnings
+
+    import onnx
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers import optimizer
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+    fp32, fused = tmp.with_suffix(".fp32.onnx"), tmp.with_suffix(".fused.onnx")
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    ids = torch.ones(2, 16, dtype=torch.long)
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(module, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(fp32),
+                              input_names=names, output_names=outputs,
+                              dynamic_axes={k: {0: "batch", 1: "seq"} for k in names + outputs},
+                              opset_version=17, dynamo=False)
+        cfg = module.m.config if hasattr(module, "m") else module.config
+        opt = optimizer.optimize_model(str(fp32), model_type="bert", num_heads=cfg.num_attention_heads,
+                                       hidden_size=cfg.hidden_size, opt_level=1)
+        opt.save_model_to_file(str(fused))
+        quantize_dynamic(str(fused), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        meta = dict(meta, sha256=sha256_file(tmp), torch=torch.__version__,
+                    quantization="fused attention, dynamic int8, per-channel weights")
+        os.replace(tmp, target)
+        _sidecar(target).write_text(json.dumps(meta, indent=1))
+    finally:
+        for f in (tmp, fp32, fused, fp32.with_suffix(".onnx.data")):
+            f.unlink(missing_ok=True)
+
+
+def _sidecar(target: Path) -> Path:
+    return target.with_suffix(".json")
+
+
+def onnx_model_file(path: str, progress: Callable[[str], None] | None = None) -> Path:
+    """The cached int8 ONNX model, exported first if missing or damaged."""
+    target = cache_dir() / "onnx" / model_fingerprint(path) / "model-int8.onnx"
+    side = _sidecar(target)
+    if target.is_file() and side.is_file():
+        try:
+            meta = json.loads(side.read_text())
+        except ValueError:
+            meta = {}
+        if (meta.get("source_sha256") == MODEL_SHA256 and meta.get("export_version") == EXPORT_VERSION
+                and meta.get("sha256") == sha256_file(target)):
+            return target
+    return export_onnx(path, target, progress)
+
+
+class OnnxEmbedder(Embedder):
+    """The same model run by ONNX Runtime with int8 weights: no torch at query time."""
+
+    backend = "onnx-int8"
+
+    def __init__(self, path: str | None = None, batch_size: int = 32, threads: int = 0,
+                 progress: Callable[[str], None] | None = None):
+        super().__init__(path, batch_size)
+        self.threads = threads
+        self._progress = progress
+
+    @cached_property
+    def _batch_tokenizer(self):
+        from tokenizers import Tokenizer
+
+        tok = Tokenizer.from_file(str(Path(self.path) / "tokenizer.json"))
+        tok.enable_truncation(MAX_SEQ)
+        tok.enable_padding(pad_id=0, pad_token="[PAD]")
+        return tok
+
+    @cached_property
+    def model(self):
+        verify_model(self.path)
+        import onnxruntime as ort
+
+        file = onnx_model_file(self.path, self._progress)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = self.threads
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        return ort.InferenceSession(str(file), opts, providers=["CPUExecutionProvider"])
+
+    def set_query_threads(self, n: int = 1) -> None:
+        if self.threads != n:
+            self.threads = n
+            self.__dict__.pop("model", None)
+        self.model
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        encs = self._batch_tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encs], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+        tokens = self.model.run(None, {"input_ids": ids, "attention_mask": mask,
+                                       "token_type_ids": np.zeros_like(ids)})[0]
+        m = mask[..., None].astype(np.float32)
+        vecs = (tokens * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+        return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts])[::-1]
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), self.batch_size):
+            idx = order[i : i + self.batch_size]
+            out[idx] = self._run([texts[j] for j in idx])
+            if progress:
+                progress(len(idx))
+        return out
+
+
+def make_embedder(backend: str | None = None, **kw) -> Embedder:
+    """The embedder for `backend` ("onnx-int8" or "torch-fp32"; default $QA_EMBEDDER or int8)."""
+    backend = backend or DEFAULT_BACKEND
+    if backend == "onnx-int8":
+        return OnnxEmbedder(**kw)
+    if backend == "torch-fp32":
+        kw.pop("progress", None), kw.pop("threads", None)
+        return Embedder(**kw)
+    raise ModelError(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")

@@ -40,6 +40,53 @@ FORMAT_VERSION = 1
 DATA_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss", "sentence_vectors.npy")
 DEFAULT_INDEX_DIR = os.environ.get("QA_INDEX_DIR", "data/index")
 KEEP_VERSIONS = 2
+# Up to FLAT_MAX passages the FAISS index is exact (and the retriever scores every
+# passage with one matrix product); above it an IVF index, whose recall@10 against
+# exact search is measured by `python -m bench` (latency at scale).
+FLAT_MAX = 200_000
+IVF_NPROBE = 32
+
+
+def make_faiss_index(vectors: np.ndarray, kind: str = "auto") -> tuple[object, dict]:
+    """A FAISS inner-product index of `vectors` and its description for the manifest:
+    "flat" (exact), "ivf" (inverted lists over k-means cells) or "hnsw" (graph)."""
+    import faiss
+
+    n, d = vectors.shape
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if kind == "auto":
+        kind = "flat" if n <= FLAT_MAX else "ivf"
+    params: dict = {}
+    if kind == "flat":
+        index = faiss.IndexFlatIP(d)
+    elif kind == "ivf":
+        nlist = max(1, min(int(n ** 0.5), n // 39))
+        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
+        rng = np.random.default_rng(0)
+        sample = vectors[rng.choice(n, 40 * nlist, replace=False)] if n > 40 * nlist else vectors
+        index.train(sample)
+        index.nprobe = min(IVF_NPROBE, nlist)
+        index.make_direct_map()
+        params = {"nlist": nlist, "nprobe": index.nprobe}
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 64
+        index.hnsw.efSearch = 96
+        params = {"M": 32, "efConstruction": 64, "efSearch": 96}
+    else:
+        raise ValueError(f"unknown FAISS index kind {kind!r}")
+    if n:
+        index.add(vectors)
+    return index, {"kind": kind, "params": params}
+
+
+def tune_faiss_index(index, info: dict) -> None:
+    """Search-time settings from the manifest (they are not all stored in the file)."""
+    p = info.get("params", {})
+    if info.get("kind") == "ivf" and "nprobe" in p:
+        index.nprobe = p["nprobe"]
+    elif info.get("kind") == "hnsw" and "efSearch" in p:
+        index.hnsw.efSearch = p["efSearch"]
 HASH_CHECK_MAX_BYTES = 512 << 20  # sha256 of the files on every load below this size
 
 
@@ -108,11 +155,9 @@ def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
     np.save(tmp / "sentences.npy", data.sentences.astype(np.int32))
     np.save(tmp / "chunks.npy", data.chunks.astype(np.int32))
     np.save(tmp / "sentence_vectors.npy", data.sentence_vectors.astype(np.float16))
-    index = faiss.IndexFlatIP(data.passage_vectors.shape[1])
-    if len(data.passage_vectors):
-        index.add(np.ascontiguousarray(data.passage_vectors, dtype=np.float32))
+    index, info = make_faiss_index(data.passage_vectors, manifest.get("faiss_kind", "auto"))
     faiss.write_index(index, str(tmp / "passages.faiss"))
-    manifest = dict(manifest, format_version=FORMAT_VERSION, version=name,
+    manifest = dict(manifest, format_version=FORMAT_VERSION, version=name, faiss=info,
                     counts={"articles": len(data.articles), "passages": int(len(data.chunks)),
                             "sentences": int(len(data.sentences))},
                     files={f: {"bytes": (tmp / f).stat().st_size, "sha256": _sha256(tmp / f)}
@@ -206,8 +251,13 @@ def check_files(version_dir: Path, manifest: dict, full_hash: bool | None = None
             raise IndexCorruptError(f"index file {name} does not match its checksum (edited or damaged)")
 
 
-def check_model(manifest: dict, model_name: str, fingerprint: str) -> None:
+def check_model(manifest: dict, model_name: str, fingerprint: str, backend: str | None = None) -> None:
     model = manifest.get("model", {})
+    built_with = model.get("backend", "torch-fp32")
+    if backend is not None and backend != built_with:
+        raise IndexMismatchError(f"the index was built with the {built_with} embedding path, but this "
+                                 f"query uses {backend}; query with {built_with} or rebuild with "
+                                 f"--embedder {backend}")
     if model.get("name") != model_name or model.get("fingerprint") != fingerprint:
         raise IndexMismatchError(
             f"the index was built with model {model.get('name')!r} (fingerprint "
@@ -234,6 +284,7 @@ def load_version(version_dir: Path, full_hash: bool | None = None) -> IndexData:
         chunks = np.load(version_dir / "chunks.npy")
         sent_vecs = np.load(version_dir / "sentence_vectors.npy")
         index = faiss.read_index(str(version_dir / "passages.faiss"))
+        tune_faiss_index(index, manifest.get("faiss", {}))
     except Exception as exc:  # any parse failure of a data file means the same thing to a user
         raise IndexCorruptError(f"cannot read the index in {version_dir}: {exc}") from None
     data = IndexData(articles, sentences, chunks, None, sent_vecs, manifest, version_dir, index)

@@ -36,6 +36,11 @@ class AnswerSettings:
     sentence_weights: tuple[float, ...] = field(default_factory=lambda: load_sentence_weights())
     span_sentences: int = 3  # best sentences searched for a short answer
     spans: bool = True
+    # "model": our trained reader (qa/reader), "rules": answer-type rules over spaCy
+    # candidates (qa/spans), "auto": the model when its file is there
+    reader: str = "auto"
+    # with the model: sentence chosen by reader margin + reader_weight * (ranker score - best)
+    reader_weight: float = 4.0
     span_weights: str = "learned"  # or "hand" (the hand-set weights in qa.spans)
     max_citations: int = 3
     # confidence = sigmoid(bias + w . [sentence cosine, sentence overlap, passage cosine])
@@ -80,6 +85,16 @@ class QA:
         set_query_threads = getattr(retriever.embedder, "set_query_threads", None)
         if set_query_threads:
             set_query_threads()
+
+    @cached_property
+    def reader(self):
+        """The trained span reader, or None where rules cut the short answer."""
+        from . import reader
+
+        mode = self.settings.reader
+        if mode == "rules" or (mode == "auto" and not reader.available()):
+            return None
+        return reader.Reader()
 
     @cached_property
     def idf(self) -> dict[str, float]:
@@ -175,14 +190,21 @@ class QA:
             return Answer(question, None, True, conf, hits=hits, closest=[self._cite(c) for c in cands[:3]])
         chosen, span = cands[0], None
         if self.settings.spans:
-            from .spans import extract
-
             top = cands[: self.settings.span_sentences]
+            texts = [data.sentence_text(c.sentence) for c in top]
             scores = [c.score - top[0].score for c in top]
-            found = extract(question, [data.sentence_text(c.sentence) for c in top], scores,
-                            weight_source=self.settings.span_weights)
-            if found is not None:
-                chosen, span = top[found[0]], found[1]
+            if self.reader is not None:
+                read = self.reader.read(question, texts)
+                if read:
+                    w = self.settings.reader_weight
+                    best = max(read, key=lambda r: r.margin + w * scores[r.sentence])
+                    chosen, span = top[best.sentence], best
+            else:
+                from .spans import extract
+
+                found = extract(question, texts, scores, weight_source=self.settings.span_weights)
+                if found is not None:
+                    chosen, span = top[found[0]], found[1]
         citations = [self._cite(chosen)]
         for c in cands[1:]:
             if len(citations) >= self.settings.max_citations or c.score < 0.85 * chosen.score:

@@ -89,8 +89,8 @@ def _git_commit() -> str | None:
 def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
     """Build or update the index the questions run against; returns (index_dir, questions, texts)."""
     from index.build import build_from_articles, build_index
-
     from index.chunking import ChunkSettings
+    from index.embedding import make_embedder
 
     index_dir = args.index_dir or tempfile.mkdtemp(prefix="qa-eval-index-")
     settings = ChunkSettings(max_words=args.passage_words) if args.passage_words else ChunkSettings()
@@ -98,7 +98,8 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
     if args.squad:
         articles, questions = load_squad(args.squad, args.unanswerable_share, args.seed)
         texts = {a.id: a.text for a in articles}
-        summary = build_from_articles(articles, index_dir, settings=settings, progress=not args.quiet,
+        summary = build_from_articles(articles, index_dir, make_embedder(args.embedder), settings=settings,
+                                      progress=not args.quiet,
                                       corpus={"squad": str(args.squad)})
         print("index: " + " / ".join(summary.lines()), file=sys.stderr)
     else:
@@ -106,7 +107,8 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
             raise SystemExit("Error: give a QUESTIONS file or --squad FILE")
         questions = load_questions(args.questions)
         if args.corpus:
-            summary = build_index(args.corpus, index_dir, settings=settings, progress=not args.quiet)
+            summary = build_index(args.corpus, index_dir, make_embedder(args.embedder), settings=settings,
+                                  progress=not args.quiet)
             print("index: " + " / ".join(summary.lines()), file=sys.stderr)
         elif not args.index_dir:
             raise SystemExit("Error: give --corpus DIR (to build an index) or --index-dir DIR")
@@ -129,6 +131,8 @@ def run(args) -> dict:
     changes = {"k": args.k}
     if args.no_spans:
         changes["spans"] = False
+    if args.reader:
+        changes["reader"] = args.reader
     if args.hand_weights:
         from .answer import HAND_SENTENCE_WEIGHTS
 
@@ -210,6 +214,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--retrieval", default="hybrid", choices=["hybrid", "dense", "bm25", "rrf"],
                    help="retrieval mode (default: %(default)s)")
     p.add_argument("--no-spans", action="store_true", help="ablation: answer with the whole sentence")
+    p.add_argument("--reader", choices=["auto", "model", "rules"],
+                   help="short answers from our trained reader (model) or from answer-type rules "
+                   "(default: auto, the model when installed)")
+    p.add_argument("--embedder", choices=["onnx-int8", "torch-fp32"],
+                   help="embedding path when building the index (default: $QA_EMBEDDER or onnx-int8)")
     p.add_argument("--hand-weights", action="store_true",
                    help="ablation: hand-set sentence and span weights instead of the learned ones")
     p.add_argument("--out", help="folder for report.json and questions.jsonl")

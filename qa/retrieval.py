@@ -36,9 +36,9 @@ class Retriever:
         self.data = data
         self.settings = settings
         if embedder is None:
-            from index.embedding import Embedder
+            from index.embedding import make_embedder
 
-            embedder = Embedder()
+            embedder = make_embedder(data.manifest.get("model", {}).get("backend", "torch-fp32"))
         self.embedder = embedder
 
     @classmethod
@@ -48,10 +48,12 @@ class Retriever:
         the corpus did not change since the build."""
         data = store.load_version(store.current_version_dir(index_dir))
         if embedder is None:
-            from index.embedding import Embedder
+            from index.embedding import make_embedder
 
-            embedder = Embedder()
-        store.check_model(data.manifest, embedder.name, embedder.fingerprint)
+            # a query embeds with the path that built the index
+            embedder = make_embedder(data.manifest.get("model", {}).get("backend", "torch-fp32"))
+        store.check_model(data.manifest, embedder.name, embedder.fingerprint,
+                          getattr(embedder, "backend", "torch-fp32"))
         if corpus_dir is not None and Path(corpus_dir).is_dir():
             store.check_fresh(data.manifest, corpus_dir)
         return cls(data, embedder, settings)
@@ -116,14 +118,24 @@ class Retriever:
             fused = _rrf(dense, s.rrf_k, depth) + _rrf(lexical, s.rrf_k, depth)
         else:
             fused = s.alpha * dense + (1 - s.alpha) * lexical
-        top = np.argsort(-fused, kind="stable")[:k]
+        top = _top(fused, k)
         return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best scores, best first (ties by index), without sorting them all."""
+    if len(scores) > 4 * k:
+        part = np.argpartition(-scores, k)[: k + 1]
+        cut = scores[part].min()
+        part = np.flatnonzero(scores >= cut)  # every tie at the cut, so ties break by index
+        return part[np.argsort(-scores[part], kind="stable")][:k]
+    return np.argsort(-scores, kind="stable")[:k]
 
 
 def _rrf(scores: np.ndarray, k: int, depth: int) -> np.ndarray:
     """Reciprocal-rank fusion term 1 / (k + rank) for the top `depth` entries."""
     out = np.zeros_like(scores)
-    order = np.argsort(-scores, kind="stable")[:depth]
+    order = _top(scores, depth)
     out[order] = 1.0 / (k + 1 + np.arange(len(order)))
     out[scores <= 0] = 0.0
     return out

@@ -70,10 +70,21 @@ def tiny_corpus(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def real_embedder():
+    """The default embedding path (int8 ONNX), loaded once, with the sha256 check."""
+    from index.embedding import make_embedder
+
+    emb = make_embedder()
+    emb.model
+    return emb
+
+
+@pytest.fixture(scope="session")
+def fp32_embedder():
+    """The reference path: sentence-transformers fp32 on torch."""
     from index.embedding import Embedder
 
     emb = Embedder()
-    emb.model  # load once, with the sha256 check
+    emb.model
     return emb
 
 

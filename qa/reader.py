@@ -1,0 +1,109 @@
+"""Our trained span reader: int8 ONNX, run by ONNX Runtime on a few sentences.
+
+The model is all-MiniLM-L6-v2 fine-tuned on the SQuAD training file by
+`python -m qa.train_reader` (see qa/reader/reader.json for the data hash and
+command). It reads (question, sentence) pairs and gives, per sentence, the best
+answer span (start and end token scores) and a "no answer here" score ([CLS]).
+No torch: the tokenizer is the packaged model's tokenizer.json.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index.errors import ModelError
+
+READER_DIR = Path(__file__).with_name("reader")
+READER_FILE = READER_DIR / "reader-int8.onnx"
+MAX_LEN = 128
+MAX_ANSWER_TOKENS = 30
+
+
+@dataclass(frozen=True)
+class ReadSpan:
+    sentence: int  # index into the sentences given
+    start: int  # character offsets inside that sentence
+    end: int
+    score: float  # start + end logits of the span
+    null: float  # start + end logits of [CLS]: "no answer in this sentence"
+
+    @property
+    def margin(self) -> float:
+        return self.score - self.null
+
+
+def available() -> bool:
+    return READER_FILE.is_file()
+
+
+class Reader:
+    def __init__(self, file: Path = READER_FILE, threads: int = 1):
+        self.file = Path(file)
+        self.threads = threads
+
+    @cached_property
+    def meta(self) -> dict:
+        side = self.file.parent / "reader.json"
+        return json.loads(side.read_text()) if side.is_file() else {}
+
+    @cached_property
+    def session(self):
+        if not self.file.is_file():
+            raise ModelError(f"the reader model {self.file} is missing (it ships with the code)")
+        from index.embedding import sha256_file
+
+        want = self.meta.get("onnx_sha256")
+        if want and sha256_file(self.file) != want:
+            raise ModelError(f"the reader model {self.file} does not match its checksum in reader.json")
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = self.threads
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        return ort.InferenceSession(str(self.file), opts, providers=["CPUExecutionProvider"])
+
+    @cached_property
+    def tokenizer(self):
+        from tokenizers import Tokenizer
+
+        from index.embedding import model_path
+
+        tok = Tokenizer.from_file(str(Path(model_path()) / "tokenizer.json"))
+        tok.enable_truncation(MAX_LEN, strategy="only_second")
+        tok.enable_padding(pad_id=0, pad_token="[PAD]")
+        return tok
+
+    def read(self, question: str, sentences: list[str]) -> list[ReadSpan]:
+        """The best span of each sentence (same order); an empty sentence gets none."""
+        keep = [i for i, s in enumerate(sentences) if s.strip()]
+        if not keep:
+            return []
+        encs = self.tokenizer.encode_batch([(question, sentences[i]) for i in keep])
+        ids = np.array([e.ids for e in encs], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+        types = np.array([e.type_ids for e in encs], dtype=np.int64)
+        start, end = self.session.run(None, {"input_ids": ids, "attention_mask": mask,
+                                             "token_type_ids": types})
+        out = []
+        for row, (i, enc) in enumerate(zip(keep, encs)):
+            ctx = np.array([t == 1 and not sp for t, sp in zip(enc.type_ids, enc.special_tokens_mask)])
+            if not ctx.any():
+                continue
+            s = np.where(ctx, start[row], -np.inf)
+            e = np.where(ctx, end[row], -np.inf)
+            # best (a, b) with a <= b < a + MAX_ANSWER_TOKENS
+            pair = s[:, None] + e[None, :]
+            n = len(s)
+            a_idx, b_idx = np.triu_indices(n)
+            ok = (b_idx - a_idx) < MAX_ANSWER_TOKENS
+            flat = pair[a_idx[ok], b_idx[ok]]
+            best = int(np.argmax(flat))
+            a, b = int(a_idx[ok][best]), int(b_idx[ok][best])
+            c0, c1 = enc.offsets[a][0], enc.offsets[b][1]
+            out.append(ReadSpan(i, c0, c1, float(flat[best]), float(start[row][0] + end[row][0])))
+        return out

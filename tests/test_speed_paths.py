@@ -1,0 +1,105 @@
+"""The int8 ONNX embedding path against the fp32 reference, the embedding path
+recorded in the index, and the FAISS index kinds chosen by size."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SHIPPED_CORPUS
+
+NEWS = ROOT / "eval" / "news_questions.jsonl"
+
+
+def _news_texts():
+    from index.articles import load_articles
+    from index.chunking import article_sentences
+
+    art = load_articles(SHIPPED_CORPUS).articles[0]
+    return [art.text[s.start:s.end] for s in article_sentences(art)]
+
+
+def test_int8_vectors_are_close_to_fp32(real_embedder, fp32_embedder):
+    assert real_embedder.backend == "onnx-int8" and fp32_embedder.backend == "torch-fp32"
+    texts = _news_texts() + [json.loads(line)["question"] for line in NEWS.read_text().splitlines()]
+    a, b = real_embedder.embed(texts), fp32_embedder.embed(texts)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
+    cos = (a * b).sum(1)
+    assert cos.mean() >= 0.99 and cos.min() >= 0.97, (cos.mean(), cos.min())
+
+
+def test_int8_and_fp32_indexes_answer_the_news_questions_alike(tmp_path, shipped_index, fp32_embedder,
+                                                                 real_embedder):
+    from index.build import build_index
+    from qa.pipeline import open_qa
+
+    build_index(SHIPPED_CORPUS, tmp_path / "fp32", embedder=fp32_embedder, progress=False)
+    fast = open_qa(shipped_index, SHIPPED_CORPUS, embedder=real_embedder)
+    ref = open_qa(tmp_path / "fp32", SHIPPED_CORPUS, embedder=fp32_embedder)
+    questions = [json.loads(line)["question"] for line in NEWS.read_text().splitlines()]
+    differ = []
+    for q in questions:
+        x, y = fast.ask(q), ref.ask(q)
+        if (x.refused, x.answer, x.citations[:1]) != (y.refused, y.answer, y.citations[:1]):
+            differ.append((q, x.answer, y.answer))
+    # the vectors differ a little (cosine ~0.99), so a borderline question may flip
+    assert len(differ) <= 2, differ
+
+
+def test_index_records_its_embedding_path_and_queries_must_match(shipped_index, fp32_embedder):
+    from index import store
+    from index.errors import IndexMismatchError
+    from qa.retrieval import Retriever
+
+    data = store.load_version(store.current_version_dir(shipped_index))
+    assert data.manifest["model"]["backend"] == "onnx-int8"
+    assert data.manifest["faiss"]["kind"] == "flat"
+    with pytest.raises(IndexMismatchError, match="--embedder torch-fp32"):
+        Retriever.load(shipped_index, embedder=fp32_embedder)
+    # with no embedder given, the one that built the index is chosen
+    assert Retriever.load(shipped_index).embedder.backend == "onnx-int8"
+
+
+def test_damaged_onnx_cache_is_made_again(tmp_path, monkeypatch, real_embedder):
+    from index import embedding
+
+    monkeypatch.setenv("QA_CACHE_DIR", str(tmp_path))
+    good = embedding.onnx_model_file(real_embedder.path)  # exported into the empty cache
+    assert good.is_file() and str(good).startswith(str(tmp_path))
+    stamp = good.stat().st_mtime_ns
+    with open(good, "r+b") as fh:
+        fh.seek(1000)
+        fh.write(b"\0" * 64)
+    again = embedding.onnx_model_file(real_embedder.path)
+    assert again == good and again.stat().st_mtime_ns != stamp
+    meta = json.loads(again.with_suffix(".json").read_text())
+    assert meta["sha256"] == embedding.sha256_file(again)
+    assert not list(again.parent.glob(".tmp-*"))
+
+
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_approximate_faiss_indexes_find_what_exact_search_finds(kind):
+    from index.store import make_faiss_index
+
+    rng = np.random.default_rng(0)
+    centers = rng.standard_normal((50, 32)).astype(np.float32)
+    x = centers[rng.integers(0, 50, 20_000)] + 0.3 * rng.standard_normal((20_000, 32)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    q = x[:100] + 0.05 * rng.standard_normal((100, 32)).astype(np.float32)
+    exact, info0 = make_faiss_index(x, "flat")
+    approx, info = make_faiss_index(x, kind)
+    assert info0["kind"] == "flat" and info["kind"] == kind and info["params"]
+    _, want = exact.search(q, 10)
+    _, got = approx.search(q, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(got, want)])
+    assert recall >= 0.9, recall
+
+
+def test_size_picks_the_faiss_kind(monkeypatch):
+    from index import store
+
+    monkeypatch.setattr(store, "FLAT_MAX", 1000)
+    x = np.eye(8, dtype=np.float32)[np.arange(3000) % 8]
+    assert store.make_faiss_index(x[:1000])[1]["kind"] == "flat"
+    assert store.make_faiss_index(x)[1]["kind"] == "ivf"
