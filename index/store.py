@@ -102,6 +102,16 @@ def library_versions() -> dict[str, str]:
     return out
 
 
+class _OwnedView(np.ndarray):
+    """An array over memory another object owns, holding that object."""
+
+    owner: object = None
+
+    def __array_wrap__(self, arr, context=None, return_scalar=False):
+        out = arr.view(np.ndarray)  # results of arithmetic are plain arrays
+        return out[()] if return_scalar else out
+
+
 @dataclass
 class IndexData:
     """Everything a version holds, in memory."""
@@ -123,7 +133,17 @@ class IndexData:
         """All passage vectors: the built ones, or read back from the FAISS index."""
         if self.passage_vectors is not None:
             return self.passage_vectors
-        return self.faiss_index.reconstruct_n(0, self.faiss_index.ntotal)
+        index = self.faiss_index
+        if type(index).__name__ == "IndexFlatIP" and index.ntotal:
+            import faiss
+
+            # a view of the index's own storage: no second copy in memory; the view
+            # holds the index so the storage lives as long as any view of it
+            raw = faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
+            view = raw.view(_OwnedView)
+            view.owner = index
+            return view
+        return index.reconstruct_n(0, index.ntotal)
 
     def chunk_text(self, i: int) -> str:
         a, s, e = self.chunks[i, :3]

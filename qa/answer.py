@@ -153,8 +153,15 @@ class QA:
     def features(best: Candidate, hits: list[Hit]) -> list[float]:
         return [best.dense, best.lex, hits[0].dense if hits else 0.0]
 
-    def confidence(self, features: list[float]) -> float:
+    def calibration_for(self, features: list[float]) -> dict:
+        """The fit for these features: with the reader's margin (4 features) or without."""
         cal = self.settings.calibration
+        if len(features) > len(cal["weights"]) and "reader" in cal:
+            return cal["reader"]
+        return cal
+
+    def confidence(self, features: list[float]) -> float:
+        cal = self.calibration_for(features)
         z = cal["bias"] + sum(w * v for w, v in zip(cal["weights"], features))
         return 1.0 / (1.0 + math.exp(-z))
 
@@ -176,18 +183,21 @@ class QA:
         cands = self.candidates(searched, hits, qvec)
         if not cands:
             return Answer(question, None, True, 0.0, hits=hits, searched=searched)
+        chosen, span = self._pick(question, cands)
         feats = self.features(cands[0], hits)
-        answer = self._build(question, cands, self.confidence(feats), hits)
+        if span is not None and hasattr(span, "margin"):
+            feats.append(span.margin)
+        conf = self.confidence(feats)
+        answer = self._build(question, cands, chosen, span, conf, self.calibration_for(feats)["threshold"], hits)
         answer.features = feats
         answer.searched = searched
         t3 = time.perf_counter()
         answer.timings_ms = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3, "read": (t3 - t2) * 1e3}
         return answer
 
-    def _build(self, question: str, cands: list[Candidate], conf: float, hits: list[Hit]) -> Answer:
+    def _pick(self, question: str, cands: list[Candidate]):
+        """The answer sentence and the short answer inside it (None: the whole sentence)."""
         data = self.data
-        if conf < self.settings.calibration["threshold"]:
-            return Answer(question, None, True, conf, hits=hits, closest=[self._cite(c) for c in cands[:3]])
         chosen, span = cands[0], None
         if self.settings.spans:
             top = cands[: self.settings.span_sentences]
@@ -205,6 +215,13 @@ class QA:
                 found = extract(question, texts, scores, weight_source=self.settings.span_weights)
                 if found is not None:
                     chosen, span = top[found[0]], found[1]
+        return chosen, span
+
+    def _build(self, question: str, cands: list[Candidate], chosen: Candidate, span, conf: float,
+               threshold: float, hits: list[Hit]) -> Answer:
+        data = self.data
+        if conf < threshold:
+            return Answer(question, None, True, conf, hits=hits, closest=[self._cite(c) for c in cands[:3]])
         citations = [self._cite(chosen)]
         for c in cands[1:]:
             if len(citations) >= self.settings.max_citations or c.score < 0.85 * chosen.score:

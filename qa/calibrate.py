@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     recs = [json.loads(line) for line in Path(args.questions).read_text().splitlines() if line.strip()]
     recs = [r for r in recs if r.get("features")]
+    width = max(len(r["features"]) for r in recs)
+    recs = [r for r in recs if len(r["features"]) == width]  # a refusal before reading has fewer
     x = np.array([r["features"] for r in recs], dtype=np.float64)
     answerable = np.array([not r["unanswerable"] for r in recs])
     if answerable.all() or not answerable.any():
@@ -73,13 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     (_, r, fr), = tradeoff(conf, answerable, [threshold])
     print(f"chosen threshold {threshold:.2f}: refuses {r:.3f} of unanswerable, {fr:.3f} of answerable")
     if args.write:
-        CALIBRATION_FILE.write_text(json.dumps({
-            "bias": round(bias, 4), "weights": [round(float(w), 4) for w in weights],
-            "threshold": round(threshold, 2), "features": ["sentence cosine", "sentence idf overlap",
-                                                          "top passage cosine"],
-            "fitted_on": args.questions, "n_questions": len(recs),
-            "refusal_rate": round(r, 4), "false_refusal_rate": round(fr, 4)}, indent=1) + "\n")
-        print(f"wrote {CALIBRATION_FILE}")
+        names = ["sentence cosine", "sentence idf overlap", "top passage cosine", "reader margin"]
+        fit = {"bias": round(bias, 4), "weights": [round(float(w), 4) for w in weights],
+               "threshold": round(threshold, 2), "features": names[: x.shape[1]],
+               "fitted_on": args.questions, "n_questions": len(recs),
+               "refusal_rate": round(r, 4), "false_refusal_rate": round(fr, 4)}
+        old = json.loads(CALIBRATION_FILE.read_text()) if CALIBRATION_FILE.is_file() else {}
+        if x.shape[1] == 4:  # answers cut by the trained reader: its margin is a feature
+            new = dict(old, reader=fit)
+        else:
+            new = dict(fit, **({"reader": old["reader"]} if "reader" in old else {}))
+        CALIBRATION_FILE.write_text(json.dumps(new, indent=1) + "\n")
+        print(f"wrote {CALIBRATION_FILE}" + (" (the fit used with the reader)" if x.shape[1] == 4 else ""))
     return 0
 
 

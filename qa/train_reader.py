@@ -184,26 +184,33 @@ def train(args) -> None:
 
 
 def export(args) -> None:
-    """fp32 ONNX from the trained model, then dynamic int8 quantisation."""
+    """Fused, dynamically int8-quantised ONNX of the trained model (OUT/final, or the
+    last checkpoint when training stopped early)."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModelForQuestionAnswering
 
+    from index.embedding import export_int8, model_path
+
     out = Path(args.out)
-    model = AutoModelForQuestionAnswering.from_pretrained(out / "final").eval()
-    fp32 = out / "reader.onnx"
-    ids = torch.ones(2, 16, dtype=torch.long)
-    with torch.no_grad():
-        torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(fp32),
-                          input_names=["input_ids", "attention_mask", "token_type_ids"],
-                          output_names=["start_logits", "end_logits"],
-                          dynamic_axes={k: {0: "batch", 1: "seq"} for k in
-                                        ("input_ids", "attention_mask", "token_type_ids",
-                                         "start_logits", "end_logits")},
-                          opset_version=17, dynamo=False)
+    src = out / "final" if (out / "final").is_dir() else model_path()
+    model = AutoModelForQuestionAnswering.from_pretrained(src, attn_implementation="eager").eval()
+    if not (out / "final").is_dir():
+        state = torch.load(out / "checkpoint.pt", weights_only=False)
+        model.load_state_dict(state["model"])
+        print(f"exporting the checkpoint at step {state['step']}")
+
+    class Spans(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            r = self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return r.start_logits, r.end_logits
+
     int8 = out / "reader-int8.onnx"
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
-    print(f"{fp32}: {fp32.stat().st_size / 1e6:.1f} MB, {int8}: {int8.stat().st_size / 1e6:.1f} MB")
+    export_int8(Spans(model), ["start_logits", "end_logits"], int8, {"source": str(src)})
+    print(f"{int8}: {int8.stat().st_size / 1e6:.1f} MB")
     if args.write:
         READER_DIR.mkdir(exist_ok=True)
         target = READER_DIR / "reader-int8.onnx"
@@ -212,6 +219,7 @@ def export(args) -> None:
         meta["onnx_sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
         meta["command"] = ("python -m qa.train_reader train --squad ../shared/eval/"
                            f"{meta['data']} --out {args.out} --epochs {meta['epochs']}")
+        meta["export"] = f"python -m qa.train_reader export --out {args.out} --write"
         (READER_DIR / "reader.json").write_text(json.dumps(meta, indent=1) + "\n")
         print(f"wrote {target} and reader.json")
 
