@@ -71,9 +71,69 @@ def updates(runs: Path) -> list[str]:
     return out + [""] + cmds if found else []
 
 
+def ablation(runs: Path) -> list[str]:
+    rows = [("squad", "**full system** (hybrid retrieval, learned sentence ranker, trained reader)"),
+            ("ablation-rules", "answer-type rules (spaCy) instead of the trained reader"),
+            ("ablation-no-spans", "no short answers (answer = the sentence)")]
+    out = ["| system | gold-hit@1 | gold-hit@5 | sentence-hit@1 | EM | F1 | refused (answerable) | latency p50 ms |",
+           "|---|---|---|---|---|---|---|---|"]
+    found = False
+    for name, label in rows:
+        f = runs / name / "report.json"
+        if f.is_file():
+            found = True
+            m = json.loads(f.read_text())["metrics"]
+            out.append(f"| {label} | " + " | ".join(fmt(m.get(k)) for k in (
+                "gold_hit@1", "gold_hit@5", "sentence_hit@1", "em", "f1", "false_refusal_rate",
+                "latency_p50_ms")) + " |")
+    return out if found else []
+
+
+def speed(runs: Path) -> list[str]:
+    f = runs / "bench" / "bench.json"
+    if not f.is_file():
+        return []
+    rep = json.loads(f.read_text())
+    out = []
+    e = rep.get("embedding")
+    if e:
+        a, b, r = e["torch-fp32"], e["onnx-int8"], e["ratios"]
+        out += ["| embedding path | index build, texts/s | question embedding p50 ms | gold-hit@5 | EM |",
+                "|---|---|---|---|---|",
+                f"| torch-fp32 (sentence-transformers, reference) | {a['texts_per_s']} | {a['query_embed_ms_p50']} | "
+                f"{a['gold_hit_at_5']:.3f} | {a['em']:.3f} |",
+                f"| **onnx-int8** (default) | {b['texts_per_s']} | {b['query_embed_ms_p50']} | "
+                f"{b['gold_hit_at_5']:.3f} | {b['em']:.3f} |",
+                f"| ratio / change | **{r['build_speedup']}x** | **{r['query_speedup']}x** | "
+                f"{r['gold_hit_at_5_change']:+.3f} | {r['em_change']:+.3f} |", "",
+                f"Mean cosine of int8 to fp32 vectors: passages {r['mean_cosine_passages']} (lowest "
+                f"{r['min_cosine_passages']}), questions {r['mean_cosine_questions']}; "
+                f"{a['passages']} passages + {a['sentences']} sentences, {a['questions']} questions.", ""]
+    c = rep.get("cold_start")
+    if c:
+        out += [f"Cold start, `python -m qa ask` from process start to printed answer on the shipped corpus: "
+                f"**{c['qa_ask_s_median']} s** (median of {len(c['qa_ask_s_all'])}: {c['qa_ask_s_all']}); "
+                f"app start to first page: {c.get('app_start_s')} s.", ""]
+    s = rep.get("scale")
+    if s:
+        out += ["| passages | FAISS index | recall@10 vs exact | answer p50 ms | answer p95 ms | "
+                "embed / retrieve / read p50 ms | index bytes per passage |", "|---|---|---|---|---|---|---|"]
+        for row in s:
+            fx = row["faiss"]
+            kind = fx["kind"] + (" (" + ", ".join(f"{k} {v}" for k, v in fx["params"].items()) + ")"
+                                 if fx["params"] else "")
+            out.append(f"| {row['passages']:,} | {kind} | {row['recall_at_10']:.3f} | {row['latency_ms_p50']} | "
+                       f"{row['latency_ms_p95']} | {row['embed_ms_p50']} / {row['retrieve_ms_p50']} / "
+                       f"{row['read_ms_p50']} | {row['bytes_per_passage']:,} |")
+    out += ["", f"`{rep['command']}` — {rep['date']}, {rep['machine']['cores']} cores {rep['machine']['cpu']}, "
+            f"{rep['seconds']} s in all"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     runs = Path((argv or sys.argv[1:] or ["runs"])[0])
-    for title, lines in (("quality", quality(runs)), ("peers", peers(runs)), ("updates", updates(runs))):
+    for title, lines in (("quality", quality(runs)), ("peers", peers(runs)), ("ablation", ablation(runs)),
+                         ("speed", speed(runs)), ("updates", updates(runs))):
         print(f"## {title}\n")
         print("\n".join(lines) + "\n")
     b = runs / "browser" / "browser.json"

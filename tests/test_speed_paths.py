@@ -103,3 +103,37 @@ def test_size_picks_the_faiss_kind(monkeypatch):
     x = np.eye(8, dtype=np.float32)[np.arange(3000) % 8]
     assert store.make_faiss_index(x[:1000])[1]["kind"] == "flat"
     assert store.make_faiss_index(x)[1]["kind"] == "ivf"
+
+
+def test_bench_tiling_keeps_every_offset_and_answer(tmp_path, tiny_corpus, fake_embedder):
+    """The scale benchmark's synthetic corpus: copies of real passages whose rows,
+    offsets and sentence ranges stay consistent, so the same questions get answered."""
+    from bench.__main__ import tiled
+    from index import store
+    from index.build import build_index
+    from qa.answer import QA
+    from qa.retrieval import Retriever
+
+    build_index(tiny_corpus, tmp_path / "idx", embedder=fake_embedder, progress=False)
+    base = store.load_version(store.current_version_dir(tmp_path / "idx"))
+    n = base.n_passages * 3 + 1
+    big, reps = tiled(base, n, noise=0.1)
+    assert reps == 4 and big.n_passages == n
+    big.manifest.pop("counts")
+    store.verify(big)
+    for i in range(n):
+        j = i % base.n_passages
+        assert big.chunk_text(i) == base.chunk_text(j)
+        lo, hi = big.chunks[i, 3:5]
+        assert [big.sentence_text(s) for s in range(lo, hi)] == [
+            base.sentence_text(s) for s in range(*base.chunks[j, 3:5])]
+    v = big.passage_vectors
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(v[: base.n_passages], base.passage_matrix(), atol=1e-6)  # the first copy is real
+    index, info = store.make_faiss_index(v)
+    r = Retriever(store.IndexData(big.articles, big.sentences, big.chunks, None, big.sentence_vectors,
+                                  big.manifest, None, index), fake_embedder)
+    hits = r.search("harbor festival founded by the fishermen's union", k=8)
+    assert all("fishermen's union" in big.chunk_text(h.chunk) for h in hits[:4])  # the 4 copies first
+    cands = QA(r).candidates("harbor festival founded", hits, fake_embedder.embed_query("harbor festival founded"))
+    assert any("founded in 1987" in big.sentence_text(c.sentence) for c in cands)

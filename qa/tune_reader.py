@@ -1,0 +1,75 @@
+"""Choose how the reader's spans and the sentence ranker combine, on SQuAD part A.
+
+For a sample of questions, retrieval, sentence ranking and the reader run once (the
+reader over the best `max(--sentences)` sentences); then every combination of
+sentences read (N) and ranker weight (w) is scored offline: the answer is the span
+maximising `reader margin + w * (ranker score - best ranker score)` over the top N.
+Prints EM / F1 / sentence-hit per combination; the chosen values go into
+`AnswerSettings` (span_sentences, reader_weight) by hand.
+
+  python -m qa.tune_reader --squad ../shared/eval/squad-v1.1-dev-part-a.json \
+      --index-dir data/eval-squad --limit 1500
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+
+from . import metrics as M
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m qa.tune_reader", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--squad", required=True)
+    p.add_argument("--index-dir", required=True, help="an index of the same SQuAD file (qa.evaluate builds one)")
+    p.add_argument("--limit", type=int, default=1500)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sentences", default="1,2,3,4,5")
+    p.add_argument("--weights", default="0,0.5,1,2,4,8,16")
+    args = p.parse_args(argv)
+    from .pipeline import open_qa
+    from .squad import load_squad
+
+    _, questions = load_squad(args.squad)
+    questions = random.Random(args.seed).sample(questions, min(args.limit, len(questions)))
+    qa = open_qa(args.index_dir)
+    reader = qa.reader
+    if reader is None:
+        print("Error: the reader model is not installed", file=sys.stderr)
+        return 1
+    ns = [int(x) for x in args.sentences.split(",")]
+    ws = [float(x) for x in args.weights.split(",")]
+    cache = []
+    for q in questions:
+        qvec = qa.retriever.embed_question(q.question)
+        hits = qa.retriever.search(q.question, k=qa.settings.k, qvec=qvec)
+        cands = qa.candidates(q.question, hits, qvec)[: max(ns)]
+        texts = [qa.data.sentence_text(c.sentence) for c in cands]
+        read = reader.read(q.question, texts) if cands else []
+        cache.append((q, cands, texts, read))
+    print(f"{len(cache)} questions; EM / F1 / sentence-hit@1 by sentences read (rows) and ranker weight (columns)")
+    print("N   " + "".join(f"{w:>22}" for w in ws))
+    for n in ns:
+        row = []
+        for w in ws:
+            em = f1 = sh = 0.0
+            for q, cands, texts, read in cache:
+                use = [r for r in read if r.sentence < n]
+                if not use:
+                    continue
+                top = cands[0].score
+                best = max(use, key=lambda r: r.margin + w * (cands[r.sentence].score - top))
+                pred = texts[best.sentence][best.start:best.end]
+                em += M.exact_match(pred, q.answers)
+                f1 += M.f1_score(pred, q.answers)
+                sh += any(a in texts[best.sentence] for a in q.answers)
+            k = len(cache)
+            row.append(f"{em / k:.3f}/{f1 / k:.3f}/{sh / k:.3f}")
+        print(f"{n:<4}" + "".join(f"{x:>22}" for x in row))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

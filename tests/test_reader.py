@@ -1,0 +1,75 @@
+"""Our trained span reader (qa/reader): the shipped artifact, its answers, and a
+query path that stays free of torch and spaCy."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SHIPPED_CORPUS
+
+TRAIN = ROOT.parent / "shared" / "eval" / "squad-v1.1-train-44-articles.json"
+
+
+def test_reader_artifact_matches_its_record():
+    from qa import reader
+
+    assert reader.available()
+    meta = json.loads((reader.READER_DIR / "reader.json").read_text())
+    assert hashlib.sha256(reader.READER_FILE.read_bytes()).hexdigest() == meta["onnx_sha256"]
+    assert meta["data"] == TRAIN.name and "python -m qa.train_reader train" in meta["command"]
+    assert reader.READER_FILE.stat().st_size < 40e6
+    if TRAIN.is_file():  # trained on that file and nothing else
+        assert hashlib.sha256(TRAIN.read_bytes()).hexdigest() == meta["data_sha256"]
+
+
+def test_reader_finds_the_span_and_knows_when_a_sentence_has_none():
+    from qa.reader import Reader
+
+    sentences = ["The museum opened in 1931 on the east bank.",
+                 "Court documents show that the U.S. government knew and authorized those meetings.",
+                 "It rained."]
+    spans = Reader().read("Who authorized the meetings?", sentences)
+    assert [s.sentence for s in spans] == [0, 1, 2]
+    best = max(spans, key=lambda s: s.margin)
+    assert best.sentence == 1
+    assert sentences[1][best.start:best.end] == "the U.S. government"
+    when = max(Reader().read("When did the museum open?", sentences), key=lambda s: s.margin)
+    assert sentences[when.sentence][when.start:when.end] == "1931"
+    assert Reader().read("Who?", ["", "  "]) == []
+
+
+def test_answers_come_from_the_reader_and_quote_the_article(shipped_qa):
+    assert shipped_qa.reader is not None
+    a = shipped_qa.ask("Who authorized the meetings?")
+    assert len(a.features) == 4  # the reader's margin feeds the confidence
+    art = shipped_qa.data.articles[shipped_qa.data.article_row[a.citations[0].article_id]]
+    assert art.text[a.answer_start:a.answer_end] == a.answer == "the U.S. government"
+
+
+def test_query_path_imports_neither_torch_nor_spacy(shipped_index):
+    code = ("import sys, runpy; sys.argv = ['qa', 'ask', '--index-dir', sys.argv[1], 'Who authorized the meetings?'];"
+            "\ntry:\n    runpy.run_module('qa', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', sorted(m for m in ('torch', 'spacy', 'sentence_transformers', 'transformers') "
+            "if m in sys.modules))")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code, str(shipped_index)], capture_output=True, text=True,
+                         cwd=ROOT, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "Answer: the U.S. government" in out.stdout
+    assert "HEAVY []" in out.stdout, out.stdout
+
+
+@pytest.mark.parametrize("mode", ["rules"])
+def test_rules_remain_as_a_fallback(shipped_index, real_embedder, mode):
+    from qa.answer import AnswerSettings
+    from qa.pipeline import open_qa
+
+    qa = open_qa(shipped_index, SHIPPED_CORPUS, embedder=real_embedder, answer=AnswerSettings(reader=mode))
+    assert qa.reader is None
+    a = qa.ask("Who authorized the meetings?")
+    assert a.answer == "the U.S. government" and len(a.features) == 3
