@@ -224,6 +224,55 @@ def export(args) -> None:
         print(f"wrote {target} and reader.json")
 
 
+def check(args) -> None:
+    """fp32 (torch, OUT/final) against the int8 ONNX export, reading whole gold
+    paragraphs sentence by sentence: EM, F1 and how often they pick the same span."""
+    import torch
+    from transformers import AutoModelForQuestionAnswering
+
+    from index.chunking import split_sentences
+
+    from . import metrics as M
+    from .reader import Reader
+
+    out = Path(args.out)
+    fp32 = AutoModelForQuestionAnswering.from_pretrained(out / "final").eval()
+    int8 = Reader(out / "reader-int8.onnx", threads=0)
+    torch.set_num_threads(os.cpu_count() or 1)
+
+    class Fp32(Reader):
+        @property
+        def session(self):
+            return self
+
+        def run(self, _, feeds):
+            with torch.no_grad():
+                r = fp32(**{k: torch.from_numpy(v) for k, v in feeds.items()})
+            return [r.start_logits.numpy(), r.end_logits.numpy()]
+
+    ref = Fp32(out / "reader-int8.onnx")
+    data = json.loads(Path(args.squad).read_text())["data"]
+    items = [(p["context"], q) for a in data for p in a["paragraphs"] for q in p["qas"]]
+    items = random.Random(0).sample(items, min(args.limit, len(items)))
+    scores = {"fp32": [0.0, 0.0], "int8": [0.0, 0.0]}
+    same = 0
+    for ctx, q in items:
+        texts = [ctx[s:e] for s, e in split_sentences(ctx)]
+        golds = [a["text"] for a in q["answers"]]
+        picks = {}
+        for name, r in (("fp32", ref), ("int8", int8)):
+            best = max(r.read(q["question"], texts), key=lambda x: x.margin)
+            pred = texts[best.sentence][best.start:best.end]
+            picks[name] = pred
+            scores[name][0] += M.exact_match(pred, golds)
+            scores[name][1] += M.f1_score(pred, golds)
+        same += picks["fp32"] == picks["int8"]
+    n = len(items)
+    for name, (em, f1) in scores.items():
+        print(f"{name}: EM {em / n:.3f} F1 {f1 / n:.3f} ({n} part-A questions, gold paragraph given)")
+    print(f"same answer from both: {same / n:.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m qa.train_reader", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -240,9 +289,13 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("export", help="int8 ONNX from OUT/final")
     e.add_argument("--out", default="runs/reader")
     e.add_argument("--write", action="store_true", help=f"copy it into {READER_DIR}")
+    c = sub.add_parser("check", help="fp32 against int8 on SQuAD questions given their paragraph")
+    c.add_argument("--out", default="runs/reader")
+    c.add_argument("--squad", required=True, help="SQuAD-format file to check on (the dev file)")
+    c.add_argument("--limit", type=int, default=500)
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    train(args) if args.cmd == "train" else export(args)
+    {"train": train, "export": export, "check": check}[args.cmd](args)
     return 0
 
 
