@@ -73,3 +73,10 @@ def test_rules_remain_as_a_fallback(shipped_index, real_embedder, mode):
     assert qa.reader is None
     a = qa.ask("Who authorized the meetings?")
     assert a.answer == "the U.S. government" and len(a.features) == 3
+    # the setting also takes effect on an object already loaded (as qa.evaluate --reader does)
+    from dataclasses import replace
+
+    qa.settings = replace(qa.settings, reader="model")
+    assert qa.reader is not None and len(qa.ask("Who authorized the meetings?").features) == 4
+    qa.settings = replace(qa.settings, reader="rules")
+    assert qa.reader is None and len(qa.ask("Who authorized the meetings?").features) == 3
