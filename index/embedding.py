@@ -121,13 +121,15 @@ class Embedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i in range(0, len(texts), self.batch_size):
             idx = order[i : i + self.batch_size]
-            vecs = self.model.encode([texts[j] for j in idx], batch_size=self.batch_size,
-                                     normalize_embeddings=True, convert_to_numpy=True,
-                                     show_progress_bar=False)
-            out[idx] = vecs
+            out[idx] = self._run([texts[j] for j in idx])
             if progress:
                 progress(len(idx))
         return out
+
+    def _run(self, texts: Sequence[str]) -> np.ndarray:
+        """One batch: unit vectors [len(texts), dim]."""
+        return self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                 convert_to_numpy=True, show_progress_bar=False)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
@@ -281,18 +283,6 @@ class OnnxEmbedder(Embedder):
         m = mask[..., None].astype(np.float32)
         vecs = (tokens * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-
-    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        order = np.argsort([len(t) for t in texts])[::-1]
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i in range(0, len(texts), self.batch_size):
-            idx = order[i : i + self.batch_size]
-            out[idx] = self._run([texts[j] for j in idx])
-            if progress:
-                progress(len(idx))
-        return out
 
 
 def make_embedder(backend: str | None = None, **kw) -> Embedder:
