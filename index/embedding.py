@@ -233,7 +233,11 @@ def onnx_model_file(path: str, progress: Callable[[str], None] | None = None) ->
         if (meta.get("source_sha256") == MODEL_SHA256 and meta.get("export_version") == EXPORT_VERSION
                 and meta.get("sha256") == sha256_file(target)):
             return target
-    return export_onnx(path, target, progress)
+    try:
+        return export_onnx(path, target, progress)
+    except OSError as exc:
+        raise ModelError(f"cannot write the int8 model to {target.parent}: {exc.strerror or exc}",
+                         hint="set QA_CACHE_DIR to a writable folder, or build with --embedder torch-fp32") from None
 
 
 class OnnxEmbedder(Embedder):

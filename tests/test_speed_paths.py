@@ -137,3 +137,15 @@ def test_bench_tiling_keeps_every_offset_and_answer(tmp_path, tiny_corpus, fake_
     assert all("fishermen's union" in big.chunk_text(h.chunk) for h in hits[:4])  # the 4 copies first
     cands = QA(r).candidates("harbor festival founded", hits, fake_embedder.embed_query("harbor festival founded"))
     assert any("founded in 1987" in big.sentence_text(c.sentence) for c in cands)
+
+
+def test_unwritable_cache_gives_a_clear_message(tmp_path, monkeypatch, real_embedder):
+    from index import embedding
+    from index.errors import ModelError
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("QA_CACHE_DIR", str(blocker))
+    with pytest.raises(ModelError) as err:
+        embedding.onnx_model_file(real_embedder.path)
+    assert "QA_CACHE_DIR" in err.value.user_message()
