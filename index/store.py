@@ -40,9 +40,10 @@ FORMAT_VERSION = 1
 DATA_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss", "sentence_vectors.npy")
 DEFAULT_INDEX_DIR = os.environ.get("QA_INDEX_DIR", "data/index")
 KEEP_VERSIONS = 2
+HASH_CHECK_MAX_BYTES = 512 << 20  # sha256 of the files on every load below this size
 # Up to FLAT_MAX passages the FAISS index is exact (and the retriever scores every
-# passage with one matrix product); above it an IVF index, whose recall@10 against
-# exact search is measured by `python -m bench` (latency at scale).
+# passage with one matrix product, see IndexData.exact); above it an IVF index, whose
+# recall@10 against exact search is measured by `python -m bench` (latency at scale).
 FLAT_MAX = 200_000
 IVF_NPROBE = 32
 
@@ -87,7 +88,11 @@ def tune_faiss_index(index, info: dict) -> None:
         index.nprobe = p["nprobe"]
     elif info.get("kind") == "hnsw" and "efSearch" in p:
         index.hnsw.efSearch = p["efSearch"]
-HASH_CHECK_MAX_BYTES = 512 << 20  # sha256 of the files on every load below this size
+
+
+def embedding_backend(manifest: dict) -> str:
+    """The embedding path that built an index (indexes from before the int8 path: fp32)."""
+    return manifest.get("model", {}).get("backend", "torch-fp32")
 
 
 def library_versions() -> dict[str, str]:
@@ -129,12 +134,18 @@ class IndexData:
     def article_row(self) -> dict[str, int]:
         return {a.id: i for i, a in enumerate(self.articles)}
 
+    @property
+    def exact(self) -> bool:
+        """Vectors held as a plain matrix (while building, or in a flat FAISS index), so
+        every passage can be scored with one matrix product."""
+        return self.passage_vectors is not None or type(self.faiss_index).__name__ == "IndexFlatIP"
+
     def passage_matrix(self) -> np.ndarray:
         """All passage vectors: the built ones, or read back from the FAISS index."""
         if self.passage_vectors is not None:
             return self.passage_vectors
         index = self.faiss_index
-        if type(index).__name__ == "IndexFlatIP" and index.ntotal:
+        if self.exact and index.ntotal:
             import faiss
 
             # a view of the index's own storage: no second copy in memory; the view
@@ -175,7 +186,7 @@ def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
     np.save(tmp / "sentences.npy", data.sentences.astype(np.int32))
     np.save(tmp / "chunks.npy", data.chunks.astype(np.int32))
     np.save(tmp / "sentence_vectors.npy", data.sentence_vectors.astype(np.float16))
-    index, info = make_faiss_index(data.passage_vectors, manifest.get("faiss_kind", "auto"))
+    index, info = make_faiss_index(data.passage_vectors)
     faiss.write_index(index, str(tmp / "passages.faiss"))
     manifest = dict(manifest, format_version=FORMAT_VERSION, version=name, faiss=info,
                     counts={"articles": len(data.articles), "passages": int(len(data.chunks)),
@@ -273,7 +284,7 @@ def check_files(version_dir: Path, manifest: dict, full_hash: bool | None = None
 
 def check_model(manifest: dict, model_name: str, fingerprint: str, backend: str | None = None) -> None:
     model = manifest.get("model", {})
-    built_with = model.get("backend", "torch-fp32")
+    built_with = embedding_backend(manifest)
     if backend is not None and backend != built_with:
         raise IndexMismatchError(f"the index was built with the {built_with} embedding path, but this "
                                  f"query uses {backend}; query with {built_with} or rebuild with "

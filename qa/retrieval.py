@@ -20,8 +20,6 @@ from .records import Hit
 from .text import terms
 
 
-EXACT_MAX = 200_000  # passages scored exactly with one matrix product; FAISS search above
-
 
 @dataclass(frozen=True)
 class RetrievalSettings:
@@ -35,11 +33,7 @@ class Retriever:
     def __init__(self, data: store.IndexData, embedder=None, settings: RetrievalSettings = RetrievalSettings()):
         self.data = data
         self.settings = settings
-        if embedder is None:
-            from index.embedding import make_embedder
-
-            embedder = make_embedder(data.manifest.get("model", {}).get("backend", "torch-fp32"))
-        self.embedder = embedder
+        self.embedder = embedder or _embedder_for(data.manifest)
 
     @classmethod
     def load(cls, index_dir: str | Path, embedder=None, corpus_dir: str | Path | None = None,
@@ -47,11 +41,7 @@ class Retriever:
         """Load the live index; check the model matches and, given `corpus_dir`, that
         the corpus did not change since the build."""
         data = store.load_version(store.current_version_dir(index_dir))
-        if embedder is None:
-            from index.embedding import make_embedder
-
-            # a query embeds with the path that built the index
-            embedder = make_embedder(data.manifest.get("model", {}).get("backend", "torch-fp32"))
+        embedder = embedder or _embedder_for(data.manifest)
         store.check_model(data.manifest, embedder.name, embedder.fingerprint,
                           getattr(embedder, "backend", "torch-fp32"))
         if corpus_dir is not None and Path(corpus_dir).is_dir():
@@ -76,8 +66,9 @@ class Retriever:
 
     @cached_property
     def passage_vectors(self) -> np.ndarray | None:
-        """All passage vectors in memory when the index is small enough for exact scoring."""
-        return self.data.passage_matrix() if self.data.n_passages <= EXACT_MAX else None
+        """All passage vectors as one matrix when the index is exact (flat), for scoring
+        every passage; None for an approximate index, which FAISS searches."""
+        return self.data.passage_matrix() if self.data.exact else None
 
     def _dense_scores(self, qvec: np.ndarray, depth: int) -> np.ndarray:
         """Cosine of the question with every passage (exact), or with the top `depth`
@@ -120,6 +111,13 @@ class Retriever:
             fused = s.alpha * dense + (1 - s.alpha) * lexical
         top = _top(fused, k)
         return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
+
+
+def _embedder_for(manifest: dict):
+    """A query embeds with the path that built the index."""
+    from index.embedding import make_embedder
+
+    return make_embedder(store.embedding_backend(manifest))
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
