@@ -157,7 +157,6 @@ def export_onnx(path: str, target: Path, progress: Callable[[str], None] | None 
     that looks finished. A sidecar JSON records the source weights' and its own sha256.
     """
     verify_model(path)
-    import torch
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
 
@@ -166,29 +165,31 @@ def export_onnx(path: str, target: Path, progress: Callable[[str], None] | None 
         progress(f"exporting {MODEL_NAME} to int8 ONNX (once; cached in {target.parent})")
     # eager attention exports the pattern ONNX Runtime fuses into one Attention op
     model = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
-
-    class TokenVectors(torch.nn.Module):
-        def __init__(self, m):
-            super().__init__()
-            self.m = m
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.m(input_ids=input_ids, attention_mask=attention_mask,
-                          token_type_ids=token_type_ids).last_hidden_state
-
-    export_int8(TokenVectors(model), ["token_vectors"], target,
+    export_int8(model, {"token_vectors": "last_hidden_state"}, target,
                 {"source_sha256": MODEL_SHA256, "backend": "onnx-int8", "export_version": EXPORT_VERSION})
     return target
 
 
-def export_int8(module, outputs: list[str], target: Path, meta: dict) -> None:
-    """torch module (ids, mask, types) -> fused fp32 ONNX -> dynamic int8 ONNX at `target`."""
+def export_int8(model, outputs: dict[str, str], target: Path, meta: dict) -> None:
+    """A BERT-style transformers model -> fused fp32 ONNX -> dynamic int8 ONNX at `target`.
+
+    Inputs are input_ids, attention_mask and token_type_ids; `outputs` maps each ONNX
+    output name to the attribute of the model's result it carries."""
     import warnings
 
     import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers import optimizer
+
+    class Outputs(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.m = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            r = self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return tuple(getattr(r, attr) for attr in outputs.values())
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
@@ -198,11 +199,11 @@ def export_int8(module, outputs: list[str], target: Path, meta: dict) -> None:
     try:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            torch.onnx.export(module, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(fp32),
-                              input_names=names, output_names=outputs,
-                              dynamic_axes={k: {0: "batch", 1: "seq"} for k in names + outputs},
+            torch.onnx.export(Outputs(), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(fp32),
+                              input_names=names, output_names=list(outputs),
+                              dynamic_axes={k: {0: "batch", 1: "seq"} for k in names + list(outputs)},
                               opset_version=17, dynamo=False)
-        cfg = module.m.config if hasattr(module, "m") else module.config
+        cfg = model.config
         opt = optimizer.optimize_model(str(fp32), model_type="bert", num_heads=cfg.num_attention_heads,
                                        hidden_size=cfg.hidden_size, opt_level=1)
         opt.save_model_to_file(str(fused))

@@ -199,17 +199,8 @@ def export(args) -> None:
         model.load_state_dict(state["model"])
         print(f"exporting the checkpoint at step {state['step']}")
 
-    class Spans(torch.nn.Module):
-        def __init__(self, m):
-            super().__init__()
-            self.m = m
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            r = self.m(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
-            return r.start_logits, r.end_logits
-
     int8 = out / "reader-int8.onnx"
-    export_int8(Spans(model), ["start_logits", "end_logits"], int8, {"source": str(src)})
+    export_int8(model, {"start_logits": "start_logits", "end_logits": "end_logits"}, int8, {"source": str(src)})
     print(f"{int8}: {int8.stat().st_size / 1e6:.1f} MB")
     if args.write:
         READER_DIR.mkdir(exist_ok=True)
