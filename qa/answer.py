@@ -210,32 +210,34 @@ class QA:
 
     def _pick(self, question: str, cands: list[Candidate]):
         """The answer sentence and the short answer inside it (None: the whole sentence)."""
-        data = self.data
         chosen, span = cands[0], None
         if self.settings.spans:
-            # the best sentences, each text once: a duplicated story is read once
-            top, texts = [], []
-            for c in cands:
-                text = data.sentence_text(c.sentence)
-                if text not in texts:
-                    top.append(c)
-                    texts.append(text)
-                    if len(top) == self.settings.span_sentences:
-                        break
-            scores = [c.score - top[0].score for c in top]
+            top, texts = self.sentences_to_read(cands, self.settings.span_sentences)
             if self.reader is not None:
                 read = self.reader.read(question, texts)
                 if read:
-                    w = self.settings.reader_weight
-                    best = max(read, key=lambda r: r.margin + w * scores[r.sentence])
+                    best = best_read(read, top, self.settings.reader_weight)
                     chosen, span = top[best.sentence], best
             else:
                 from .spans import extract
 
+                scores = [c.score - top[0].score for c in top]
                 found = extract(question, texts, scores, weight_source=self.settings.span_weights)
                 if found is not None:
                     chosen, span = top[found[0]], found[1]
         return chosen, span
+
+    def sentences_to_read(self, cands: list[Candidate], n: int) -> tuple[list[Candidate], list[str]]:
+        """The n best candidates and their texts, each text once: a duplicated story is read once."""
+        top, texts = [], []
+        for c in cands:
+            text = self.data.sentence_text(c.sentence)
+            if text not in texts:
+                top.append(c)
+                texts.append(text)
+                if len(top) == n:
+                    break
+        return top, texts
 
     def _build(self, question: str, cands: list[Candidate], chosen: Candidate, span, conf: float,
                threshold: float, hits: list[Hit]) -> Answer:
@@ -262,3 +264,9 @@ class QA:
         article = self.data.articles[a]
         _, ps, pe = (int(x) for x in self.data.chunks[c.passage, :3])
         return Citation(article.id, article.title, s, e, article.text[s:e], ps, pe)
+
+
+def best_read(read: list, top: list[Candidate], weight: float):
+    """The reader's span to answer with: highest margin plus `weight` times its
+    sentence's ranker score above the best one (`read[i].sentence` indexes `top`)."""
+    return max(read, key=lambda r: r.margin + weight * (top[r.sentence].score - top[0].score))

@@ -1,9 +1,9 @@
 """Choose how the reader's spans and the sentence ranker combine, on SQuAD part A.
 
 For a sample of questions, retrieval, sentence ranking and the reader run once (the
-reader over the best `max(--sentences)` sentences); then every combination of
-sentences read (N) and ranker weight (w) is scored offline: the answer is the span
-maximising `reader margin + w * (ranker score - best ranker score)` over the top N.
+reader over the best `max(--sentences)` sentences, chosen as `QA.sentences_to_read`
+does); then every combination of sentences read (N) and ranker weight (w) is scored
+offline with the answer path's own choice (`qa.answer.best_read`).
 Prints EM / F1 / sentence-hit per combination; the chosen values go into
 `AnswerSettings` (span_sentences, reader_weight) by hand.
 
@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sentences", default="1,2,3,4,5")
     p.add_argument("--weights", default="0,0.5,1,2,4,8,16")
     args = p.parse_args(argv)
+    from .answer import best_read
     from .pipeline import open_qa
     from .squad import load_squad
 
@@ -45,22 +46,20 @@ def main(argv: list[str] | None = None) -> int:
     for q in questions:
         qvec = qa.retriever.embed_question(q.question)
         hits = qa.retriever.search(q.question, k=qa.settings.k, qvec=qvec)
-        cands = qa.candidates(q.question, hits, qvec)[: max(ns)]
-        texts = [qa.data.sentence_text(c.sentence) for c in cands]
-        read = reader.read(q.question, texts) if cands else []
-        cache.append((q, cands, texts, read))
+        top, texts = qa.sentences_to_read(qa.candidates(q.question, hits, qvec), max(ns))
+        read = reader.read(q.question, texts) if top else []
+        cache.append((q, top, texts, read))
     print(f"{len(cache)} questions; EM / F1 / sentence-hit@1 by sentences read (rows) and ranker weight (columns)")
     print("N   " + "".join(f"{w:>22}" for w in ws))
     for n in ns:
         row = []
         for w in ws:
             em = f1 = sh = 0.0
-            for q, cands, texts, read in cache:
+            for q, top, texts, read in cache:
                 use = [r for r in read if r.sentence < n]
                 if not use:
                     continue
-                top = cands[0].score
-                best = max(use, key=lambda r: r.margin + w * (cands[r.sentence].score - top))
+                best = best_read(use, top, w)
                 pred = texts[best.sentence][best.start:best.end]
                 em += M.exact_match(pred, q.answers)
                 f1 += M.f1_score(pred, q.answers)
