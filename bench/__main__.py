@@ -82,10 +82,10 @@ def embedding_paths(articles, questions, work: Path, n_questions: int) -> dict:
         build_s = time.perf_counter() - t0
         say(f"  {name}: built {summary.passages} passages + {summary.sentences} sentences in {build_s:.1f} s")
         qa = open_qa(index_dir, embedder=emb)
-        qtimes = []
+        qtimes, qvecs = [], []
         for q in sample[:200]:
             t = time.perf_counter()
-            emb.embed_query(q.question)
+            qvecs.append(emb.embed_query(q.question))
             qtimes.append((time.perf_counter() - t) * 1e3)
         records = []
         for q in sample:
@@ -93,8 +93,7 @@ def embedding_paths(articles, questions, work: Path, n_questions: int) -> dict:
             ans = qa.ask(q.question)
             records.append(score_question(q, ans, qa.data, texts, time.perf_counter() - t))
         m = M_summary(records)
-        vectors[name] = (qa.data.passage_matrix().copy(), np.stack([emb.embed_query(q.question)
-                                                                     for q in sample[:200]]))
+        vectors[name] = (qa.data.passage_matrix().copy(), np.stack(qvecs))
         out[name] = {"passages": summary.passages, "sentences": summary.sentences,
                      "build_s": round(build_s, 2),
                      "texts_per_s": round((summary.passages + summary.sentences) / build_s, 1),
