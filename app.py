@@ -3,7 +3,7 @@
   python app.py                          # http://127.0.0.1:7860, index built on first start
   python app.py --port 8080 --host 0.0.0.0 --corpus corpus --index-dir data/index
 
-Only this file imports gradio; answering lives in `qa`.
+Only this file imports gradio; answering lives in `qa` (its public API).
 """
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from index.errors import BadQuestionError, QAError
+from common import runtime
+from common.errors import BadQuestionError, QAError
 from index.store import DEFAULT_INDEX_DIR
 from qa.citations import answer_markdown, md_escape, sources_html
 
@@ -36,18 +37,24 @@ CSS = """
 
 
 def ensure_index(index_dir: str, corpus_dir: str) -> str | None:
-    """Build the index if missing, update it if the corpus changed. Returns a note."""
+    """Build the index if missing or of an older format, update it if the corpus
+    changed. Returns a note."""
     from index import store
     from index.build import build_index
+    from index.changes import corpus_changes
 
     if store.current_version_name(Path(index_dir)) is None:
         print(f"No index in {index_dir}; building it from {corpus_dir} ...", file=sys.stderr)
     else:
         try:
-            manifest = store.read_manifest(store.current_version_dir(index_dir))
-            if not store.corpus_changes(manifest, corpus_dir):
+            version_dir = store.current_version_dir(index_dir)
+            manifest = store.read_manifest(version_dir)
+            if manifest.get("format_version") != store.FORMAT_VERSION:
+                print(f"The index in {index_dir} has an older format; rebuilding it ...", file=sys.stderr)
+            elif not corpus_changes(manifest, corpus_dir):
                 return None
-            print(f"The corpus changed since the last build; updating {index_dir} ...", file=sys.stderr)
+            else:
+                print(f"The corpus changed since the last build; updating {index_dir} ...", file=sys.stderr)
         except QAError:
             return None  # a damaged index: loading reports it with the repair command
     summary = build_index(corpus_dir, index_dir)
@@ -63,7 +70,7 @@ class ChatService:
         self.index_dir, self.corpus_dir = index_dir, corpus_dir
         self.live, self.error = None, None
         try:
-            from qa.pipeline import LiveQA
+            from qa import LiveQA
 
             self.live = LiveQA(index_dir, corpus_dir, embedder=embedder)
         except QAError as exc:
@@ -73,6 +80,11 @@ class ChatService:
     def qa(self):
         """The QA object for the live index version (switches after a rebuild)."""
         return self.live.get() if self.live is not None else None
+
+    @property
+    def switch_error(self) -> str | None:
+        """Why the newest index version is not the one answering, if it is not."""
+        return self.live.last_error if self.live is not None else None
 
     def passage_parts(self, citation, qa):
         text = qa.data.articles[qa.data.article_row[citation.article_id]].text
@@ -102,6 +114,8 @@ class ChatService:
         reply = answer_markdown(answer)
         if answer.searched and answer.searched != answer.question:
             reply += f"\n\n*Follow-up, searched as:* {md_escape(answer.searched)}"
+        if self.switch_error:
+            reply += f"\n\n**Note for the operator:** {md_escape(self.switch_error)}"
         history.append({"role": "assistant", "content": reply})
         turns.append([message, answer.answer])
         return history, sources_html(answer, lambda c: self.passage_parts(c, qa), self.article_of(qa)), "", turns
@@ -138,8 +152,11 @@ class ChatService:
         if qa is None:
             return f"**No index loaded.** {md_escape(self.error or '')}"
         m = qa.data.manifest
-        return (f"**{len(qa.data.articles)} articles, {qa.data.n_passages} passages** · model "
-                f"`{m['model']['name']}` · built {m.get('created', '?')} · version `{m.get('version', '?')}`")
+        out = (f"**{len(qa.data.articles)} articles, {qa.data.n_passages} passages** · model "
+               f"`{m['model']['name']}` · built {m.get('created', '?')} · version `{m.get('version', '?')}`")
+        if self.switch_error:
+            out += f"\n\n**The newest index version is not live.** {md_escape(self.switch_error)}"
+        return out
 
 
 JS = """
@@ -204,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s)")
     p.add_argument("--corpus", default="corpus", help="article folder (default: %(default)s)")
     args = p.parse_args(argv)
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    runtime.for_queries()
     try:
         note = ensure_index(args.index_dir, args.corpus)
         if note:

@@ -15,7 +15,7 @@ Runs, in one process and side by side on the SQuAD part-A corpus:
 3. latency at scale: the part-A index tiled to 2.5k, 100k and 1M passages (copies
    of the real passages whose vectors get small random noise, so no two are equal;
    the questions stay the real SQuAD questions). The FAISS index type is the one
-   `index.store.make_faiss_index` picks for that size; recall@10 of the dense
+   `index.vectors.make_faiss_index` picks for that size; recall@10 of the dense
    search against exact search, answer latency p50/p95 one question at a time,
    and memory per passage.
 
@@ -39,9 +39,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
+
+from evaluation.metrics import percentile as pct  # noqa: E402
 
 DEFAULT_SQUAD = str(ROOT.parent / "shared" / "eval" / "squad-v1.1-dev-part-a.json")
 
@@ -51,11 +52,6 @@ def rss_mb() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
-
-
 def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
@@ -63,17 +59,18 @@ def say(msg: str) -> None:
 # ------------------------------------------------------------------ 1. embedding paths
 
 def embedding_paths(articles, questions, work: Path, n_questions: int) -> dict:
+    from evaluation.report import score_question
     from index.build import build_from_articles
     from index.embedding import Embedder, OnnxEmbedder
-    from qa.evaluate import score_question
-    from qa.pipeline import open_qa
+    from qa import open_qa
 
     rng = random.Random(0)
     sample = rng.sample(questions, min(n_questions, len(questions)))
     texts = {a.id: a.text for a in articles}
     out: dict = {}
     vectors = {}
-    for name, emb in (("torch-fp32", Embedder()), ("onnx-int8", OnnxEmbedder())):
+    for name, make in (("torch-fp32", Embedder), ("onnx-int8", OnnxEmbedder)):
+        emb = make()  # the library's default threads for the build
         emb.model  # load (and for int8, export once) before timing
         index_dir = work / f"index-{name}"
         shutil.rmtree(index_dir, ignore_errors=True)
@@ -81,6 +78,7 @@ def embedding_paths(articles, questions, work: Path, n_questions: int) -> dict:
         summary = build_from_articles(articles, index_dir, emb, progress=False)
         build_s = time.perf_counter() - t0
         say(f"  {name}: built {summary.passages} passages + {summary.sentences} sentences in {build_s:.1f} s")
+        emb = make(threads=1)  # one thread on the query path, as open_qa's own embedder
         qa = open_qa(index_dir, embedder=emb)
         qtimes, qvecs = [], []
         for q in sample[:200]:
@@ -116,7 +114,7 @@ def embedding_paths(articles, questions, work: Path, n_questions: int) -> dict:
 
 
 def M_summary(records: list[dict]) -> dict:
-    from qa.evaluate import summarize
+    from evaluation.report import summarize
 
     m = summarize(records)
     return {k.replace("@", "_at_"): m.get(k) for k in ("gold_hit@1", "gold_hit@5", "em", "f1",
@@ -170,7 +168,8 @@ def cold_start(work: Path, runs: int) -> dict:
 def tiled(data, n_target: int, noise: float, seed: int = 0):
     """`data` repeated to `n_target` passages: article ids get a copy number,
     sentence and passage rows are shifted, passage vectors get Gaussian noise
-    (copy 0 keeps the real ones) and are renormalised."""
+    (copy 0 keeps the real ones) and are renormalised. The lexical side is not
+    tiled here (see `scale_latency`)."""
     from index.store import IndexData
 
     base_n = data.n_passages
@@ -200,20 +199,13 @@ def tiled(data, n_target: int, noise: float, seed: int = 0):
 
 
 def scale_latency(index_dir: Path, questions, sizes: list[int], n_questions: int, embedder) -> list[dict]:
-    import bm25s
-
-    from index import store
-    from index.build import passage_embedding_text
-    from qa.answer import QA
-    from qa.retrieval import Retriever
-    from qa.text import terms
+    from index import lexical, store
+    from index.vectors import make_faiss_index
+    from qa import QA, Retriever
 
     base = store.load_version(store.current_version_dir(index_dir))
-    with_title = base.manifest.get("embed_title", True)
-    base_terms = [terms(passage_embedding_text(base.articles[base.chunks[i, 0]].title, base.chunk_text(i),
-                                               with_title)) for i in range(base.n_passages)]
-    base_qa = QA(Retriever(base, embedder))
-    base_idf, n_base_sent = base_qa.idf, len(base.sentences)
+    base_terms = lexical.passage_terms(base, base.manifest.get("embed_title", True))
+    n_base_sent = len(base.sentences)
     rng = random.Random(1)
     sample = rng.sample(questions, min(n_questions, len(questions)))
     qvecs = np.stack([embedder.embed_query(q.question) for q in sample]).astype(np.float32)
@@ -224,23 +216,18 @@ def scale_latency(index_dir: Path, questions, sizes: list[int], n_questions: int
         before = rss_mb()
         data, reps = tiled(base, n, noise=0.35)
         t0 = time.perf_counter()
-        index, info = store.make_faiss_index(data.passage_vectors, "auto")
+        index, info = make_faiss_index(data.passage_vectors, "auto")
         faiss_s = time.perf_counter() - t0
         exact_vectors = data.passage_vectors
         t0 = time.perf_counter()
-        bm = bm25s.BM25()
-        bm.index([base_terms[i % base.n_passages] for i in range(n)], show_progress=False)
+        bm = lexical.build_bm25([base_terms[i % base.n_passages] for i in range(n)])
         bm25_s = time.perf_counter() - t0
-        data = replace(data, passage_vectors=None, faiss_index=index)
-        retriever = Retriever(data, embedder)
-        retriever.__dict__["bm25"] = bm
-        qa = QA(retriever)
-        # idf over the tiled sentences: every term's sentence count times the copies
+        # sentence counts over the tiled sentences: every term's count times the copies
         r = len(data.sentences) / n_base_sent
-        n_all = len(data.sentences)
-        qa.__dict__["idf"] = {t: math.log((n_all + 1) / (((n_base_sent + 1) / math.exp(v) - 0.5) * r + 0.5))
-                              for t, v in base_idf.items()}
-        qa.__dict__["max_idf"] = max(qa.idf.values())
+        df = {t: c * r for t, c in base.sentence_df.items()}
+        data = replace(data, passage_vectors=None, faiss_index=index, bm25=bm, sentence_df=df)
+        retriever = Retriever(data, embedder)
+        qa = QA(retriever)
         retriever.passage_vectors  # the exact matrix (flat index only), as a loaded index has it
         after = rss_mb()
         import faiss
@@ -319,8 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="runs/bench", help="folder for bench.json (default: %(default)s)")
     args = p.parse_args(argv)
     from index.embedding import OnnxEmbedder
-    from index.store import machine, now_iso
-    from qa.squad import load_squad
+    from common.runinfo import machine, now_iso
+    from evaluation.squad import load_squad
 
     if not Path(args.squad).is_file():
         print(f"Error: {args.squad} not found (give --squad FILE)", file=sys.stderr)
@@ -345,13 +332,12 @@ def main(argv: list[str] | None = None) -> int:
             rep["cold_start"] = cold_start(work, 3)
         if "scale" not in skip:
             say("latency at scale ...")
-            emb = OnnxEmbedder()
             index_dir = work / "index-onnx-int8"
             if not (index_dir / "CURRENT").exists():
                 from index.build import build_from_articles
 
-                build_from_articles(articles, index_dir, emb, progress=False)
-            emb.set_query_threads(1)
+                build_from_articles(articles, index_dir, OnnxEmbedder(), progress=False)
+            emb = OnnxEmbedder(threads=1)
             rep["scale"] = scale_latency(index_dir, questions, sizes, 100 if args.quick else 300, emb)
     finally:
         shutil.rmtree(work, ignore_errors=True)

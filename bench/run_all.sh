@@ -13,11 +13,11 @@ mkdir -p "$OUT"
 rm -rf data/eval-news data/eval-squad data/eval-squad-u20
 {
   echo "== index build of the shipped corpus"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m index build --full --quiet --index-dir data/eval-news
-  echo "== news question set"; $PY -m qa.evaluate eval/news_questions.jsonl --index-dir data/eval-news --out "$OUT/news" --quiet
-  echo "== SQuAD part A, whole corpus (index build included)"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m qa.evaluate --squad $SQUAD --index-dir data/eval-squad --out "$OUT/squad" --quiet
-  echo "== SQuAD part A, 20% of articles held out (unanswerable)"; $PY -m qa.evaluate --squad $SQUAD --unanswerable-share 0.2 --index-dir data/eval-squad-u20 --out "$OUT/squad-u20" --quiet
-  echo "== ablation: answer-type rules instead of the trained reader"; $PY -m qa.evaluate --squad $SQUAD --index-dir data/eval-squad --reader rules --out "$OUT/ablation-rules" --quiet
-  echo "== ablation: no short answers (answer = sentence)"; $PY -m qa.evaluate --squad $SQUAD --index-dir data/eval-squad --no-spans --out "$OUT/ablation-no-spans" --quiet
+  echo "== news question set"; $PY -m evaluation eval/news_questions.jsonl --index-dir data/eval-news --out "$OUT/news" --quiet
+  echo "== SQuAD part A, whole corpus (index build included)"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --out "$OUT/squad" --quiet
+  echo "== SQuAD part A, 20% of articles held out (unanswerable)"; $PY -m evaluation --squad $SQUAD --unanswerable-share 0.2 --index-dir data/eval-squad-u20 --out "$OUT/squad-u20" --quiet
+  echo "== ablation: answer-type rules instead of the trained reader"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --reader rules --out "$OUT/ablation-rules" --quiet
+  echo "== ablation: no short answers (answer = sentence)"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --no-spans --out "$OUT/ablation-no-spans" --quiet
   echo "== retrieval beside peer stacks"; $PY -m bench.peers --squad $SQUAD --index-dir data/eval-squad --out "$OUT/peers" 2>/dev/null
   echo "== speed: embedding paths, cold start, latency at scale"; $PY -m bench --squad $SQUAD --out "$OUT/bench"
   echo "== click-to-answer in the browser"; $PY -m bench.browser --out "$OUT/browser"

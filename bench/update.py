@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def write_corpus(squad: str, corpus: Path, repeat: int) -> None:
-    from qa.squad import load_squad
+    from evaluation.squad import load_squad
 
     articles, _ = load_squad(squad)
     corpus.mkdir(parents=True, exist_ok=True)
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         res["add_one_over_full"] = round(res["add_one"]["wall_s"] / res["full"]["wall_s"], 4)
         print(json.dumps(res, indent=1))
         if args.out:
-            from index.store import machine, now_iso
+            from common.runinfo import machine, now_iso
 
             Path(args.out).mkdir(parents=True, exist_ok=True)
             (Path(args.out) / "update.json").write_text(json.dumps(

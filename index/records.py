@@ -20,7 +20,7 @@ class Article:
 
     @property
     def content_hash(self) -> str:
-        from .articles import content_hash
+        from common.hashing import content_hash
 
         return content_hash(self.title, self.text)
 

@@ -4,12 +4,14 @@ Layout of `index_dir`:
     CURRENT                 name of the live version (replaced atomically)
     .build.lock             held by a running build
     versions/<name>/        one complete index:
-        manifest.json       model, settings, counts, per-article hashes, file sizes+sha256
+        manifest.json       model, settings, counts, per-article hashes, size + sha256 of every file
         articles.jsonl      one cleaned article a line (citations quote from this text)
         sentences.npy       int32 [n, 4]: article row, start, end, paragraph
         chunks.npy          int32 [m, 5]: article row, start, end, first sentence, end sentence
-        passages.faiss      FAISS inner-product index of passage vectors (cosine: vectors are unit)
+        passages.faiss      FAISS inner-product index of passage vectors (index.vectors)
         sentence_vectors.npy float16 [n, dim] sentence vectors, for picking the answer sentence
+        bm25/               bm25s index of the passages (index.lexical)
+        sentence_df.json    sentences each term occurs in (the sentence scorer's idf)
 
 A build writes a new version folder, verifies it, then replaces CURRENT; readers
 never see a half-written index.
@@ -20,9 +22,7 @@ import datetime as dt
 import fcntl
 import json
 import os
-import platform
 import shutil
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,91 +30,25 @@ from pathlib import Path
 
 import numpy as np
 
-from .articles import content_hash
-from .embedding import sha256_file as _sha256
-from .errors import (BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError,
-                     StaleIndexError)
-from .records import Article
+from common.errors import (BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError)
+from common.hashing import content_hash, sha256_file
+from common.runinfo import library_versions
 
-FORMAT_VERSION = 1
-DATA_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss", "sentence_vectors.npy")
+from . import lexical
+from .records import Article
+from .vectors import is_exact, make_faiss_index, tune_faiss_index, vectors_of
+
+FORMAT_VERSION = 2  # 2: BM25 and sentence frequencies saved with the version
+CORE_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss", "sentence_vectors.npy",
+              lexical.DF_FILE, f"{lexical.BM25_DIR}/params.index.json")
 DEFAULT_INDEX_DIR = os.environ.get("QA_INDEX_DIR", "data/index")
 KEEP_VERSIONS = 2
 HASH_CHECK_MAX_BYTES = 512 << 20  # sha256 of the files on every load below this size
-# Up to FLAT_MAX passages the FAISS index is exact (and the retriever scores every
-# passage with one matrix product, see IndexData.exact); above it an IVF index, whose
-# recall@10 against exact search is measured by `python -m bench` (latency at scale).
-FLAT_MAX = 200_000
-IVF_NPROBE = 32
-
-
-def make_faiss_index(vectors: np.ndarray, kind: str = "auto") -> tuple[object, dict]:
-    """A FAISS inner-product index of `vectors` and its description for the manifest:
-    "flat" (exact), "ivf" (inverted lists over k-means cells) or "hnsw" (graph)."""
-    import faiss
-
-    n, d = vectors.shape
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    if kind == "auto":
-        kind = "flat" if n <= FLAT_MAX else "ivf"
-    params: dict = {}
-    if kind == "flat":
-        index = faiss.IndexFlatIP(d)
-    elif kind == "ivf":
-        nlist = max(1, min(int(n ** 0.5), n // 39))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
-        rng = np.random.default_rng(0)
-        sample = vectors[rng.choice(n, 40 * nlist, replace=False)] if n > 40 * nlist else vectors
-        index.train(sample)
-        index.nprobe = min(IVF_NPROBE, nlist)
-        index.make_direct_map()
-        params = {"nlist": nlist, "nprobe": index.nprobe}
-    elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 64
-        index.hnsw.efSearch = 96
-        params = {"M": 32, "efConstruction": 64, "efSearch": 96}
-    else:
-        raise ValueError(f"unknown FAISS index kind {kind!r}")
-    if n:
-        index.add(vectors)
-    return index, {"kind": kind, "params": params}
-
-
-def tune_faiss_index(index, info: dict) -> None:
-    """Search-time settings from the manifest (they are not all stored in the file)."""
-    p = info.get("params", {})
-    if info.get("kind") == "ivf" and "nprobe" in p:
-        index.nprobe = p["nprobe"]
-    elif info.get("kind") == "hnsw" and "efSearch" in p:
-        index.hnsw.efSearch = p["efSearch"]
 
 
 def embedding_backend(manifest: dict) -> str:
     """The embedding path that built an index (indexes from before the int8 path: fp32)."""
     return manifest.get("model", {}).get("backend", "torch-fp32")
-
-
-def library_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for pkg in ("faiss-cpu", "numpy", "sentence-transformers", "torch", "bm25s", "transformers"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            pass
-    return out
-
-
-class _OwnedView(np.ndarray):
-    """An array over memory another object owns, holding that object."""
-
-    owner: object = None
-
-    def __array_wrap__(self, arr, context=None, return_scalar=False):
-        out = arr.view(np.ndarray)  # results of arithmetic are plain arrays
-        return out[()] if return_scalar else out
 
 
 @dataclass
@@ -129,6 +63,8 @@ class IndexData:
     manifest: dict = field(default_factory=dict)
     path: Path | None = None
     faiss_index: object = None
+    bm25: object = None  # bm25s.BM25 over the passages' search texts
+    sentence_df: dict | None = None  # term -> sentences it occurs in
 
     @cached_property
     def article_row(self) -> dict[str, int]:
@@ -138,23 +74,11 @@ class IndexData:
     def exact(self) -> bool:
         """Vectors held as a plain matrix (while building, or in a flat FAISS index), so
         every passage can be scored with one matrix product."""
-        return self.passage_vectors is not None or type(self.faiss_index).__name__ == "IndexFlatIP"
+        return self.passage_vectors is not None or is_exact(self.faiss_index)
 
     def passage_matrix(self) -> np.ndarray:
         """All passage vectors: the built ones, or read back from the FAISS index."""
-        if self.passage_vectors is not None:
-            return self.passage_vectors
-        index = self.faiss_index
-        if self.exact and index.ntotal:
-            import faiss
-
-            # a view of the index's own storage: no second copy in memory; the view
-            # holds the index so the storage lives as long as any view of it
-            raw = faiss.rev_swig_ptr(index.get_xb(), index.ntotal * index.d).reshape(index.ntotal, index.d)
-            view = raw.view(_OwnedView)
-            view.owner = index
-            return view
-        return index.reconstruct_n(0, index.ntotal)
+        return self.passage_vectors if self.passage_vectors is not None else vectors_of(self.faiss_index)
 
     def chunk_text(self, i: int) -> str:
         a, s, e = self.chunks[i, :3]
@@ -170,7 +94,8 @@ class IndexData:
 
 
 def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
-    """Write a complete version folder (under a temporary name, then renamed)."""
+    """Write a complete version folder (under a temporary name, then renamed).
+    `data` carries its passage vectors, BM25 model and sentence frequencies."""
     import faiss
 
     versions = index_dir / "versions"
@@ -188,14 +113,16 @@ def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
     np.save(tmp / "sentence_vectors.npy", data.sentence_vectors.astype(np.float16))
     index, info = make_faiss_index(data.passage_vectors)
     faiss.write_index(index, str(tmp / "passages.faiss"))
+    lexical.save(tmp, data.bm25, data.sentence_df)
+    files = sorted(p for p in tmp.rglob("*") if p.is_file())
     manifest = dict(manifest, format_version=FORMAT_VERSION, version=name, faiss=info,
                     counts={"articles": len(data.articles), "passages": int(len(data.chunks)),
                             "sentences": int(len(data.sentences))},
-                    files={f: {"bytes": (tmp / f).stat().st_size, "sha256": _sha256(tmp / f)}
-                           for f in DATA_FILES},
+                    files={p.relative_to(tmp).as_posix(): {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
+                           for p in files},
                     versions=library_versions())
-    _write_json(tmp / "manifest.json", manifest)
-    for f in tmp.iterdir():
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+    for f in [*files, tmp / "manifest.json", tmp / lexical.BM25_DIR, tmp]:
         _fsync(f)
     final = versions / name
     tmp.rename(final)
@@ -209,10 +136,6 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _write_json(path: Path, obj: dict) -> None:
-    path.write_text(json.dumps(obj, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 def activate(index_dir: Path, version_dir: Path) -> None:
@@ -237,7 +160,7 @@ def prune(index_dir: Path, keep: int = KEEP_VERSIONS) -> None:
             shutil.rmtree(v, ignore_errors=True)
 
 
-def current_version_name(index_dir: Path) -> str | None:
+def current_version_name(index_dir: str | Path) -> str | None:
     try:
         return (Path(index_dir) / "CURRENT").read_text().strip() or None
     except FileNotFoundError:
@@ -265,20 +188,23 @@ def read_manifest(version_dir: Path) -> dict:
 
 
 def check_files(version_dir: Path, manifest: dict, full_hash: bool | None = None) -> None:
+    """Every file the manifest lists is there with its size (and, below
+    HASH_CHECK_MAX_BYTES or when asked, its sha256); the core files are listed."""
     files = manifest.get("files", {})
     total = sum(f.get("bytes", 0) for f in files.values())
     if full_hash is None:
         full_hash = total <= HASH_CHECK_MAX_BYTES
-    for name in DATA_FILES:
-        path = version_dir / name
+    for name in CORE_FILES:
         if name not in files:
             raise IndexCorruptError(f"manifest in {version_dir} does not list {name}")
+    for name, want in files.items():
+        path = version_dir / name
         if not path.is_file():
             raise IndexCorruptError(f"index file {name} is missing in {version_dir}")
-        if path.stat().st_size != files[name]["bytes"]:
+        if path.stat().st_size != want["bytes"]:
             raise IndexCorruptError(f"index file {name} has {path.stat().st_size} bytes, "
-                                    f"the manifest says {files[name]['bytes']} (truncated or edited)")
-        if full_hash and _sha256(path) != files[name]["sha256"]:
+                                    f"the manifest says {want['bytes']} (truncated or edited)")
+        if full_hash and sha256_file(path) != want["sha256"]:
             raise IndexCorruptError(f"index file {name} does not match its checksum (edited or damaged)")
 
 
@@ -296,13 +222,17 @@ def check_model(manifest: dict, model_name: str, fingerprint: str, backend: str 
             f"(fingerprint {fingerprint[:12]})")
 
 
+def check_format(manifest: dict, version_dir: Path) -> None:
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(f"index format {manifest.get('format_version')} in {version_dir}; "
+                                 f"this program reads format {FORMAT_VERSION}")
+
+
 def load_version(version_dir: Path, full_hash: bool | None = None) -> IndexData:
     import faiss
 
     manifest = read_manifest(version_dir)
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexMismatchError(f"index format {manifest.get('format_version')} in {version_dir}; "
-                                 f"this program reads format {FORMAT_VERSION}")
+    check_format(manifest, version_dir)
     check_files(version_dir, manifest, full_hash)
     try:
         articles = []
@@ -316,9 +246,10 @@ def load_version(version_dir: Path, full_hash: bool | None = None) -> IndexData:
         sent_vecs = np.load(version_dir / "sentence_vectors.npy")
         index = faiss.read_index(str(version_dir / "passages.faiss"))
         tune_faiss_index(index, manifest.get("faiss", {}))
+        bm25, df = lexical.load(version_dir)
     except Exception as exc:  # any parse failure of a data file means the same thing to a user
         raise IndexCorruptError(f"cannot read the index in {version_dir}: {exc}") from None
-    data = IndexData(articles, sentences, chunks, None, sent_vecs, manifest, version_dir, index)
+    data = IndexData(articles, sentences, chunks, None, sent_vecs, manifest, version_dir, index, bm25, df)
     verify(data)
     return data
 
@@ -332,6 +263,8 @@ def verify(data: IndexData) -> None:
         problems.append(f"{data.faiss_index.ntotal} vectors for {len(data.chunks)} passages")
     if data.faiss_index is not None and dim and data.faiss_index.d != dim:
         problems.append(f"vector size {data.faiss_index.d}, manifest says {dim}")
+    if data.bm25 is not None and len(data.chunks) and data.bm25.scores.get("num_docs") != len(data.chunks):
+        problems.append(f"BM25 holds {data.bm25.scores.get('num_docs')} passages for {len(data.chunks)}")
     if len(data.sentence_vectors) != len(data.sentences):
         problems.append(f"{len(data.sentence_vectors)} sentence vectors for {len(data.sentences)} sentences")
     if counts and (counts.get("passages"), counts.get("sentences"), counts.get("articles")) != (
@@ -346,43 +279,6 @@ def verify(data: IndexData) -> None:
                 problems.append(f"a {what} has offsets outside its article")
     if problems:
         raise IndexCorruptError("index does not verify: " + "; ".join(problems))
-
-
-@dataclass
-class CorpusChanges:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.added or self.changed or self.removed)
-
-    def describe(self, limit: int = 5) -> str:
-        parts = []
-        for label, items in (("added", self.added), ("changed", self.changed), ("removed", self.removed)):
-            if items:
-                more = f" and {len(items) - limit} more" if len(items) > limit else ""
-                parts.append(f"{label}: {', '.join(items[:limit])}{more}")
-        return "; ".join(parts)
-
-
-def corpus_changes(manifest: dict, corpus_dir: str | Path) -> CorpusChanges:
-    """Compare the corpus files on disk with the file hashes recorded at build time."""
-    from .articles import corpus_files, file_digest
-
-    corpus_dir = Path(corpus_dir)
-    built = manifest.get("corpus", {}).get("files", {})
-    now = {p.relative_to(corpus_dir).as_posix(): file_digest(p) for p in corpus_files(corpus_dir)}
-    return CorpusChanges(added=sorted(set(now) - set(built)),
-                         changed=sorted(k for k in now.keys() & built.keys() if now[k] != built[k]),
-                         removed=sorted(set(built) - set(now)))
-
-
-def check_fresh(manifest: dict, corpus_dir: str | Path) -> None:
-    changes = corpus_changes(manifest, corpus_dir)
-    if changes:
-        raise StaleIndexError(f"the corpus in {corpus_dir} changed since the index was built ({changes.describe()})",
-                              hint=f"python -m index build --corpus {corpus_dir}")
 
 
 @contextmanager
@@ -403,19 +299,3 @@ def build_lock(index_dir: Path, wait: bool = False):
         yield
     finally:
         fh.close()
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def machine() -> dict:
-    cpu = platform.processor()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "platform": platform.platform(), "python": sys.version.split()[0]}

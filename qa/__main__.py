@@ -15,7 +15,8 @@ import argparse
 import json
 import sys
 
-from index.errors import BadQuestionError, QAError
+from common import runtime
+from common.errors import BadQuestionError, QAError
 from index.store import DEFAULT_INDEX_DIR
 
 from .citations import NOT_FOUND
@@ -60,6 +61,7 @@ def _emit(qa, question: str, as_json: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    runtime.for_queries()
     if args.question != "-" and not args.question.strip():
         print(f"Error: {BadQuestionError('the question is empty').user_message()}", file=sys.stderr)
         return 2

@@ -1,29 +1,31 @@
 """Turn retrieved passages into a cited answer, or a refusal.
 
-1. Retrieve passages (hybrid).  2. Score every sentence of the top passages by
-cosine with the question, idf-weighted word overlap (its own and its
-neighbours'), and its passage's score.  3. Cut a short answer from the best
-sentences (rules in `spans`).  4. Confidence from the best sentence's evidence;
-below the threshold, refuse.  Citations quote the article text at their offsets.
+1. Retrieve passages (hybrid, `qa.retrieval`).  2. Score every sentence of the top
+passages with the learned sentence ranker (cosine with the question, idf-weighted
+word overlap, its neighbours' overlap, its passage's scores and rank).  3. Read the
+best sentences with our trained span reader (`qa.reader`; `reader="rules"`: the
+answer-type rules of `qa.spans`) and pick the short answer.  4. Confidence: the
+calibrated fit of the path that cut the answer ("reader" or "rules", see
+`qa.learned`); below its threshold, refuse.  Citations quote the article text at
+their offsets.
 """
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 
-from index.errors import BadQuestionError
+from common.errors import BadQuestionError
+from common.text import terms
+from index.lexical import idf_table
 
+from . import learned
 from .records import Answer, Citation, Hit
 from .retrieval import Retriever
-from .text import terms
 
-CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 MAX_QUESTION_CHARS = 1000
 
 
@@ -31,37 +33,30 @@ MAX_QUESTION_CHARS = 1000
 class AnswerSettings:
     k: int = 20  # passages retrieved
     passages: int = 5  # passages whose sentences compete for the answer
-    # sentence score = w . [cosine, idf overlap, neighbours' overlap, passage score,
-    #                       passage cosine, passage BM25 share, 1 / passage rank]
-    sentence_weights: tuple[float, ...] = field(default_factory=lambda: load_sentence_weights())
+    # sentence score = w . features, in learned.SENTENCE_FEATURES order
+    sentence_weights: tuple[float, ...] = field(default_factory=learned.sentence_weights)
     span_sentences: int = 3  # best sentences read for a short answer (4-5 gain ~1 EM point, cost ~10 ms each)
     spans: bool = True
-    # "model": our trained reader (qa/reader), "rules": answer-type rules over spaCy
-    # candidates (qa/spans), "auto": the model when its file is there
+    # "model": our trained reader (qa/weights), "rules": answer-type rules over spaCy
+    # candidates (qa.spans), "auto": the model when its file is there
     reader: str = "auto"
     # with the model: sentence chosen by reader margin + reader_weight * (ranker score - best)
-    reader_weight: float = 1.0  # chosen on SQuAD part A with `python -m qa.tune_reader`
+    reader_weight: float = 1.0  # chosen on SQuAD part A with `python -m training.tune_reader`
     span_weights: str = "learned"  # or "hand" (the hand-set weights in qa.spans)
     max_citations: int = 3
-    # confidence = sigmoid(bias + w . [sentence cosine, sentence overlap, passage cosine])
-    calibration: dict = field(default_factory=lambda: load_calibration())
+    # confidence fits by name (learned.CONFIDENCE_FEATURES), each with its threshold
+    calibration: dict = field(default_factory=learned.calibration)
 
 
-SENTENCE_WEIGHTS_FILE = Path(__file__).with_name("sentence_weights.json")
-HAND_SENTENCE_WEIGHTS = (1.0, 1.0, 0.25, 0.5, 0.0, 0.0, 0.0)
+@dataclass(frozen=True)
+class Pick:
+    """The answer sentence and the short answer inside it."""
 
-
-def load_sentence_weights() -> tuple[float, ...]:
-    """Learned by `python -m qa.train_ranker` when its file exists, else set by hand."""
-    if SENTENCE_WEIGHTS_FILE.is_file():
-        return tuple(json.loads(SENTENCE_WEIGHTS_FILE.read_text())["weights"])
-    return HAND_SENTENCE_WEIGHTS
-
-
-def load_calibration() -> dict:
-    if CALIBRATION_FILE.is_file():
-        return json.loads(CALIBRATION_FILE.read_text())
-    return {"bias": -6.0, "weights": [6.0, 4.0, 3.0], "threshold": 0.5}
+    sentence: Candidate
+    start: int | None = None  # offsets in the sentence text; None: the whole sentence
+    end: int | None = None
+    margin: float | None = None  # the trained reader's margin over "no answer here"
+    fit: str = "rules"  # the confidence fit that scores this answer
 
 
 @dataclass
@@ -75,33 +70,31 @@ class Candidate:
 
 
 class QA:
-    def __init__(self, retriever: Retriever, settings: AnswerSettings | None = None):
+    """Answers questions from one loaded index. `reader` is the span reader to use
+    (default: the shipped one, loaded on first use). Constructing it changes nothing
+    outside the object: thread settings belong to the entry points (common.runtime)."""
+
+    def __init__(self, retriever: Retriever, settings: AnswerSettings | None = None, reader=None):
         self.retriever = retriever
         self.data = retriever.data
         self.settings = settings or AnswerSettings()
         self._terms_cache: dict[int, frozenset[str]] = {}
-        # One short question at a time: a single thread is as fast and does not fight
-        # spaCy's threads (measured: 46 ms vs 71 ms a question on 2 cores).
-        set_query_threads = getattr(retriever.embedder, "set_query_threads", None)
-        if set_query_threads:
-            set_query_threads()
-        # Scoring one question against the passage matrix is a small matrix-vector
-        # product: OpenBLAS would spread it over threads that then spin and starve the
-        # reader (measured: answers 2x slower at 2,500+ passages). One BLAS thread.
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1, user_api="blas")
+        if reader is not None:
+            self.__dict__["_reader_model"] = reader
 
     @property
     def reader(self):
         """The trained span reader, or None where rules cut the short answer
         (follows `settings.reader`, which may change after loading)."""
-        from . import reader
-
         mode = self.settings.reader
-        if mode == "rules" or (mode == "auto" and not reader.available()):
+        if mode == "rules" or (mode == "auto" and not learned.reader_available()):
             return None
         return self._reader_model
+
+    @property
+    def loaded_reader(self):
+        """The reader model once loaded, else None (a newer QA object can share it)."""
+        return self.__dict__.get("_reader_model")
 
     @cached_property
     def _reader_model(self):
@@ -111,13 +104,8 @@ class QA:
 
     @cached_property
     def idf(self) -> dict[str, float]:
-        """Inverse sentence frequency of each term (log((N+1)/(df+0.5)))."""
-        df: dict[str, int] = {}
-        for i in range(len(self.data.sentences)):
-            for t in self.sentence_terms(i):
-                df[t] = df.get(t, 0) + 1
-        n = len(self.data.sentences)
-        return {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        """Inverse sentence frequency of each term, from the counts the index saved."""
+        return idf_table(self.data.sentence_df, len(self.data.sentences))
 
     @cached_property
     def max_idf(self) -> float:
@@ -163,19 +151,20 @@ class QA:
         return sorted(seen.values(), key=lambda c: -c.score)
 
     @staticmethod
-    def features(best: Candidate, hits: list[Hit]) -> list[float]:
-        return [best.dense, best.lex, hits[0].dense if hits else 0.0]
+    def features(best: Candidate, hits: list[Hit], pick: Pick) -> dict[str, float]:
+        """The confidence features (named as in learned.CONFIDENCE_FEATURES)."""
+        out = {"sentence_cosine": best.dense, "sentence_overlap": best.lex,
+               "passage_cosine": hits[0].dense if hits else 0.0}
+        if pick.margin is not None:
+            out["reader_margin"] = pick.margin
+        return out
 
-    def calibration_for(self, features: list[float]) -> dict:
-        """The fit for these features: with the reader's margin (4 features) or without."""
-        cal = self.settings.calibration
-        if len(features) > len(cal["weights"]) and "reader" in cal:
-            return cal["reader"]
-        return cal
+    def fit(self, name: str) -> dict:
+        return self.settings.calibration[name]
 
-    def confidence(self, features: list[float]) -> float:
-        cal = self.calibration_for(features)
-        z = cal["bias"] + sum(w * v for w, v in zip(cal["weights"], features))
+    def confidence(self, features: dict[str, float], fit: str) -> float:
+        cal = self.fit(fit)
+        z = cal["bias"] + sum(cal["weights"][f] * features[f] for f in cal["features"])
         return 1.0 / (1.0 + math.exp(-z))
 
     def ask(self, question: str, context: str | None = None) -> Answer:
@@ -196,36 +185,35 @@ class QA:
         cands = self.candidates(searched, hits, qvec)
         if not cands:
             return Answer(question, None, True, 0.0, hits=hits, searched=searched)
-        chosen, span = self._pick(question, cands)
-        feats = self.features(cands[0], hits)
-        if span is not None and hasattr(span, "margin"):
-            feats.append(span.margin)
-        conf = self.confidence(feats)
-        answer = self._build(question, cands, chosen, span, conf, self.calibration_for(feats)["threshold"], hits)
-        answer.features = feats
+        pick = self._pick(question, cands)
+        feats = self.features(cands[0], hits, pick)
+        conf = self.confidence(feats, pick.fit)
+        answer = self._build(question, cands, pick, conf, self.fit(pick.fit)["threshold"], hits)
+        answer.features, answer.fit = feats, pick.fit
         answer.searched = searched
         t3 = time.perf_counter()
         answer.timings_ms = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3, "read": (t3 - t2) * 1e3}
         return answer
 
-    def _pick(self, question: str, cands: list[Candidate]):
-        """The answer sentence and the short answer inside it (None: the whole sentence)."""
-        chosen, span = cands[0], None
-        if self.settings.spans:
-            top, texts = self.sentences_to_read(cands, self.settings.span_sentences)
-            if self.reader is not None:
-                read = self.reader.read(question, texts)
-                if read:
-                    best = best_read(read, top, self.settings.reader_weight)
-                    chosen, span = top[best.sentence], best
-            else:
-                from .spans import extract
+    def _pick(self, question: str, cands: list[Candidate]) -> Pick:
+        """The answer sentence and the short answer inside it: read by the trained
+        reader (fit "reader"), cut by the rules, or the whole best sentence."""
+        if not self.settings.spans:
+            return Pick(cands[0])
+        top, texts = self.sentences_to_read(cands, self.settings.span_sentences)
+        if self.reader is not None:
+            read = self.reader.read(question, texts)
+            if read:
+                best = best_read(read, top, self.settings.reader_weight)
+                return Pick(top[best.sentence], best.start, best.end, best.margin, "reader")
+            return Pick(cands[0])
+        from .spans import extract
 
-                scores = [c.score - top[0].score for c in top]
-                found = extract(question, texts, scores, weight_source=self.settings.span_weights)
-                if found is not None:
-                    chosen, span = top[found[0]], found[1]
-        return chosen, span
+        scores = [c.score - top[0].score for c in top]
+        found = extract(question, texts, scores, weight_source=self.settings.span_weights)
+        if found is not None:
+            return Pick(top[found[0]], found[1].start, found[1].end)
+        return Pick(cands[0])
 
     def sentences_to_read(self, cands: list[Candidate], n: int) -> tuple[list[Candidate], list[str]]:
         """The n best candidates and their texts, each text once: a duplicated story is read once."""
@@ -239,9 +227,10 @@ class QA:
                     break
         return top, texts
 
-    def _build(self, question: str, cands: list[Candidate], chosen: Candidate, span, conf: float,
+    def _build(self, question: str, cands: list[Candidate], pick: Pick, conf: float,
                threshold: float, hits: list[Hit]) -> Answer:
         data = self.data
+        chosen = pick.sentence
         if conf < threshold:
             return Answer(question, None, True, conf, hits=hits, closest=[self._cite(c) for c in cands[:3]])
         citations = [self._cite(chosen)]
@@ -253,10 +242,10 @@ class QA:
         sentence = data.sentence_text(chosen.sentence)
         a_start = a_end = None
         text = sentence
-        if span is not None:
+        if pick.start is not None:
             s0 = int(data.sentences[chosen.sentence, 1])
-            a_start, a_end = s0 + span.start, s0 + span.end
-            text = sentence[span.start : span.end]
+            a_start, a_end = s0 + pick.start, s0 + pick.end
+            text = sentence[pick.start : pick.end]
         return Answer(question, text, False, conf, sentence, citations, a_start, a_end, hits=hits)
 
     def _cite(self, c: Candidate) -> Citation:

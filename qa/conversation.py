@@ -1,17 +1,16 @@
 """Follow-up questions in a chat: carry the topic of the last turn into retrieval.
 
 "Who authorized the meetings?" -> "the U.S. government", then "When did they take
-place?" is searched as "When did they take place? meetings U.S. government": the
-content words of the previous question and its answer are appended when the new
-question leans on them (a pronoun, or too few content words of its own). The
-answer type still comes from the new question alone.
+place?" gets the context "authorized meetings U.S government": the content words of
+the previous question and its answer, which `QA.ask` adds to what it searches when
+the new question leans on them (a pronoun, or too few content words of its own).
+The answer type still comes from the new question alone.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from .text import STOPWORDS, words
+from common.text import STOPWORDS, raw_words, words
 
 PRONOUNS = {"they", "them", "their", "theirs", "it", "its", "he", "him", "his", "she", "her", "hers",
             "this", "that", "these", "those", "there", "then", "such"}
@@ -48,17 +47,11 @@ class Conversation:
                     extra.append(w)
         return " ".join(extra[: self.max_context_words]) or None
 
-    def rewrite(self, question: str) -> str:
-        """The question as it will be searched."""
-        ctx = self.context_for(question)
-        return f"{question} {ctx}" if ctx else question
-
 
 def content_words(text: str) -> list[str]:
     """Words of `text` as written (case kept), minus stop words, wh-words and pronouns."""
     out = []
-    for m in re.finditer(r"[\w][\w.'’-]*[\w.]|\w", text):
-        w = m.group(0).rstrip(".") if not re.fullmatch(r"(?:[A-Za-z]\.)+", m.group(0)) else m.group(0)
+    for w in raw_words(text):
         low = w.lower()
         if low not in STOPWORDS and low not in WH and low not in PRONOUNS and len(w) > 1:
             out.append(w)

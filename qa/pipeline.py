@@ -1,7 +1,11 @@
-"""Open the live index as a ready `QA` object (model, index, BM25 and idf loaded once)."""
+"""Open the live index as a ready `QA` object, and follow it across rebuilds."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+
+from common.errors import QAError
+from index.store import current_version_name
 
 from .answer import QA, AnswerSettings
 from .retrieval import RetrievalSettings, Retriever
@@ -9,11 +13,12 @@ from .retrieval import RetrievalSettings, Retriever
 
 def open_qa(index_dir: str | Path, corpus_dir: str | Path | None = None, embedder=None,
             retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings | None = None,
-            warm: bool = True) -> QA:
-    """Load the index in `index_dir`. With `corpus_dir`, refuse a stale index
-    (StaleIndexError says which command fixes it). `warm` builds BM25 and idf tables
-    and runs one question so the first real question is not slow."""
-    qa = QA(Retriever.load(index_dir, embedder, corpus_dir, retrieval), answer)
+            warm: bool = True, reader=None) -> QA:
+    """Load the index in `index_dir` (with its BM25 and sentence statistics). With
+    `corpus_dir`, refuse a stale index (StaleIndexError says which command fixes it).
+    `embedder` and `reader` default to the ones the index was built with and the
+    shipped reader. `warm` runs one question so the first real question is not slow."""
+    qa = QA(Retriever.load(index_dir, embedder, corpus_dir, retrieval), answer, reader)
     if warm:
         qa.ask("warm up")
     return qa
@@ -21,24 +26,20 @@ def open_qa(index_dir: str | Path, corpus_dir: str | Path | None = None, embedde
 
 class LiveQA:
     """A QA object that follows the index folder: when a build makes a new version
-    live, the next question loads it (reusing the loaded model) and switches. A
-    question already running keeps the object it started with, so none fails; a new
-    version that does not load is reported in `last_error` and the old one stays."""
+    live, the next question loads it (reusing the loaded model and reader) and
+    switches. A question already running keeps the object it started with, so none
+    fails; a new version that does not load leaves the old one answering, and
+    `last_error` says why until a later version loads."""
 
     def __init__(self, index_dir: str | Path, corpus_dir: str | Path | None = None, embedder=None, **kw):
-        import threading
-
-        from index.store import current_version_name
-
         self.index_dir, self.kw = Path(index_dir), kw
-        self._current_version_name = current_version_name
         self._lock = threading.Lock()
         self.version = current_version_name(self.index_dir)
         self.qa = open_qa(index_dir, corpus_dir, embedder, **kw)
         self.last_error: str | None = None
 
     def get(self) -> QA:
-        name = self._current_version_name(self.index_dir)
+        name = current_version_name(self.index_dir)
         if name and name != self.version:
             with self._lock:
                 if name != self.version:
@@ -46,14 +47,14 @@ class LiveQA:
         return self.qa
 
     def _switch(self, name: str) -> None:
-        from index.errors import QAError
-
         try:
             # The corpus check is skipped: the operator who rebuilt decides what is live.
-            self.qa = open_qa(self.index_dir, None, self.qa.retriever.embedder, **self.kw)
+            self.qa = open_qa(self.index_dir, None, self.qa.retriever.embedder,
+                              **{**self.kw, "reader": self.qa.loaded_reader})
             self.last_error = None
         except QAError as exc:
-            self.last_error = f"index version {name} could not be loaded: {exc}"
+            self.last_error = (f"index version {name} could not be loaded, so answers still come from "
+                               f"version {self.qa.data.manifest.get('version', '?')}: {exc}")
         self.version = name
 
     def ask(self, question: str, context: str | None = None):

@@ -1,10 +1,13 @@
 """Our trained span reader: int8 ONNX, run by ONNX Runtime on a few sentences.
 
 The model is all-MiniLM-L6-v2 fine-tuned on the SQuAD training file by
-`python -m qa.train_reader` (see qa/reader/reader.json for the data hash and
+`python -m training.reader` (qa/weights/reader.json records the data hash and
 command). It reads (question, sentence) pairs and gives, per sentence, the best
 answer span (start and end token scores) and a "no answer here" score ([CLS]).
 No torch: the tokenizer is the packaged model's tokenizer.json.
+
+`session` may be any object with ONNX Runtime's `run(outputs, feeds)`: the
+training check passes the fp32 torch model that way, to read with the same code.
 """
 from __future__ import annotations
 
@@ -15,11 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from index.errors import ModelError
+from common.errors import ModelError
+from common.hashing import sha256_file
 
-READER_DIR = Path(__file__).with_name("reader")
-READER_FILE = READER_DIR / "reader-int8.onnx"
-MAX_LEN = 128
+from .learned import READER_FILE, READER_MAX_LEN, READER_META_FILE
+
 MAX_ANSWER_TOKENS = 30
 
 
@@ -36,28 +39,24 @@ class ReadSpan:
         return self.score - self.null
 
 
-def available() -> bool:
-    return READER_FILE.is_file()
-
-
 class Reader:
-    def __init__(self, file: Path = READER_FILE, threads: int = 2):
+    def __init__(self, file: Path = READER_FILE, threads: int = 2, session=None):
         # two threads: reading 3 sentences is the costliest step of an answer
         # (measured p50 45 ms on one thread, 30 ms on two, on the 2-core machine)
         self.file = Path(file)
         self.threads = threads
+        if session is not None:
+            self.__dict__["session"] = session
 
     @cached_property
     def meta(self) -> dict:
-        side = self.file.parent / "reader.json"
+        side = self.file.with_name(READER_META_FILE.name)
         return json.loads(side.read_text()) if side.is_file() else {}
 
     @cached_property
     def session(self):
         if not self.file.is_file():
             raise ModelError(f"the reader model {self.file} is missing (it ships with the code)")
-        from index.embedding import sha256_file
-
         want = self.meta.get("onnx_sha256")
         if want and sha256_file(self.file) != want:
             raise ModelError(f"the reader model {self.file} does not match its checksum in reader.json")
@@ -71,14 +70,9 @@ class Reader:
 
     @cached_property
     def tokenizer(self):
-        from tokenizers import Tokenizer
+        from index.embedding import tokenizer
 
-        from index.embedding import model_path
-
-        tok = Tokenizer.from_file(str(Path(model_path()) / "tokenizer.json"))
-        tok.enable_truncation(MAX_LEN, strategy="only_second")
-        tok.enable_padding(pad_id=0, pad_token="[PAD]")
-        return tok
+        return tokenizer(max_length=READER_MAX_LEN, strategy="only_second", padding=True)
 
     def read(self, question: str, sentences: list[str]) -> list[ReadSpan]:
         """The best span of each sentence (same order); an empty sentence gets none."""

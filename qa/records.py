@@ -38,7 +38,8 @@ class Answer:
     searched: str | None = None  # the question as searched (after follow-up rewriting)
     hits: list[Hit] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
-    features: list[float] = field(default_factory=list)  # what the confidence was computed from
+    features: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from, by name
+    fit: str | None = None  # the confidence fit used (qa.learned.CONFIDENCE_FEATURES)
     closest: list[Citation] = field(default_factory=list)  # when refused: the nearest sentences, not citations
 
     def to_json(self) -> dict:

@@ -12,13 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
+from common.errors import BadQuestionError
+from common.text import terms
 from index import store
-from index.build import passage_embedding_text
-from index.errors import BadQuestionError
 
 from .records import Hit
-from .text import terms
-
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,9 @@ class RetrievalSettings:
 
 
 class Retriever:
+    """Searches one loaded index. BM25 comes with the index (`data.bm25`, built and
+    saved by the index build); the embedder is the one the index was built with."""
+
     def __init__(self, data: store.IndexData, embedder=None, settings: RetrievalSettings = RetrievalSettings()):
         self.data = data
         self.settings = settings
@@ -45,21 +46,10 @@ class Retriever:
         store.check_model(data.manifest, embedder.name, embedder.fingerprint,
                           getattr(embedder, "backend", "torch-fp32"))
         if corpus_dir is not None and Path(corpus_dir).is_dir():
-            store.check_fresh(data.manifest, corpus_dir)
+            from index.changes import check_fresh
+
+            check_fresh(data.manifest, corpus_dir)
         return cls(data, embedder, settings)
-
-    @cached_property
-    def bm25(self):
-        import bm25s
-
-        with_title = self.data.manifest.get("embed_title", True)
-        docs = []
-        for i in range(self.data.n_passages):
-            art = self.data.articles[self.data.chunks[i, 0]]
-            docs.append(terms(passage_embedding_text(art.title, self.data.chunk_text(i), with_title)))
-        model = bm25s.BM25()
-        model.index(docs, show_progress=False)
-        return model
 
     def embed_question(self, question: str) -> np.ndarray:
         return self.embedder.embed_query(question)
@@ -98,7 +88,7 @@ class Retriever:
         if s.mode != "dense":
             q = terms(question)
             if q:
-                raw = self.bm25.get_scores(q)
+                raw = self.data.bm25.get_scores(q)
                 if raw.max() > 0:
                     lexical = (raw / raw.max()).astype(np.float32)
         if s.mode == "dense":
@@ -114,10 +104,11 @@ class Retriever:
 
 
 def _embedder_for(manifest: dict):
-    """A query embeds with the path that built the index."""
+    """A query embeds with the path that built the index, on one thread: one short
+    question at a time is as fast on one and does not fight the reader's threads."""
     from index.embedding import make_embedder
 
-    return make_embedder(store.embedding_backend(manifest))
+    return make_embedder(store.embedding_backend(manifest), threads=1)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

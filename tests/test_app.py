@@ -64,14 +64,20 @@ def test_service_shows_load_errors_instead_of_crashing(tmp_path):
     assert "error" in service.ask_json("Who?")
 
 
-def test_follow_up_rewriting():
+def test_follow_up_context_as_the_app_uses_it(shipped_qa):
+    """What ChatService.respond does: the conversation's context goes into QA.ask,
+    which searches the question with it and says so in `searched`."""
     from qa.conversation import Conversation, is_follow_up
 
     conv = Conversation()
-    assert conv.rewrite("When did they take place?") == "When did they take place?"  # nothing to lean on yet
+    assert conv.context_for("When did they take place?") is None  # nothing to lean on yet
     conv.add("Who authorized the meetings?", "the U.S. government")
-    assert conv.rewrite("When did they take place?") == "When did they take place? authorized meetings U.S. government"
-    assert conv.rewrite("Which newspaper revealed the secret meetings?") == "Which newspaper revealed the secret meetings?"
+    ctx = conv.context_for("When did they take place?")
+    assert ctx == "authorized meetings U.S government"
+    assert conv.context_for("Which newspaper revealed the secret meetings?") is None  # stands alone
+    a = shipped_qa.ask("When did they take place?", ctx)
+    assert a.question == "When did they take place?"
+    assert a.searched == "When did they take place? authorized meetings U.S government"
     assert is_follow_up("Why?") and is_follow_up("And what did it cost?")
     assert not is_follow_up("Who won the 2010 FIFA World Cup?")
     conv.clear()

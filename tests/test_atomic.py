@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 from index import store
 from index.build import build_index
-from qa.retrieval import Retriever
+from qa import Retriever
 
 WORKER = """
 import sys, time
@@ -88,7 +88,7 @@ def test_kill_9_at_any_point_leaves_previous_index(tmp_path, fake_embedder):
 
 
 def test_concurrent_build_stops_with_a_message(tmp_path, fake_embedder):
-    from index.errors import BuildLockedError
+    from common.errors import BuildLockedError
 
     corpus, idx = tmp_path / "c", tmp_path / "idx"
     _make_corpus(corpus, 40, "gamma")
@@ -104,7 +104,7 @@ def test_concurrent_build_stops_with_a_message(tmp_path, fake_embedder):
 
 
 def test_live_qa_switches_versions_without_failing_a_question(tiny_corpus, tmp_path, fake_embedder):
-    from qa.pipeline import LiveQA
+    from qa import LiveQA
 
     idx = tmp_path / "idx"
     build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
@@ -140,7 +140,7 @@ def test_live_qa_switches_versions_without_failing_a_question(tiny_corpus, tmp_p
 
 
 def test_live_qa_keeps_old_version_when_new_one_is_broken(tiny_corpus, tmp_path, fake_embedder):
-    from qa.pipeline import LiveQA
+    from qa import LiveQA
 
     idx = tmp_path / "idx"
     build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
@@ -150,3 +150,20 @@ def test_live_qa_keeps_old_version_when_new_one_is_broken(tiny_corpus, tmp_path,
     build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
     (store.current_version_dir(idx) / "chunks.npy").write_bytes(b"broken")
     assert live.get() is old_qa and "could not be loaded" in live.last_error
+
+
+def test_app_tells_the_operator_when_a_new_version_does_not_load(tiny_corpus, tmp_path, fake_embedder):
+    import app
+
+    idx = tmp_path / "idx"
+    build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
+    service = app.ChatService(str(idx), None, embedder=fake_embedder)
+    assert "not live" not in service.status_markdown()
+    (tiny_corpus / "x.txt").write_text("X\n\nSomething new.")
+    build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
+    broken = store.current_version_name(idx)
+    (store.current_version_dir(idx) / "chunks.npy").write_bytes(b"broken")
+    history, _, _, _ = service.respond("How many visitors did the harbor festival draw?", [], [])
+    reply = history[-1]["content"]
+    assert "Note for the operator" in reply and broken.split("-")[0] in reply and "could not be loaded" in reply
+    assert "newest index version is not live" in service.status_markdown()

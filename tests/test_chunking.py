@@ -57,7 +57,7 @@ def test_offsets_hold_on_squad_articles_with_the_real_tokenizer(real_embedder):
 
     if not SQUAD_DEV.is_file():
         pytest.skip(f"{SQUAD_DEV} not present")
-    from qa.squad import load_squad
+    from evaluation.squad import load_squad
 
     articles, _ = load_squad(SQUAD_DEV)
     settings = ChunkSettings()

@@ -3,7 +3,8 @@ import json
 import pytest
 
 from conftest import ROOT, SQUAD_DEV
-from qa.evaluate import main, summarize, worse_questions
+from evaluation.__main__ import main
+from evaluation.report import summarize, worse_questions
 
 NEWS = ROOT / "eval" / "news_questions.jsonl"
 # Measured on the shipped article (see README); the suite fails if quality drops
@@ -44,7 +45,7 @@ def test_worse_questions_are_listed():
 
 def test_news_question_set_is_well_formed():
     from index.articles import load_articles
-    from qa.squad import load_questions
+    from evaluation.squad import load_questions
 
     texts = {a.id: a.text for a in load_articles(ROOT / "corpus").articles}
     qs = load_questions(NEWS)
@@ -70,14 +71,39 @@ def test_news_quality_does_not_regress(tmp_path, shipped_index, capsys):
     assert "0 questions got worse" in capsys.readouterr().out
 
 
-def test_squad_sample_builds_and_scores(tmp_path):
+def test_squad_held_out_split():
     if not SQUAD_DEV.is_file():
         pytest.skip(f"{SQUAD_DEV} not present")
-    from qa.squad import load_squad
+    from evaluation.squad import load_squad
 
     articles, questions = load_squad(SQUAD_DEV, unanswerable_share=0.2, seed=0)
     assert len(articles) == 19 and len({q.id for q in questions}) == 4961
-    assert sum(q.unanswerable for q in questions) > 500
+    held_out = {q.id for q in questions if q.unanswerable}
+    assert 500 < len(held_out) < 2000
+    kept = {a.id for a in articles}
+    assert all(q.article_id in kept for q in questions if not q.unanswerable)
+
+
+def test_squad_sample_builds_an_index_and_scores_it(tmp_path):
+    """Two real SQuAD articles, one held out: the run builds the index, answers,
+    and its report scores retrieval, answers and refusals."""
+    if not SQUAD_DEV.is_file():
+        pytest.skip(f"{SQUAD_DEV} not present")
+    data = json.loads(SQUAD_DEV.read_text())
+    small = tmp_path / "two-articles.json"
+    small.write_text(json.dumps({"version": "1.1", "data": data["data"][:2]}))
+    out = tmp_path / "run"
+    assert main(["--squad", str(small), "--unanswerable-share", "0.5", "--limit", "40", "--seed", "1",
+                 "--index-dir", str(tmp_path / "idx"), "--out", str(out), "--quiet"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    m = report["metrics"]
+    assert report["index_manifest"]["counts"]["articles"] == 1
+    assert m["n_questions"] == 40 and m["n_answerable"] and m["n_unanswerable"]
+    assert m["gold_hit@5"] >= 0.8 and m["em"] >= 0.3 and m["citation_exactness"] == 1.0
+    assert m["refusal_rate"] >= 0.7
+    recs = [json.loads(x) for x in (out / "questions.jsonl").read_text().splitlines()]
+    answered = [r for r in recs if r["fit"]]
+    assert answered and all(set(r["features"]) >= {"sentence_cosine", "sentence_overlap"} for r in answered)
 
 
 def test_ablation_switches(tmp_path, shipped_index):

@@ -1,6 +1,6 @@
 import pytest
 
-from qa import metrics as M
+from evaluation import metrics as M
 
 
 @pytest.mark.parametrize("raw, norm", [

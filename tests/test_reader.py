@@ -1,14 +1,12 @@
-"""Our trained span reader (qa/reader): the shipped artifact, its answers, and a
+"""Our trained span reader (qa/reader.py, qa/weights): the shipped artifact, its answers, and a
 query path that stays free of torch and spaCy."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
 
-import pytest
 
 from conftest import ROOT, SHIPPED_CORPUS
 
@@ -16,13 +14,13 @@ TRAIN = ROOT.parent / "shared" / "eval" / "squad-v1.1-train-44-articles.json"
 
 
 def test_reader_artifact_matches_its_record():
-    from qa import reader
+    from qa import learned
 
-    assert reader.available()
-    meta = json.loads((reader.READER_DIR / "reader.json").read_text())
-    assert hashlib.sha256(reader.READER_FILE.read_bytes()).hexdigest() == meta["onnx_sha256"]
-    assert meta["data"] == TRAIN.name and "python -m qa.train_reader train" in meta["command"]
-    assert reader.READER_FILE.stat().st_size < 40e6
+    assert learned.reader_available()
+    meta = learned.reader_meta()
+    assert hashlib.sha256(learned.READER_FILE.read_bytes()).hexdigest() == meta["onnx_sha256"]
+    assert meta["data"] == TRAIN.name and "python -m training.reader train" in meta["command"]
+    assert learned.READER_FILE.stat().st_size < 40e6
     if TRAIN.is_file():  # trained on that file and nothing else
         assert hashlib.sha256(TRAIN.read_bytes()).hexdigest() == meta["data_sha256"]
 
@@ -46,7 +44,7 @@ def test_reader_finds_the_span_and_knows_when_a_sentence_has_none():
 def test_answers_come_from_the_reader_and_quote_the_article(shipped_qa):
     assert shipped_qa.reader is not None
     a = shipped_qa.ask("Who authorized the meetings?")
-    assert len(a.features) == 4  # the reader's margin feeds the confidence
+    assert a.fit == "reader" and a.features["reader_margin"] > 0  # the reader's margin feeds the confidence
     art = shipped_qa.data.articles[shipped_qa.data.article_row[a.citations[0].article_id]]
     assert art.text[a.answer_start:a.answer_end] == a.answer == "the U.S. government"
 
@@ -64,19 +62,22 @@ def test_query_path_imports_neither_torch_nor_spacy(shipped_index):
     assert "HEAVY []" in out.stdout, out.stdout
 
 
-@pytest.mark.parametrize("mode", ["rules"])
-def test_rules_remain_as_a_fallback(shipped_index, real_embedder, mode):
-    from qa.answer import AnswerSettings
-    from qa.pipeline import open_qa
-
-    qa = open_qa(shipped_index, SHIPPED_CORPUS, embedder=real_embedder, answer=AnswerSettings(reader=mode))
-    assert qa.reader is None
-    a = qa.ask("Who authorized the meetings?")
-    assert a.answer == "the U.S. government" and len(a.features) == 3
-    # the setting also takes effect on an object already loaded (as qa.evaluate --reader does)
+def test_rules_remain_as_a_fallback_with_their_own_confidence_fit(shipped_index, real_embedder):
     from dataclasses import replace
 
+    from qa import AnswerSettings, open_qa
+    from qa.learned import CONFIDENCE_FEATURES
+
+    qa = open_qa(shipped_index, SHIPPED_CORPUS, embedder=real_embedder, answer=AnswerSettings(reader="rules"))
+    assert qa.reader is None
+    a = qa.ask("Who authorized the meetings?")
+    assert a.answer == "the U.S. government" and a.fit == "rules"
+    assert tuple(a.features) == CONFIDENCE_FEATURES["rules"]
+    # the setting also takes effect on an object already loaded (as `evaluation --reader` does)
     qa.settings = replace(qa.settings, reader="model")
-    assert qa.reader is not None and len(qa.ask("Who authorized the meetings?").features) == 4
+    a = qa.ask("Who authorized the meetings?")
+    assert qa.reader is not None and a.fit == "reader" and tuple(a.features) == CONFIDENCE_FEATURES["reader"]
+    # the two fits are different functions of their features
+    assert qa.confidence(a.features, "reader") != qa.confidence(a.features, "rules")
     qa.settings = replace(qa.settings, reader="rules")
-    assert qa.reader is None and len(qa.ask("Who authorized the meetings?").features) == 3
+    assert qa.reader is None and qa.ask("Who authorized the meetings?").fit == "rules"

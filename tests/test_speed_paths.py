@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from common.hashing import sha256_file
 from conftest import ROOT, SHIPPED_CORPUS
 
 NEWS = ROOT / "eval" / "news_questions.jsonl"
@@ -32,7 +33,7 @@ def test_int8_vectors_are_close_to_fp32(real_embedder, fp32_embedder):
 def test_int8_and_fp32_indexes_answer_the_news_questions_alike(tmp_path, shipped_index, fp32_embedder,
                                                                  real_embedder):
     from index.build import build_index
-    from qa.pipeline import open_qa
+    from qa import open_qa
 
     build_index(SHIPPED_CORPUS, tmp_path / "fp32", embedder=fp32_embedder, progress=False)
     fast = open_qa(shipped_index, SHIPPED_CORPUS, embedder=real_embedder)
@@ -49,8 +50,8 @@ def test_int8_and_fp32_indexes_answer_the_news_questions_alike(tmp_path, shipped
 
 def test_index_records_its_embedding_path_and_queries_must_match(shipped_index, fp32_embedder):
     from index import store
-    from index.errors import IndexMismatchError
-    from qa.retrieval import Retriever
+    from common.errors import IndexMismatchError
+    from qa import Retriever
 
     data = store.load_version(store.current_version_dir(shipped_index))
     assert data.manifest["model"]["backend"] == "onnx-int8"
@@ -74,14 +75,14 @@ def test_damaged_onnx_cache_is_made_again(tmp_path, monkeypatch, real_embedder):
     again = embedding.onnx_model_file(real_embedder.path)
     assert again == good and again.stat().st_mtime_ns != stamp
     meta = json.loads(again.with_suffix(".json").read_text())
-    assert meta["sha256"] == embedding.sha256_file(again)
+    assert meta["sha256"] == sha256_file(again)
     assert not list(again.parent.glob(".tmp-*"))
 
 
-@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
-def test_approximate_faiss_indexes_find_what_exact_search_finds(kind):
-    from index.store import make_faiss_index
+def test_ivf_index_finds_what_exact_search_finds():
+    from index.vectors import make_faiss_index
 
+    kind = "ivf"
     rng = np.random.default_rng(0)
     centers = rng.standard_normal((50, 32)).astype(np.float32)
     x = centers[rng.integers(0, 50, 20_000)] + 0.3 * rng.standard_normal((20_000, 32)).astype(np.float32)
@@ -97,22 +98,24 @@ def test_approximate_faiss_indexes_find_what_exact_search_finds(kind):
 
 
 def test_size_picks_the_faiss_kind(monkeypatch):
-    from index import store
+    from index import vectors
 
-    monkeypatch.setattr(store, "FLAT_MAX", 1000)
+    monkeypatch.setattr(vectors, "FLAT_MAX", 1000)
     x = np.eye(8, dtype=np.float32)[np.arange(3000) % 8]
-    assert store.make_faiss_index(x[:1000])[1]["kind"] == "flat"
-    assert store.make_faiss_index(x)[1]["kind"] == "ivf"
+    assert vectors.make_faiss_index(x[:1000])[1]["kind"] == "flat"
+    assert vectors.make_faiss_index(x)[1]["kind"] == "ivf"
+    with pytest.raises(ValueError):
+        vectors.make_faiss_index(x, "hnsw")
 
 
 def test_bench_tiling_keeps_every_offset_and_answer(tmp_path, tiny_corpus, fake_embedder):
     """The scale benchmark's synthetic corpus: copies of real passages whose rows,
     offsets and sentence ranges stay consistent, so the same questions get answered."""
     from bench.__main__ import tiled
-    from index import store
+    from index import lexical, store
     from index.build import build_index
-    from qa.answer import QA
-    from qa.retrieval import Retriever
+    from index.vectors import make_faiss_index
+    from qa import QA, Retriever
 
     build_index(tiny_corpus, tmp_path / "idx", embedder=fake_embedder, progress=False)
     base = store.load_version(store.current_version_dir(tmp_path / "idx"))
@@ -130,9 +133,10 @@ def test_bench_tiling_keeps_every_offset_and_answer(tmp_path, tiny_corpus, fake_
     v = big.passage_vectors
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     assert np.allclose(v[: base.n_passages], base.passage_matrix(), atol=1e-6)  # the first copy is real
-    index, info = store.make_faiss_index(v)
+    index, info = make_faiss_index(v)
+    bm25 = lexical.build_bm25(lexical.passage_terms(big, True))
     r = Retriever(store.IndexData(big.articles, big.sentences, big.chunks, None, big.sentence_vectors,
-                                  big.manifest, None, index), fake_embedder)
+                                  big.manifest, None, index, bm25, lexical.sentence_df(big)), fake_embedder)
     hits = r.search("harbor festival founded by the fishermen's union", k=8)
     assert all("fishermen's union" in big.chunk_text(h.chunk) for h in hits[:4])  # the 4 copies first
     cands = QA(r).candidates("harbor festival founded", hits, fake_embedder.embed_query("harbor festival founded"))
@@ -141,7 +145,7 @@ def test_bench_tiling_keeps_every_offset_and_answer(tmp_path, tiny_corpus, fake_
 
 def test_unwritable_cache_gives_a_clear_message(tmp_path, monkeypatch, real_embedder):
     from index import embedding
-    from index.errors import ModelError
+    from common.errors import ModelError
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")

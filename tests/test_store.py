@@ -5,9 +5,9 @@ import pytest
 
 from index import store
 from index.build import build_index
-from index.errors import (BuildLockedError, EmptyCorpusError, IndexCorruptError, IndexMismatchError,
+from common.errors import (BuildLockedError, EmptyCorpusError, IndexCorruptError, IndexMismatchError,
                           IndexMissingError, StaleIndexError)
-from qa.retrieval import Retriever
+from qa import Retriever
 
 
 def build(corpus, index_dir, emb, **kw):

@@ -18,32 +18,34 @@ sentence holds one at all, which ranks sentences too. `transformers`'
 Training checkpoints every `--save-every` steps to OUT/checkpoint.pt and resumes
 from it, so a stopped run loses at most those steps:
 
-  python -m qa.train_reader train --squad ../shared/eval/squad-v1.1-train-44-articles.json \
+  python -m training.reader train --squad ../shared/eval/squad-v1.1-train-44-articles.json \
       --out runs/reader --epochs 2  > runs/reader.log 2>&1 &
 
-Then export the trained model to int8 ONNX, the artifact the product ships:
+Then export the trained model to int8 ONNX, the artifact the product ships
+(qa/weights/reader-int8.onnx and reader.json, written through qa.learned):
 
-  python -m qa.train_reader export --out runs/reader --write
+  python -m training.reader export --out runs/reader --write
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import os
 import random
-import re
 import sys
 import time
 from pathlib import Path
 
-MAX_LEN = 128
-READER_DIR = Path(__file__).with_name("reader")
+from common import runtime
+from common.hashing import sha256_file
+from common.text import terms
+from qa import learned
+from qa.learned import READER_MAX_LEN as MAX_LEN
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2}
+    return set(terms(text))
 
 
 def examples(squad_path: str, seed: int = 13) -> list[tuple[str, str, int, int]]:
@@ -133,8 +135,8 @@ def train(args) -> None:
     out.mkdir(parents=True, exist_ok=True)
     path = model_path()
     verify_model(path)
-    tok = AutoTokenizer.from_pretrained(path)
-    model = AutoModelForQuestionAnswering.from_pretrained(path)
+    tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
+    model = AutoModelForQuestionAnswering.from_pretrained(path, local_files_only=True)
     data = examples(args.squad, args.seed)
     steps_per_epoch = math.ceil(len(data) / args.batch)
     total = steps_per_epoch * args.epochs
@@ -149,7 +151,7 @@ def train(args) -> None:
         sched.load_state_dict(state["sched"])
         step = state["step"]
         print(f"resumed at step {step}/{total}", flush=True)
-    digest = hashlib.sha256(Path(args.squad).read_bytes()).hexdigest()
+    digest = sha256_file(args.squad)
     meta = {"data": Path(args.squad).name, "data_sha256": digest, "examples": len(data),
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "max_len": MAX_LEN,
             "seed": args.seed, "steps": total}
@@ -193,7 +195,8 @@ def export(args) -> None:
 
     out = Path(args.out)
     src = out / "final" if (out / "final").is_dir() else model_path()
-    model = AutoModelForQuestionAnswering.from_pretrained(src, attn_implementation="eager").eval()
+    model = AutoModelForQuestionAnswering.from_pretrained(src, attn_implementation="eager",
+                                                          local_files_only=True).eval()
     if not (out / "final").is_dir():
         state = torch.load(out / "checkpoint.pt", weights_only=False)
         model.load_state_dict(state["model"])
@@ -203,16 +206,12 @@ def export(args) -> None:
     export_int8(model, {"start_logits": "start_logits", "end_logits": "end_logits"}, int8, {"source": str(src)})
     print(f"{int8}: {int8.stat().st_size / 1e6:.1f} MB")
     if args.write:
-        READER_DIR.mkdir(exist_ok=True)
-        target = READER_DIR / "reader-int8.onnx"
-        target.write_bytes(int8.read_bytes())
         meta = json.loads((out / "train.json").read_text())
-        meta["onnx_sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
-        meta["command"] = ("python -m qa.train_reader train --squad ../shared/eval/"
+        meta["command"] = ("python -m training.reader train --squad ../shared/eval/"
                            f"{meta['data']} --out {args.out} --epochs {meta['epochs']}")
-        meta["export"] = f"python -m qa.train_reader export --out {args.out} --write"
-        (READER_DIR / "reader.json").write_text(json.dumps(meta, indent=1) + "\n")
-        print(f"wrote {target} and reader.json")
+        meta["export"] = f"python -m training.reader export --out {args.out} --write"
+        target = learned.write_reader(int8, meta)
+        print(f"wrote {target} and its record")
 
 
 def check(args) -> None:
@@ -221,27 +220,24 @@ def check(args) -> None:
     import torch
     from transformers import AutoModelForQuestionAnswering
 
+    from evaluation import metrics as M
     from index.chunking import split_sentences
-
-    from . import metrics as M
-    from .reader import Reader
+    from qa.reader import Reader
 
     out = Path(args.out)
-    fp32 = AutoModelForQuestionAnswering.from_pretrained(out / "final").eval()
+    fp32 = AutoModelForQuestionAnswering.from_pretrained(out / "final", local_files_only=True).eval()
     int8 = Reader(out / "reader-int8.onnx", threads=0)
     torch.set_num_threads(os.cpu_count() or 1)
 
-    class Fp32(Reader):
-        @property
-        def session(self):
-            return self
+    class TorchSession:
+        """The fp32 model behind ONNX Runtime's `run(outputs, feeds)`."""
 
         def run(self, _, feeds):
             with torch.no_grad():
                 r = fp32(**{k: torch.from_numpy(v) for k, v in feeds.items()})
             return [r.start_logits.numpy(), r.end_logits.numpy()]
 
-    ref = Fp32(out / "reader-int8.onnx")
+    ref = Reader(out / "reader-int8.onnx", session=TorchSession())
     data = json.loads(Path(args.squad).read_text())["data"]
     items = [(p["context"], q) for a in data for p in a["paragraphs"] for q in p["qas"]]
     items = random.Random(0).sample(items, min(args.limit, len(items)))
@@ -265,7 +261,7 @@ def check(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m qa.train_reader", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m training.reader", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("train", help="fine-tune (resumes from OUT/checkpoint.pt)")
@@ -279,13 +275,13 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--save-every", type=int, default=25)
     e = sub.add_parser("export", help="int8 ONNX from OUT/final")
     e.add_argument("--out", default="runs/reader")
-    e.add_argument("--write", action="store_true", help=f"copy it into {READER_DIR}")
+    e.add_argument("--write", action="store_true", help=f"install it as {learned.READER_FILE}")
     c = sub.add_parser("check", help="fp32 against int8 on SQuAD questions given their paragraph")
     c.add_argument("--out", default="runs/reader")
     c.add_argument("--squad", required=True, help="SQuAD-format file to check on (the dev file)")
     c.add_argument("--limit", type=int, default=500)
     args = p.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    runtime.offline()
     {"train": train, "export": export, "check": check}[args.cmd](args)
     return 0
 

@@ -1,7 +1,8 @@
-"""Word tokens for lexical matching: lower-case, stop words removed, Snowball stems.
+"""The one word tokeniser: lower-case words, stop words removed, Snowball stems.
 
-BM25 and the sentence scorer use the same tokens, so "authorized" in a question
-matches "authorize" and "authorization" in an article.
+BM25 (built with the index), the sentence scorer, the follow-up detector and the
+reader's training all use these tokens, so "authorized" in a question matches
+"authorize" and "authorization" in an article.
 
 >>> terms("Who authorized the meetings?")
 ['author', 'meet']
@@ -28,10 +29,15 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+def raw_words(text: str) -> list[str]:
+    """Word tokens as written (case kept): "U.S.", "O'Neil", "Calderón"."""
+    return _WORD.findall(text)
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens; inner dots/apostrophes kept ("u.s", "o'neil"), then stripped."""
     out = []
-    for w in _WORD.findall(text.lower()):
+    for w in raw_words(text.lower()):
         w = w.replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]

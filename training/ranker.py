@@ -11,15 +11,14 @@ models are fitted with numpy:
 2. span ranker: over the answer candidates of the top sentences (qa.spans
    features), which one equals a gold answer (SQuAD normalisation).
 
-  python -m qa.train_ranker --squad ../shared/eval/squad-v1.1-train-44-articles.json --write
+  python -m training.ranker --squad ../shared/eval/squad-v1.1-train-44-articles.json --write
 
-writes qa/sentence_weights.json and qa/span_weights.json with the data's sha256.
+writes qa/weights/sentence_weights.json and qa/weights/span_weights.json (through qa.learned)
+with the data's sha256.
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import sys
 import time
 from dataclasses import replace
@@ -27,9 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import metrics as M
-from .answer import HAND_SENTENCE_WEIGHTS, SENTENCE_WEIGHTS_FILE
-from .squad import load_squad
+from common.hashing import sha256_file
+from evaluation import metrics as M
+from evaluation.squad import load_squad
+from qa import learned
 
 
 def fit_listwise(x: np.ndarray, group: np.ndarray, positive: np.ndarray, l2: float = 1e-3,
@@ -95,7 +95,7 @@ def _sentence_rows(qa, questions, qvecs):
 def _span_rows(qa, questions, kept, n_sent: int):
     from tqdm import tqdm
 
-    from .spans import candidates
+    from qa.spans import candidates
 
     rows, groups, labels, f1s, vocab = [], [], [], [], {}
     for gi, (q, (_, cands)) in enumerate(tqdm(list(zip(questions, kept)), desc="spans", file=sys.stderr)):
@@ -120,7 +120,7 @@ def _span_rows(qa, questions, kept, n_sent: int):
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m qa.train_ranker", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m training.ranker", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--squad", required=True, help="SQuAD training file (never the dev file)")
     p.add_argument("--index-dir", default="data/train-index", help="index of the training articles")
@@ -130,31 +130,33 @@ def main(argv: list[str] | None = None) -> int:
     if "dev" in Path(args.squad).name:
         print("Error: train on the training file only; the dev file is for reporting", file=sys.stderr)
         return 2
+    from common import runtime
     from index.build import build_from_articles
+    from qa import open_qa
 
-    from .pipeline import open_qa
+    runtime.for_queries()
 
     t0 = time.perf_counter()
-    sha = hashlib.sha256(Path(args.squad).read_bytes()).hexdigest()
+    sha = sha256_file(args.squad)
     articles, questions = load_squad(args.squad)
     questions = questions[: args.limit] if args.limit else questions
     build_from_articles(articles, args.index_dir, corpus={"squad": args.squad})
     qa = open_qa(args.index_dir)
-    qa.settings = replace(qa.settings, sentence_weights=HAND_SENTENCE_WEIGHTS)
+    qa.settings = replace(qa.settings, sentence_weights=learned.sentence_weights("hand"))
     qvecs = qa.retriever.embedder.embed([q.question for q in questions])
 
     x, g, y, kept = _sentence_rows(qa, questions, qvecs)
-    hand = top1_rate(x @ np.array(HAND_SENTENCE_WEIGHTS), g, y)
+    hand = top1_rate(x @ np.array(learned.sentence_weights("hand")), g, y)
     w_sent = fit_listwise(x, g, y)
-    learned = top1_rate(x @ w_sent, g, y)
+    learned_top1 = top1_rate(x @ w_sent, g, y)
     print(f"sentence ranker on {len(questions)} training questions: top-1 holds the answer "
-          f"{hand:.3f} (hand weights) -> {learned:.3f} (learned)")
+          f"{hand:.3f} (hand weights) -> {learned_top1:.3f} (learned)")
     print("sentence weights: " + ", ".join(f"{v:.3f}" for v in w_sent))
 
     qa.settings = replace(qa.settings, sentence_weights=tuple(float(v) for v in w_sent))
     kept = [(h, qa.candidates(q.question, h, qv)) for q, qv, (h, _) in zip(questions, qvecs, kept)]
     xs, gs, ys, f1s, vocab = _span_rows(qa, questions, kept, qa.settings.span_sentences)
-    from .spans import HAND_WEIGHTS
+    from qa.spans import HAND_WEIGHTS
 
     hand_w = np.array([HAND_WEIGHTS.get(k, 0.0) for k in vocab])
     w_span = fit_listwise(xs, gs, ys)
@@ -166,16 +168,11 @@ def main(argv: list[str] | None = None) -> int:
     # and kept low: a short answer beats the sentence for EM.
     min_score = float(np.percentile(xs @ w_span - weights.get("sent_score", 0) * xs[:, vocab["sent_score"]], 1))
     meta = {"trained_on": args.squad, "sha256": sha, "questions": n_q, "seconds": round(time.perf_counter() - t0),
-            "command": "python -m qa.train_ranker " + " ".join(argv if argv is not None else sys.argv[1:])}
+            "command": "python -m training.ranker " + " ".join(argv if argv is not None else sys.argv[1:])}
     if args.write:
-        SENTENCE_WEIGHTS_FILE.write_text(json.dumps(
-            {"weights": [round(float(v), 5) for v in w_sent], "hand_top1": hand, "learned_top1": learned, **meta},
-            indent=1) + "\n")
-        from .spans import SPAN_WEIGHTS_FILE
-
-        SPAN_WEIGHTS_FILE.write_text(json.dumps({"weights": weights, "min_score": round(min_score, 4), **meta},
-                                                indent=1) + "\n")
-        print(f"wrote {SENTENCE_WEIGHTS_FILE} and {SPAN_WEIGHTS_FILE}")
+        a = learned.write_sentence_weights(w_sent, {"hand_top1": hand, "learned_top1": learned_top1, **meta})
+        b = learned.write_span_weights(weights, min_score, meta)
+        print(f"wrote {a} and {b}")
     return 0
 
 

@@ -1,12 +1,15 @@
 """Fit the confidence score and choose the refusal threshold from an evaluation run.
 
-Input: questions.jsonl written by `python -m qa.evaluate --squad ... --unanswerable-share 0.2 --out DIR`
-(each record has the answer's features and whether the question was answerable).
-A logistic regression on the features predicts "the corpus holds the answer"; the
+Input: questions.jsonl written by `python -m evaluation --squad ... --unanswerable-share 0.2 --out DIR`.
+Each record holds the answer's named confidence features and the fit that scored it
+("reader" when our trained reader cut the answer, "rules" otherwise). For the fit
+asked for (`--fit`, default reader), a logistic regression on that fit's features
+(qa.learned.CONFIDENCE_FEATURES) predicts "the corpus holds the answer"; the
 threshold is the highest one that wrongly refuses at most `--max-false-refusal` of
-the answerable questions. Prints the trade-off curve; `--write` saves qa/calibration.json.
+the answerable questions. Prints the trade-off curve; `--write` saves the fit in
+qa/weights/calibration.json (through qa.learned), leaving the other fits as they are.
 
-  python -m qa.calibrate runs/squad-u20/questions.jsonl --write
+  python -m training.calibrate runs/squad-u20/questions.jsonl --write
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer import CALIBRATION_FILE
+from qa import learned
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000, lr: float = 0.5):
@@ -44,18 +47,22 @@ def tradeoff(conf: np.ndarray, answerable: np.ndarray, thresholds) -> list[tuple
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m qa.calibrate", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m training.calibrate", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("questions", help="questions.jsonl of an evaluation run with unanswerable questions")
+    p.add_argument("--fit", default="reader", choices=sorted(learned.CONFIDENCE_FEATURES),
+                   help="which confidence fit to refit (default: %(default)s)")
     p.add_argument("--max-false-refusal", type=float, default=0.05,
                    help="largest share of answerable questions that may be refused (default: %(default)s)")
-    p.add_argument("--write", action="store_true", help=f"save the result to {CALIBRATION_FILE}")
+    p.add_argument("--write", action="store_true", help=f"save the fit to {learned.CALIBRATION_FILE}")
     args = p.parse_args(argv)
+    names = learned.CONFIDENCE_FEATURES[args.fit]
     recs = [json.loads(line) for line in Path(args.questions).read_text().splitlines() if line.strip()]
-    recs = [r for r in recs if r.get("features")]
-    width = max(len(r["features"]) for r in recs)
-    recs = [r for r in recs if len(r["features"]) == width]  # a refusal before reading has fewer
-    x = np.array([r["features"] for r in recs], dtype=np.float64)
+    recs = [r for r in recs if r.get("fit") == args.fit]  # a refusal before reading has no fit
+    if not recs:
+        print(f"Error: no answers in {args.questions} were scored by the {args.fit!r} fit", file=sys.stderr)
+        return 1
+    x = np.array([[r["features"][f] for f in names] for r in recs], dtype=np.float64)
     answerable = np.array([not r["unanswerable"] for r in recs])
     if answerable.all() or not answerable.any():
         print("Error: the run needs both answerable and unanswerable questions "
@@ -67,26 +74,20 @@ def main(argv: list[str] | None = None) -> int:
     # Highest threshold whose false refusals stay within the limit.
     ok = [t for t, _, fr in tradeoff(conf, answerable, np.linspace(0.01, 0.99, 99)) if fr <= args.max_false_refusal]
     threshold = max(ok) if ok else 0.01
-    print(f"{len(recs)} questions ({answerable.sum()} answerable); bias {bias:.3f}, weights "
-          + ", ".join(f"{w:.3f}" for w in weights))
+    print(f"{args.fit} fit: {len(recs)} questions ({answerable.sum()} answerable); bias {bias:.3f}, weights "
+          + ", ".join(f"{n} {w:.3f}" for n, w in zip(names, weights)))
     print("threshold  refused(unanswerable)  refused(answerable)")
     for t, r, fr in curve:
         print(f"{t:9.2f}  {r:21.3f}  {fr:19.3f}")
     (_, r, fr), = tradeoff(conf, answerable, [threshold])
     print(f"chosen threshold {threshold:.2f}: refuses {r:.3f} of unanswerable, {fr:.3f} of answerable")
     if args.write:
-        names = ["sentence cosine", "sentence idf overlap", "top passage cosine", "reader margin"]
-        fit = {"bias": round(bias, 4), "weights": [round(float(w), 4) for w in weights],
-               "threshold": round(threshold, 2), "features": names[: x.shape[1]],
-               "fitted_on": args.questions, "n_questions": len(recs),
-               "refusal_rate": round(r, 4), "false_refusal_rate": round(fr, 4)}
-        old = json.loads(CALIBRATION_FILE.read_text()) if CALIBRATION_FILE.is_file() else {}
-        if x.shape[1] == 4:  # answers cut by the trained reader: its margin is a feature
-            new = dict(old, reader=fit)
-        else:
-            new = dict(fit, **({"reader": old["reader"]} if "reader" in old else {}))
-        CALIBRATION_FILE.write_text(json.dumps(new, indent=1) + "\n")
-        print(f"wrote {CALIBRATION_FILE}" + (" (the fit used with the reader)" if x.shape[1] == 4 else ""))
+        fit = {"features": list(names), "bias": round(bias, 4),
+               "weights": {n: round(float(w), 4) for n, w in zip(names, weights)},
+               "threshold": round(threshold, 2), "fitted_on": args.questions, "n_questions": len(recs),
+               "refusal_rate": round(r, 4), "false_refusal_rate": round(fr, 4),
+               "command": "python -m training.calibrate " + " ".join(argv if argv is not None else sys.argv[1:])}
+        print(f"wrote the {args.fit} fit to {learned.write_calibration_fit(args.fit, fit)}")
     return 0
 
 

@@ -7,7 +7,7 @@ offline with the answer path's own choice (`qa.answer.best_read`).
 Prints EM / F1 / sentence-hit per combination; the chosen values go into
 `AnswerSettings` (span_sentences, reader_weight) by hand.
 
-  python -m qa.tune_reader --squad ../shared/eval/squad-v1.1-dev-part-a.json \
+  python -m training.tune_reader --squad ../shared/eval/squad-v1.1-dev-part-a.json \
       --index-dir data/eval-squad --limit 1500
 """
 from __future__ import annotations
@@ -16,22 +16,25 @@ import argparse
 import random
 import sys
 
-from . import metrics as M
+from common import runtime
+from evaluation import metrics as M
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m qa.tune_reader", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m training.tune_reader", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--squad", required=True)
-    p.add_argument("--index-dir", required=True, help="an index of the same SQuAD file (qa.evaluate builds one)")
+    p.add_argument("--index-dir", required=True, help="an index of the same SQuAD file (python -m evaluation builds one)")
     p.add_argument("--limit", type=int, default=1500)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--sentences", default="1,2,3,4,5")
     p.add_argument("--weights", default="0,0.5,1,2,4,8,16")
     args = p.parse_args(argv)
-    from .answer import best_read
-    from .pipeline import open_qa
-    from .squad import load_squad
+    from evaluation.squad import load_squad
+    from qa import open_qa
+    from qa.answer import best_read
+
+    runtime.for_queries()
 
     _, questions = load_squad(args.squad)
     questions = random.Random(args.seed).sample(questions, min(args.limit, len(questions)))

@@ -1,0 +1,103 @@
+"""One question's record, a run's metrics, and the comparison of two runs.
+
+Metrics follow ../shared/eval/README.md: gold-hit@1/5/20 and MRR@20 (gold spans
+known), EM/F1 (official SQuAD normalisation), sentence-hit@1, citation exactness,
+refusal and false-refusal rates, latency p50/p95 (one question at a time, after a
+warm-up, index loaded).
+"""
+from __future__ import annotations
+
+import sys
+
+from . import metrics as M
+from .squad import Question
+
+METRIC_KEYS = ["n_questions", "gold_hit@1", "gold_hit@5", "gold_hit@20", "mrr@20", "em", "f1",
+               "sentence_hit@1", "citation_exactness", "refusal_rate", "false_refusal_rate",
+               "latency_p50_ms", "latency_p95_ms"]
+
+
+def score_question(q: Question, answer, data, texts: dict[str, str], seconds: float) -> dict:
+    """One question's record: gold, answer, rank of the first gold passage, pass/fail."""
+    passages = []
+    for h in answer.hits:
+        a, s, e = (int(x) for x in data.chunks[h.chunk, :3])
+        passages.append((data.articles[a].id, s, e))
+    rank = M.first_hit_rank(passages, q.article_id, q.answer_spans) if q.answer_spans else None
+    cites = answer.citations
+    exact = [texts.get(c.article_id, "")[c.start : c.end] == c.quote for c in cites]
+    rec = {"id": q.id, "question": q.question, "gold": q.answers, "unanswerable": q.unanswerable,
+           "answer": answer.answer, "refused": answer.refused, "confidence": round(answer.confidence, 4),
+           "features": {k: round(v, 4) for k, v in answer.features.items()}, "fit": answer.fit,
+           "sentence": answer.sentence,
+           "gold_rank": rank, "citations_exact": sum(exact), "citations": len(exact),
+           "latency_ms": round(seconds * 1e3, 2)}
+    if not q.unanswerable:
+        rec["em"] = M.exact_match(answer.answer, q.answers)
+        rec["f1"] = round(M.f1_score(answer.answer, q.answers), 4)
+        if q.answer_spans:
+            rec["sentence_hit"] = float(bool(cites) and M.contains_span(
+                cites[0].article_id, cites[0].start, cites[0].end, q.article_id, q.answer_spans))
+    return rec
+
+
+def summarize(records: list[dict]) -> dict:
+    ans = [r for r in records if not r["unanswerable"]]
+    spans = [r for r in ans if "sentence_hit" in r]
+    una = [r for r in records if r["unanswerable"]]
+    n_cites = sum(r["citations"] for r in records)
+    out = {"n_questions": len(records), "n_answerable": len(ans), "n_unanswerable": len(una)}
+    if spans:
+        for kk in (1, 5, 20):
+            out[f"gold_hit@{kk}"] = M.mean(M.hit_at(r["gold_rank"], kk) for r in spans)
+        out["mrr@20"] = M.mean(M.reciprocal_rank(r["gold_rank"], 20) for r in spans)
+        out["sentence_hit@1"] = M.mean(r["sentence_hit"] for r in spans)
+    if ans:
+        out["em"] = M.mean(r["em"] for r in ans)
+        out["f1"] = M.mean(r["f1"] for r in ans)
+        out["false_refusal_rate"] = M.mean(float(r["refused"]) for r in ans)
+    if una:
+        out["refusal_rate"] = M.mean(float(r["refused"]) for r in una)
+    out["citation_exactness"] = sum(r["citations_exact"] for r in records) / n_cites if n_cites else None
+    lat = [r["latency_ms"] for r in records]
+    out["latency_p50_ms"], out["latency_p95_ms"] = M.percentile(lat, 50), M.percentile(lat, 95)
+    return {k_: v for k_, v in out.items() if v is not None}
+
+
+def print_table(m: dict, old: dict | None = None, out=sys.stdout) -> None:
+    for key in METRIC_KEYS:
+        if key not in m and not (old and key in old):
+            continue
+        new_v = m.get(key)
+        line = f"{key:<20} {_fmt(new_v):>10}"
+        if old is not None:
+            old_v = old.get(key)
+            diff = (new_v - old_v) if isinstance(new_v, (int, float)) and isinstance(old_v, (int, float)) else None
+            line += f"   was {_fmt(old_v):>10}   change {'' if diff is None else f'{diff:+.4f}'}"
+        print(line, file=out)
+
+
+def _fmt(v) -> str:
+    return "-" if v is None else str(v) if isinstance(v, int) else f"{v:.4f}"
+
+
+def worse_questions(new: list[dict], old: list[dict]) -> list[str]:
+    """Questions that lost EM, lost their gold passage from the top 5, or flipped refusal the wrong way."""
+    before = {r["id"]: r for r in old}
+    out = []
+    for r in new:
+        o = before.get(r["id"])
+        if o is None:
+            continue
+        why = []
+        if o.get("em", 0) > r.get("em", 0):
+            why.append(f"EM lost (was {o.get('answer')!r}, now {r.get('answer')!r})")
+        if M.hit_at(o.get("gold_rank"), 5) > M.hit_at(r.get("gold_rank"), 5):
+            why.append(f"gold passage rank {o.get('gold_rank')} -> {r.get('gold_rank')}")
+        if r["unanswerable"] and o["refused"] and not r["refused"]:
+            why.append("no longer refused")
+        if not r["unanswerable"] and r["refused"] and not o["refused"]:
+            why.append("now wrongly refused")
+        if why:
+            out.append(f"{r['id']}: {r['question']}  -- {'; '.join(why)}")
+    return out

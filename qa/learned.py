@@ -1,0 +1,125 @@
+"""The learned files that ship with the answering code: read here, written here.
+
+    qa/weights/sentence_weights.json  sentence ranker, a weight per named feature   (python -m training.ranker)
+    qa/weights/span_weights.json      the rules reader's span features               (python -m training.ranker)
+    qa/weights/calibration.json       one confidence fit per answer path ("reader",
+                                      "rules"), each naming its features            (python -m training.calibrate)
+    qa/weights/reader-int8.onnx       our trained span reader, with reader.json     (python -m training.reader)
+
+Every weight is stored beside the name of the feature it multiplies, so a reader of
+the file (or of a calibration run) never has to count positions; the answering code
+asks for a fit by name and computes the features that fit names.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+WEIGHTS_DIR = Path(__file__).with_name("weights")
+SENTENCE_WEIGHTS_FILE = WEIGHTS_DIR / "sentence_weights.json"
+SPAN_WEIGHTS_FILE = WEIGHTS_DIR / "span_weights.json"
+CALIBRATION_FILE = WEIGHTS_DIR / "calibration.json"
+READER_FILE = WEIGHTS_DIR / "reader-int8.onnx"
+READER_META_FILE = WEIGHTS_DIR / "reader.json"
+READER_MAX_LEN = 128  # word pieces of question + sentence the reader is trained and run on
+
+# The sentence ranker's features, in the order `qa.answer` computes them.
+SENTENCE_FEATURES = ("cosine", "overlap", "neighbour_overlap", "passage_score", "passage_cosine",
+                     "passage_bm25", "inverse_rank")
+HAND_SENTENCE_WEIGHTS = dict(zip(SENTENCE_FEATURES, (1.0, 1.0, 0.25, 0.5, 0.0, 0.0, 0.0)))
+
+# The confidence fits and the features each one uses.
+#   sentence_cosine   cosine of the question with the answer's best-ranked sentence
+#   sentence_overlap  idf-weighted share of the question's words in that sentence
+#   passage_cosine    cosine of the question with the top passage
+#   reader_margin     the reader's span score over its "no answer here" score
+CONFIDENCE_FEATURES = {
+    "rules": ("sentence_cosine", "sentence_overlap", "passage_cosine"),
+    "reader": ("sentence_cosine", "sentence_overlap", "passage_cosine", "reader_margin"),
+}
+DEFAULT_FIT = {"bias": -6.0, "weights": {"sentence_cosine": 6.0, "sentence_overlap": 4.0, "passage_cosine": 3.0},
+               "threshold": 0.5}
+
+
+def _read(path: Path) -> dict | None:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _write(path: Path, obj: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{path.name}")
+    tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+# ---------------------------------------------------------------- sentence ranker
+
+def sentence_weights(source: str = "learned") -> tuple[float, ...]:
+    """Weights in SENTENCE_FEATURES order: learned when the file exists, else hand-set."""
+    rec = _read(SENTENCE_WEIGHTS_FILE) if source == "learned" else None
+    named = rec["weights"] if rec else HAND_SENTENCE_WEIGHTS
+    return tuple(float(named[f]) for f in SENTENCE_FEATURES)
+
+
+def write_sentence_weights(weights, meta: dict) -> Path:
+    _write(SENTENCE_WEIGHTS_FILE, {"features": list(SENTENCE_FEATURES),
+                                   "weights": {f: round(float(w), 5) for f, w in zip(SENTENCE_FEATURES, weights)},
+                                   **meta})
+    return SENTENCE_WEIGHTS_FILE
+
+
+# ---------------------------------------------------------------- rules reader
+
+def span_weights() -> tuple[dict[str, float], float] | None:
+    """(weight per span feature, minimum score), or None when not trained."""
+    rec = _read(SPAN_WEIGHTS_FILE)
+    return (rec["weights"], rec["min_score"]) if rec else None
+
+
+def write_span_weights(weights: dict[str, float], min_score: float, meta: dict) -> Path:
+    _write(SPAN_WEIGHTS_FILE, {"weights": weights, "min_score": round(min_score, 4), **meta})
+    return SPAN_WEIGHTS_FILE
+
+
+# ---------------------------------------------------------------- confidence
+
+def calibration() -> dict[str, dict]:
+    """Fits by name; each has `features`, `bias`, `weights` (by feature) and `threshold`."""
+    rec = _read(CALIBRATION_FILE)
+    fits = dict(rec["fits"]) if rec else {}
+    for name, features in CONFIDENCE_FEATURES.items():
+        fits.setdefault(name, {**DEFAULT_FIT, "features": list(CONFIDENCE_FEATURES["rules"])})
+    return fits
+
+
+def write_calibration_fit(name: str, fit: dict) -> Path:
+    if name not in CONFIDENCE_FEATURES:
+        raise ValueError(f"unknown confidence fit {name!r}; known: {', '.join(CONFIDENCE_FEATURES)}")
+    if list(fit["features"]) != list(CONFIDENCE_FEATURES[name]):
+        raise ValueError(f"the {name} fit uses {CONFIDENCE_FEATURES[name]}, not {fit['features']}")
+    rec = _read(CALIBRATION_FILE) or {"fits": {}}
+    rec["fits"][name] = fit
+    _write(CALIBRATION_FILE, rec)
+    return CALIBRATION_FILE
+
+
+# ---------------------------------------------------------------- trained reader
+
+def reader_available() -> bool:
+    return READER_FILE.is_file()
+
+
+def reader_meta() -> dict:
+    return _read(READER_META_FILE) or {}
+
+
+def write_reader(onnx_file: Path, meta: dict) -> Path:
+    """Install a trained reader: the ONNX file and its record (with the file's sha256)."""
+    from common.hashing import sha256_file
+
+    WEIGHTS_DIR.mkdir(exist_ok=True)
+    tmp = READER_FILE.with_name(f".tmp-{READER_FILE.name}")
+    tmp.write_bytes(Path(onnx_file).read_bytes())
+    tmp.replace(READER_FILE)
+    _write(READER_META_FILE, {**meta, "onnx_sha256": sha256_file(READER_FILE)})
+    return READER_FILE
