@@ -1,6 +1,8 @@
-"""Print the README's results tables from the reports `bench/run_all.sh` wrote.
+"""The measured results, from the reports `bench/run_all.sh` wrote: printed, or written
+as docs/results.md (the README keeps the headline figures and links there).
 
-  python -m bench.tables runs/
+  python -m bench.tables runs/final                          # print the tables
+  python -m bench.tables runs/final --write docs/results.md  # the results page
 """
 from __future__ import annotations
 
@@ -11,8 +13,12 @@ from pathlib import Path
 QUALITY = [("n_questions", "questions"), ("gold_hit@1", "gold-hit@1"), ("gold_hit@5", "gold-hit@5"),
            ("gold_hit@20", "gold-hit@20"), ("mrr@20", "MRR@20"), ("em", "EM"), ("f1", "F1"),
            ("sentence_hit@1", "sentence-hit@1"), ("citation_exactness", "citation exactness"),
-           ("refusal_rate", "refused (unanswerable)"), ("false_refusal_rate", "refused (answerable)"),
+           ("refusal_rate", "refused (unanswerable, all)"), ("refusal_rate_on_topic", "refused (on-topic unanswerable)"),
+           ("refusal_rate_off_topic", "refused (off-topic unanswerable)"),
+           ("false_refusal_rate", "refused (answerable)"), ("broken_spans", "broken spans"),
            ("latency_p50_ms", "latency p50 ms"), ("latency_p95_ms", "latency p95 ms")]
+QUALITY_RUNS = [("news", "news set (shipped article)"), ("squad", "SQuAD part A"),
+                ("squad-u20", "SQuAD part A: 20% of articles held out + generated on-topic")]
 
 
 def fmt(v) -> str:
@@ -24,8 +30,7 @@ def fmt(v) -> str:
 
 
 def quality(runs: Path) -> list[str]:
-    cols = [("news", "news set (shipped article)"), ("squad", "SQuAD part A"),
-            ("squad-u20", "SQuAD part A, 20% articles held out")]
+    cols = QUALITY_RUNS
     reports = {k: json.loads((runs / k / "report.json").read_text()) for k, _ in cols if (runs / k / "report.json").is_file()}
     out = ["| metric | " + " | ".join(t for k, t in cols if k in reports) + " |",
            "|---|" + "---|" * len(reports)]
@@ -38,6 +43,55 @@ def quality(runs: Path) -> list[str]:
             out.append(f"- {k}: `{r['command']}` — {r['date']}, commit {str(r['git_commit'])[:10]}, "
                        f"{r['machine']['cores']} cores {r['machine']['cpu']}")
     return out
+
+
+def _records(runs: Path, name: str) -> list[dict]:
+    f = runs / name / "questions.jsonl"
+    return [json.loads(x) for x in f.read_text().splitlines() if x.strip()] if f.is_file() else []
+
+
+def refusals(runs: Path) -> list[str]:
+    """The three-way refusal table: answerable, on-topic and off-topic unanswerable."""
+    out = ["| question set | answerable wrongly refused | on-topic unanswerable refused | "
+           "off-topic unanswerable refused |", "|---|---|---|---|"]
+    found = False
+    for name, label in QUALITY_RUNS:
+        recs = _records(runs, name)
+        if not recs:
+            continue
+        found = True
+        cells = []
+        for group in (False, "on-topic", "off-topic"):
+            some = [r for r in recs if (r["unanswerable"] == group if group else not r["unanswerable"])]
+            if name == "squad-u20" and group == "off-topic":  # held-out articles' questions
+                some = [r for r in recs if r["unanswerable"] in ("off-topic", True)]
+            refused = sum(r["refused"] for r in some)
+            cells.append(f"{refused / len(some):.3f} ({refused} of {len(some)})" if some else "–")
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return out if found else []
+
+
+def curve(runs: Path, name: str = "squad-u20") -> list[str]:
+    """Refusal trade-off of the shipped confidence: the share refused in each group
+    if the threshold were t (the shipped threshold is marked)."""
+    recs = _records(runs, name)
+    if not recs:
+        return []
+    report = json.loads((runs / name / "report.json").read_text())
+    fits = report["settings"]["answer"]["calibration"]
+    groups = {"answerable": [r for r in recs if not r["unanswerable"]],
+              "on-topic": [r for r in recs if r["unanswerable"] == "on-topic"],
+              "off-topic": [r for r in recs if r["unanswerable"] in ("off-topic", True)]}
+    groups = {k: v for k, v in groups.items() if v}
+    out = ["| threshold | " + " | ".join(f"refused ({k})" for k in groups) + " |", "|---|" + "---|" * len(groups)]
+    shipped = {round(f["threshold"], 2) for f in fits.values()}
+    for t in [x / 20 for x in range(1, 20)] + sorted(shipped):
+        mark = " (shipped)" if round(t, 2) in shipped else ""
+        cells = [f"{sum(r['confidence'] < t for r in v) / len(v):.3f}" for v in groups.values()]
+        out.append(f"| {t:.2f}{mark} | " + " | ".join(cells) + " |")
+    rows = out[2:]
+    rows.sort(key=lambda line: float(line.split("|")[1].split()[0]))
+    return out[:2] + rows
 
 
 def peers(runs: Path) -> list[str]:
@@ -72,21 +126,25 @@ def updates(runs: Path) -> list[str]:
 
 
 def ablation(runs: Path) -> list[str]:
-    rows = [("squad", "**full system** (hybrid retrieval, learned sentence ranker, trained reader)"),
+    rows = [("squad", "**full system** (hybrid retrieval, learned sentence ranker, trained reader, whole answers)"),
+            ("ablation-no-whole", "short answers as the reader cut them (no widening to whole names, brackets, lists)"),
+            ("ablation-reader-v1", "the previous reader (no generated unanswerable questions, 1 negative a question)"),
             ("ablation-rules", "answer-type rules (spaCy) instead of the trained reader"),
             ("ablation-no-spans", "no short answers (answer = the sentence)")]
-    out = ["| system | gold-hit@1 | gold-hit@5 | sentence-hit@1 | EM | F1 | refused (answerable) | latency p50 ms |",
-           "|---|---|---|---|---|---|---|---|"]
-    found = False
+    out = ["| system | gold-hit@1 | gold-hit@5 | sentence-hit@1 | EM | F1 | refused (answerable) | broken spans "
+           "| latency p50 ms |", "|---|---|---|---|---|---|---|---|---|"]
+    found, cmds = False, []
     for name, label in rows:
         f = runs / name / "report.json"
         if f.is_file():
             found = True
-            m = json.loads(f.read_text())["metrics"]
+            rep = json.loads(f.read_text())
+            m = rep["metrics"]
             out.append(f"| {label} | " + " | ".join(fmt(m.get(k)) for k in (
-                "gold_hit@1", "gold_hit@5", "sentence_hit@1", "em", "f1", "false_refusal_rate",
+                "gold_hit@1", "gold_hit@5", "sentence_hit@1", "em", "f1", "false_refusal_rate", "broken_spans",
                 "latency_p50_ms")) + " |")
-    return out if found else []
+            cmds.append(f"- {name}: `{rep['command']}` — {rep['date']}")
+    return out + [""] + cmds if found else []
 
 
 def speed(runs: Path) -> list[str]:
@@ -130,17 +188,61 @@ def speed(runs: Path) -> list[str]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    runs = Path((argv or sys.argv[1:] or ["runs"])[0])
-    for title, lines in (("quality", quality(runs)), ("peers", peers(runs)), ("ablation", ablation(runs)),
-                         ("speed", speed(runs)), ("updates", updates(runs))):
-        print(f"## {title}\n")
-        print("\n".join(lines) + "\n")
+SECTIONS = [
+    ("Answer quality", quality,
+     "Metric definitions: `../shared/eval/README.md` (gold-hit@k, EM/F1 with the official SQuAD normalisation, "
+     "sentence-hit@1, citation exactness, refusal, latency one question at a time with the index loaded). "
+     "*Broken spans*: answers with an unpaired bracket or quote."),
+    ("Refusals: answerable, on-topic and off-topic", refusals,
+     "*On-topic unanswerable*: questions about an indexed article that it does not answer (the news set's are "
+     "written by hand; SQuAD's are generated from part A's own questions by `evaluation.unanswerable`: entity "
+     "swap, negation, antonym, mutual exclusion, impossible condition, answer-type mismatch). *Off-topic*: "
+     "questions about nothing indexed (the news set's by hand; SQuAD's are the questions of the held-out 20% "
+     "of articles)."),
+    ("Refusal trade-off (SQuAD part A, 20% held out + generated on-topic)", curve,
+     "The share of each group refused if the confidence threshold were t, with the shipped confidence fits "
+     "(the shipped thresholds are marked)."),
+    ("Retrieval beside the stacks users would otherwise pick", peers,
+     "Same corpus (SQuAD part A as one corpus), same questions, same embedding model, same metric code, same "
+     "run; peers index 200-word windows as their docs suggest."),
+    ("Ablation (SQuAD part A, all questions, same index)", ablation, ""),
+    ("Speed", speed, ""),
+    ("Index updates", updates, ""),
+]
+
+
+def document(runs: Path) -> str:
+    parts = ["# Measured results", "",
+             f"Generated by `python -m bench.tables {runs} --write docs/results.md` from the reports that "
+             f"`bash bench/run_all.sh {runs}` wrote; every table names the command and machine behind it. "
+             "Timings on a shared 2-core machine are noisy: compare systems within one run.", ""]
+    for title, make, note in SECTIONS:
+        lines = make(runs)
+        if lines:
+            parts += [f"## {title}", ""] + ([note, ""] if note else []) + lines + [""]
     b = runs / "browser" / "browser.json"
     if b.is_file():
         r = json.loads(b.read_text())
-        print(f"browser: click-to-answer p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms over {r['n']} questions "
-              f"(`{r['command']}`, {r['date']})")
+        parts += ["## In the browser", "",
+                  f"Click on *Ask* to the rendered answer, p50 over {r['n']} questions of the news set, headless "
+                  f"Chromium: **{r['p50_ms']} ms** (p95 {r['p95_ms']} ms) — `{r['command']}`, {r['date']}.", ""]
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m bench.tables", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("runs", nargs="?", default="runs", help="folder bench/run_all.sh wrote (default: %(default)s)")
+    p.add_argument("--write", help="write the results page here (e.g. docs/results.md) instead of printing")
+    args = p.parse_args(argv)
+    doc = document(Path(args.runs))
+    if args.write:
+        Path(args.write).write_text(doc, encoding="utf-8")
+        print(f"wrote {args.write}")
+    else:
+        print(doc)
     return 0
 
 

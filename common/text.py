@@ -54,3 +54,35 @@ def stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """Stemmed content words, in order, with repeats."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+PAIRS = {"(": ")", "[": "]", "{": "}", "“": "”", "«": "»"}
+_CLOSERS = {v: k for k, v in PAIRS.items()}
+
+
+def unbalanced(text: str) -> list[int]:
+    """Positions of brackets and quotes in `text` that have no partner inside it:
+    ( ) [ ] { } “ ” « » and straight double quotes (paired by count).
+
+    >>> unbalanced("Vicente Fox (2000-2006) and Felipe Calderón (2006-2012")
+    [44]
+    >>> unbalanced('2000-2006) and "Felipe')
+    [9, 15]
+    """
+    stack: list[int] = []
+    bad: list[int] = []
+    straight: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in PAIRS:
+            stack.append(i)
+        elif ch in _CLOSERS:
+            if stack and text[stack[-1]] == _CLOSERS[ch]:
+                stack.pop()
+            else:
+                bad.append(i)
+        elif ch == '"':
+            if straight:
+                straight.pop()
+            else:
+                straight.append(i)
+    return sorted(bad + stack + straight)

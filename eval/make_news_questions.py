@@ -67,13 +67,43 @@ ANSWERABLE = [
     ("pleadings-objective", "According to the defendant's pleadings, what was the principal objective?",
      ["the destruction and dismantling of rival cartels"], "the principal objective was the destruction"),
 ]
+# Questions the article does not answer. "off-topic": about nothing in it; "on-topic":
+# about the story, in its words, but the fact asked for is not there (no number, no
+# date, no name given). Each on-topic one was checked against the article by hand.
 UNANSWERABLE = [
-    ("un-worldcup", "Who won the 2010 FIFA World Cup?"),
-    ("un-reporter", "What is the name of the El Universal reporter who wrote the story?"),
-    ("un-dea-budget", "How much money does the DEA spend each year?"),
-    ("un-capital", "What is the capital of Australia?"),
-    ("un-sinaloa-leader-arrest", "In what year was the Sinaloa cartel leader extradited to the United States?"),
-    ("un-weather", "What will the weather be like in Chicago tomorrow?"),
+    ("un-worldcup", "off-topic", "Who won the 2010 FIFA World Cup?"),
+    ("un-capital", "off-topic", "What is the capital of Australia?"),
+    ("un-weather", "off-topic", "What will the weather be like in Chicago tomorrow?"),
+    ("un-reporter", "on-topic", "What is the name of the El Universal reporter who wrote the story?"),
+    ("un-dea-budget", "on-topic", "How much money does the DEA spend each year?"),
+    ("un-sinaloa-leader-arrest", "on-topic", "In what year was the Sinaloa cartel leader extradited to the United States?"),
+    ("un-firearms-count", "on-topic", "How many firearms were dispensed under Fast and Furious?"),
+    ("un-breitbart-when", "on-topic", "When did Breitbart News confirm the court papers?"),
+    ("un-agents-count", "on-topic", "How many DEA agents attended the secret meetings?"),
+    ("un-defendant-name", "on-topic", "What was the name of the defendant awaiting trial in Chicago?"),
+    ("un-sinaloa-leader", "on-topic", "Who is the leader of the Sinaloa cartel?"),
+    ("un-arrests-count", "on-topic", "How many arrests resulted from the meetings?"),
+    ("un-dea-official", "on-topic", "Which DEA official approved the meetings?"),
+    ("un-committee", "on-topic", "Which congressional committee investigated Fast and Furious?"),
+    ("un-pages", "on-topic", "How many pages of court documents did El Universal publish?"),
+    ("un-meeting-city", "on-topic", "In which Mexican city were the secret meetings held?"),
+    ("un-sentence", "on-topic", "What sentence did the defendant in Chicago receive?"),
+    ("un-payment", "on-topic", "How much did the DEA pay the Sinaloa cartel?"),
+    ("un-attorney-general", "on-topic", "Who was the U.S. Attorney General when the meetings took place?"),
+    ("un-mexico-response", "on-topic", "How did the Mexican president respond to the El Universal report?"),
+    ("un-inmates-count", "on-topic", "How many inmates did the newspaper interview?"),
+    ("un-dhs-seized", "on-topic", "What did Homeland Security agents seize at the southwest border?"),
+    ("un-tons", "on-topic", "How many tons of drugs were smuggled into Chicago?"),
+    ("un-escobar-year", "on-topic", "In what year did the DEA meet traffickers in Colombia?"),
+    ("un-thai-officials", "on-topic", "Which Thai officials worked with the U.S. against the cartels?"),
+    ("un-end-operations", "on-topic", "When will the DEA end its operations in Mexico?"),
+    ("un-un-penalty", "on-topic", "What penalty does the UN agreement set for violations?"),
+    ("un-universal-founder", "on-topic", "Who founded El Universal?"),
+    ("un-deaths", "on-topic", "How many people died in drug cartel violence in Mexico?"),
+    ("un-atf-director", "on-topic", "Who was the director of the ATF during Fast and Furious?"),
+    ("un-mexico-learned", "on-topic", "When did the Mexican government learn of the meetings?"),
+    ("un-meetings-count", "on-topic", "How many times did DEA agents meet with cartel leaders?"),
+    ("un-immunity-name", "on-topic", "Which cartel leader received the immunity deal?"),
 ]
 
 
@@ -88,8 +118,8 @@ def main() -> int:
         spans = [[start, start + len(answers[0])]]
         assert art.text[spans[0][0]:spans[0][1]] == answers[0]
         out.append({"id": qid, "question": question, "answers": answers, "article_id": ARTICLE, "answer_spans": spans})
-    for qid, question in UNANSWERABLE:
-        out.append({"id": qid, "question": question, "answers": [], "unanswerable": True})
+    for qid, kind, question in UNANSWERABLE:
+        out.append({"id": qid, "question": question, "answers": [], "unanswerable": kind})
     path = root / "eval" / "news_questions.jsonl"
     path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in out), encoding="utf-8")
     print(f"wrote {len(out)} questions to {path}")

@@ -41,6 +41,11 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
     if args.squad:
         articles, questions = load_squad(args.squad, args.unanswerable_share, args.seed)
         texts = {a.id: a.text for a in articles}
+        if args.on_topic_unanswerable:
+            from .unanswerable import generate
+
+            questions += [Question(g.id, g.question, [], "on-topic") for g in generate(args.squad, args.seed)
+                          if g.article_id in texts]
         summary = build_from_articles(articles, index_dir, make_embedder(args.embedder), settings=settings,
                                       progress=not args.quiet,
                                       corpus={"squad": str(args.squad)})
@@ -69,10 +74,17 @@ def run(args) -> dict:
 
     index_dir, questions, texts = _prepare(args)
     t_load = time.perf_counter()
-    qa = open_qa(index_dir, retrieval=RetrievalSettings(mode=args.retrieval))
+    reader = None
+    if args.reader_file:
+        from qa.reader import Reader
+
+        reader = Reader(Path(args.reader_file))
+    qa = open_qa(index_dir, retrieval=RetrievalSettings(mode=args.retrieval), reader=reader)
     changes = {"k": args.k}
     if args.no_spans:
         changes["spans"] = False
+    if args.no_whole_answers:
+        changes["whole_answers"] = False
     if args.reader:
         changes["reader"] = args.reader
     if args.hand_weights:
@@ -94,6 +106,7 @@ def run(args) -> dict:
             "settings": {"questions": args.questions, "squad": args.squad, "corpus": args.corpus,
                          "index_dir": None if not args.index_dir else str(index_dir), "k": args.k,
                          "limit": args.limit, "seed": args.seed, "unanswerable_share": args.unanswerable_share,
+                         "on_topic_unanswerable": args.on_topic_unanswerable, "reader_file": args.reader_file,
                          "retrieval": asdict(qa.retriever.settings), "answer": asdict(qa.settings)},
             "index_manifest": manifest, "index_load_seconds": round(load_s, 3), "git_commit": git_commit(),
             "machine": machine(), "date": now_iso(), "command": "python -m evaluation " + " ".join(args.argv)}
@@ -109,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--index-dir", help="index folder to use (or to build into); default: a temporary one")
     p.add_argument("--unanswerable-share", type=float, default=0.0,
                    help="with --squad: share of articles left out of the index, their questions unanswerable")
+    p.add_argument("--on-topic-unanswerable", action="store_true",
+                   help="with --squad: add on-topic unanswerable questions generated from the indexed articles' "
+                   "own questions (evaluation.unanswerable: entity swap, negation, antonym, ...)")
     p.add_argument("--passage-words", type=int, help="passage size target in words when building (default: 100)")
     p.add_argument("--k", type=int, default=20, help="passages retrieved per question (default: %(default)s)")
     p.add_argument("--limit", type=int, help="evaluate a random sample of this many questions")
@@ -116,6 +132,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--retrieval", default="hybrid", choices=["hybrid", "dense", "bm25", "rrf"],
                    help="retrieval mode (default: %(default)s)")
     p.add_argument("--no-spans", action="store_true", help="ablation: answer with the whole sentence")
+    p.add_argument("--no-whole-answers", action="store_true",
+                   help="ablation: short answers as the reader cut them, not widened to whole names, "
+                   "bracket pairs and lists (qa.whole)")
+    p.add_argument("--reader-file", help="ablation: answer with this reader ONNX file (its reader.json beside it) "
+                   "instead of the shipped one")
     p.add_argument("--reader", choices=["auto", "model", "rules"],
                    help="short answers from our trained reader (model) or from answer-type rules "
                    "(default: auto, the model when installed)")

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sys
 
+from common.text import unbalanced
+
 from . import metrics as M
 from .squad import Question
 
 METRIC_KEYS = ["n_questions", "gold_hit@1", "gold_hit@5", "gold_hit@20", "mrr@20", "em", "f1",
-               "sentence_hit@1", "citation_exactness", "refusal_rate", "false_refusal_rate",
-               "latency_p50_ms", "latency_p95_ms"]
+               "sentence_hit@1", "citation_exactness", "refusal_rate", "refusal_rate_on_topic",
+               "refusal_rate_off_topic", "false_refusal_rate", "broken_spans", "latency_p50_ms", "latency_p95_ms"]
 
 
 def score_question(q: Question, answer, data, texts: dict[str, str], seconds: float) -> dict:
@@ -28,6 +30,7 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
     exact = [texts.get(c.article_id, "")[c.start : c.end] == c.quote for c in cites]
     rec = {"id": q.id, "question": q.question, "gold": q.answers, "unanswerable": q.unanswerable,
            "answer": answer.answer, "refused": answer.refused, "confidence": round(answer.confidence, 4),
+           "broken_span": bool(answer.answer and not answer.refused and unbalanced(answer.answer)),
            "features": {k: round(v, 4) for k, v in answer.features.items()}, "fit": answer.fit,
            "sentence": answer.sentence,
            "gold_rank": rank, "citations_exact": sum(exact), "citations": len(exact),
@@ -58,6 +61,11 @@ def summarize(records: list[dict]) -> dict:
         out["false_refusal_rate"] = M.mean(float(r["refused"]) for r in ans)
     if una:
         out["refusal_rate"] = M.mean(float(r["refused"]) for r in una)
+        for kind in ("on-topic", "off-topic"):
+            some = [r for r in una if r["unanswerable"] == kind]
+            if some:
+                out[f"refusal_rate_{kind.replace('-', '_')}"] = M.mean(float(r["refused"]) for r in some)
+    out["broken_spans"] = sum(bool(r.get("broken_span")) for r in records)
     out["citation_exactness"] = sum(r["citations_exact"] for r in records) / n_cites if n_cites else None
     lat = [r["latency_ms"] for r in records]
     out["latency_p50_ms"], out["latency_p95_ms"] = M.percentile(lat, 50), M.percentile(lat, 95)

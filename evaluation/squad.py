@@ -22,7 +22,9 @@ class Question:
     id: str
     question: str
     answers: list[str]
-    unanswerable: bool = False
+    # False, or why the corpus holds no answer: "on-topic" (about an indexed article,
+    # which does not answer it), "off-topic" (about nothing indexed), or True (not said)
+    unanswerable: bool | str = False
     article_id: str | None = None
     answer_spans: list[list[int]] = field(default_factory=list)
 
@@ -65,11 +67,14 @@ def load_squad(path: str | Path, unanswerable_share: float = 0.0,
                         spans.append([s, e])
                     answers.append(a["text"])
                 if out:
-                    questions.append(Question(qa["id"], qa["question"], [], True))
+                    questions.append(Question(qa["id"], qa["question"], [], "off-topic"))
                 else:
                     questions.append(Question(qa["id"], qa["question"], answers, False, aid, spans))
             offset += len(para["context"]) + 2
     return articles, questions
+
+
+UNANSWERABLE_VALUES = (True, False, "on-topic", "off-topic")
 
 
 def load_questions(path: str | Path) -> list[Question]:
@@ -81,8 +86,10 @@ def load_questions(path: str | Path) -> list[Question]:
         try:
             obj = json.loads(line)
             answers = list(obj.get("answers", []))
-            out.append(Question(str(obj["id"]), obj["question"], answers,
-                                bool(obj.get("unanswerable", not answers)), obj.get("article_id"),
+            una = obj.get("unanswerable", not answers)
+            if una not in UNANSWERABLE_VALUES:
+                raise TypeError(f"unanswerable must be true, false, \"on-topic\" or \"off-topic\", not {una!r}")
+            out.append(Question(str(obj["id"]), obj["question"], answers, una, obj.get("article_id"),
                                 [list(s) for s in obj.get("answer_spans", [])]))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: not a valid question record ({exc})") from None

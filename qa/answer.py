@@ -43,6 +43,8 @@ class AnswerSettings:
     # with the model: sentence chosen by reader margin + reader_weight * (ranker score - best)
     reader_weight: float = 1.0  # chosen on SQuAD part A with `python -m training.tune_reader`
     span_weights: str = "learned"  # or "hand" (the hand-set weights in qa.spans)
+    # widen short answers to whole words, bracket pairs, names and asked-for lists (qa.whole)
+    whole_answers: bool = True
     max_citations: int = 3
     # confidence fits by name (learned.CONFIDENCE_FEATURES), each with its threshold
     calibration: dict = field(default_factory=learned.calibration)
@@ -79,6 +81,7 @@ class QA:
         self.data = retriever.data
         self.settings = settings or AnswerSettings()
         self._terms_cache: dict[int, frozenset[str]] = {}
+        self._article_terms: dict[int, frozenset[str]] = {}
         if reader is not None:
             self.__dict__["_reader_model"] = reader
 
@@ -128,9 +131,29 @@ class QA:
         present = self.sentence_terms(row)
         return sum(w for t, w in qterms.items() if t in present) / total
 
+    def question_terms(self, question: str) -> dict[str, float]:
+        """The question's stemmed content words and their idf (unknown words: the highest)."""
+        return {t: self.idf.get(t, self.max_idf) for t in set(terms(question))}
+
+    def article_terms(self, row: int) -> frozenset[str]:
+        cache = self._article_terms
+        if row not in cache:
+            if len(cache) > 20_000:
+                cache.clear()
+            cache[row] = frozenset(terms(self.data.articles[row].text))
+        return cache[row]
+
+    def missing_idf(self, qterms: dict[str, float], sentence_row: int) -> float:
+        """The rarest question word the answer's article never uses, as a share of the
+        highest idf (0: the article has every word). A swapped-in name, a year or an
+        opposite the article does not hold ends up here."""
+        present = self.article_terms(int(self.data.sentences[sentence_row, 0]))
+        missing = [w for t, w in qterms.items() if t not in present]
+        return max(missing, default=0.0) / self.max_idf if self.max_idf > 0 else 0.0
+
     def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
         s = self.settings
-        qterms = {t: self.idf.get(t, self.max_idf) for t in set(terms(question))}
+        qterms = self.question_terms(question)
         data = self.data
         seen: dict[int, Candidate] = {}
         w = s.sentence_weights
@@ -150,13 +173,20 @@ class QA:
                 seen[row] = Candidate(row, score, dense, lex, hit.chunk, f)
         return sorted(seen.values(), key=lambda c: -c.score)
 
-    @staticmethod
-    def features(best: Candidate, hits: list[Hit], pick: Pick) -> dict[str, float]:
+    def features(self, question: str, searched: str, best: Candidate, hits: list[Hit],
+                 pick: Pick) -> dict[str, float]:
         """The confidence features (named as in learned.CONFIDENCE_FEATURES)."""
+        from .answer_type import agreement
+
         out = {"sentence_cosine": best.dense, "sentence_overlap": best.lex,
                "passage_cosine": hits[0].dense if hits else 0.0}
         if pick.margin is not None:
             out["reader_margin"] = pick.margin
+        text = self.data.sentence_text(pick.sentence.sentence)
+        if pick.start is not None:
+            text = text[pick.start:pick.end]
+        out["type_agreement"] = agreement(question, text) if pick.start is not None else 0.0
+        out["missing_idf"] = self.missing_idf(self.question_terms(searched), pick.sentence.sentence)
         return out
 
     def fit(self, name: str) -> dict:
@@ -186,7 +216,7 @@ class QA:
         if not cands:
             return Answer(question, None, True, 0.0, hits=hits, searched=searched)
         pick = self._pick(question, cands)
-        feats = self.features(cands[0], hits, pick)
+        feats = self.features(question, searched, cands[0], hits, pick)
         conf = self.confidence(feats, pick.fit)
         answer = self._build(question, cands, pick, conf, self.fit(pick.fit)["threshold"], hits)
         answer.features, answer.fit = feats, pick.fit
@@ -205,15 +235,25 @@ class QA:
             read = self.reader.read(question, texts)
             if read:
                 best = best_read(read, top, self.settings.reader_weight)
-                return Pick(top[best.sentence], best.start, best.end, best.margin, "reader")
+                start, end = self._whole(texts[best.sentence], best.start, best.end, question)
+                return Pick(top[best.sentence], start, end, best.margin, "reader")
             return Pick(cands[0])
         from .spans import extract
 
         scores = [c.score - top[0].score for c in top]
         found = extract(question, texts, scores, weight_source=self.settings.span_weights)
         if found is not None:
-            return Pick(top[found[0]], found[1].start, found[1].end)
+            start, end = self._whole(texts[found[0]], found[1].start, found[1].end, question)
+            return Pick(top[found[0]], start, end)
         return Pick(cands[0])
+
+    def _whole(self, sentence: str, start: int, end: int, question: str) -> tuple[int, int]:
+        if not self.settings.whole_answers:
+            return start, end
+        from .whole import whole_span
+
+        a, b = whole_span(sentence, start, end, question)
+        return (a, b) if a < b else (start, end)
 
     def sentences_to_read(self, cands: list[Candidate], n: int) -> tuple[list[Candidate], list[str]]:
         """The n best candidates and their texts, each text once: a duplicated story is read once."""

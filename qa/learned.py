@@ -33,9 +33,12 @@ HAND_SENTENCE_WEIGHTS = dict(zip(SENTENCE_FEATURES, (1.0, 1.0, 0.25, 0.5, 0.0, 0
 #   sentence_overlap  idf-weighted share of the question's words in that sentence
 #   passage_cosine    cosine of the question with the top passage
 #   reader_margin     the reader's span score over its "no answer here" score
+#   type_agreement    +1 the short answer has the kind the question asks for, -1 not, 0 no kind asked
+#   missing_idf       the rarest question word the answer's article never uses (share of the top idf)
 CONFIDENCE_FEATURES = {
-    "rules": ("sentence_cosine", "sentence_overlap", "passage_cosine"),
-    "reader": ("sentence_cosine", "sentence_overlap", "passage_cosine", "reader_margin"),
+    "rules": ("sentence_cosine", "sentence_overlap", "passage_cosine", "type_agreement", "missing_idf"),
+    "reader": ("sentence_cosine", "sentence_overlap", "passage_cosine", "reader_margin", "type_agreement",
+               "missing_idf"),
 }
 DEFAULT_FIT = {"bias": -6.0, "weights": {"sentence_cosine": 6.0, "sentence_overlap": 4.0, "passage_cosine": 3.0},
                "threshold": 0.5}
@@ -95,8 +98,8 @@ def calibration() -> dict[str, dict]:
 def write_calibration_fit(name: str, fit: dict) -> Path:
     if name not in CONFIDENCE_FEATURES:
         raise ValueError(f"unknown confidence fit {name!r}; known: {', '.join(CONFIDENCE_FEATURES)}")
-    if list(fit["features"]) != list(CONFIDENCE_FEATURES[name]):
-        raise ValueError(f"the {name} fit uses {CONFIDENCE_FEATURES[name]}, not {fit['features']}")
+    if not set(fit["features"]) <= set(CONFIDENCE_FEATURES[name]):
+        raise ValueError(f"the {name} fit can use {CONFIDENCE_FEATURES[name]}, not {fit['features']}")
     rec = _read(CALIBRATION_FILE) or {"fits": {}}
     rec["fits"][name] = fit
     _write(CALIBRATION_FILE, rec)

@@ -48,13 +48,19 @@ def _words(text: str) -> set[str]:
     return set(terms(text))
 
 
-def examples(squad_path: str, seed: int = 13) -> list[tuple[str, str, int, int]]:
+def examples(squad_path: str, seed: int = 13, negatives: int = 1,
+             generated: dict | None = None) -> list[tuple[str, str, int, int]]:
     """(question, sentence text, answer start, answer end) with start=end=-1 for a
-    sentence without the answer."""
+    sentence without the answer: per question its answer's sentence, the `negatives`
+    other sentences of the paragraph sharing most words with it, and, for each
+    generated on-topic unanswerable question made from it (`generated`: source
+    question id -> questions, see evaluation.unanswerable), that question against the
+    answer's own sentence."""
     from index.chunking import split_sentences
 
     rng = random.Random(seed)
     data = json.loads(Path(squad_path).read_text())["data"]
+    generated = generated or {}
     out = []
     for art in data:
         for para in art["paragraphs"]:
@@ -71,13 +77,30 @@ def examples(squad_path: str, seed: int = 13) -> list[tuple[str, str, int, int]]
                     last += 1
                 s0, s1 = sents[first][0], sents[last][1]
                 out.append((qa["question"], ctx[s0:s1], a0 - s0, a1 - s0))
+                for question in generated.get(qa["id"], []):
+                    out.append((question, ctx[s0:s1], -1, -1))
                 others = [i for i in range(len(sents)) if i < first or i > last]
                 if others:
                     qw = _words(qa["question"])
                     rng.shuffle(others)
-                    neg = max(others, key=lambda i: len(qw & _words(ctx[sents[i][0]:sents[i][1]])))
-                    out.append((qa["question"], ctx[sents[neg][0]:sents[neg][1]], -1, -1))
+                    others.sort(key=lambda i: -len(qw & _words(ctx[sents[i][0]:sents[i][1]])))
+                    for neg in others[:negatives]:
+                        out.append((qa["question"], ctx[sents[neg][0]:sents[neg][1]], -1, -1))
     return out
+
+
+def generated_questions(squad_path: str, seed: int) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """On-topic unanswerable questions made from the training file, by source question,
+    and how many of each kind."""
+    from collections import Counter
+
+    from evaluation.unanswerable import generate
+
+    made = generate(squad_path, seed)
+    by_source: dict[str, list[str]] = {}
+    for g in made:
+        by_source.setdefault(g.source_id, []).append(g.question)
+    return by_source, dict(Counter(g.kind for g in made))
 
 
 def encode(tokenizer, batch: list[tuple[str, str, int, int]]):
@@ -137,7 +160,8 @@ def train(args) -> None:
     verify_model(path)
     tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = AutoModelForQuestionAnswering.from_pretrained(path, local_files_only=True)
-    data = examples(args.squad, args.seed)
+    generated, kinds = generated_questions(args.squad, args.seed) if args.unanswerable else ({}, {})
+    data = examples(args.squad, args.seed, args.negatives, generated)
     steps_per_epoch = math.ceil(len(data) / args.batch)
     total = steps_per_epoch * args.epochs
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
@@ -154,7 +178,8 @@ def train(args) -> None:
     digest = sha256_file(args.squad)
     meta = {"data": Path(args.squad).name, "data_sha256": digest, "examples": len(data),
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "max_len": MAX_LEN,
-            "seed": args.seed, "steps": total}
+            "seed": args.seed, "steps": total, "negatives": args.negatives,
+            "generated_unanswerable": kinds}
     (out / "train.json").write_text(json.dumps(meta, indent=1))
     print(f"{len(data)} examples, {steps_per_epoch} steps an epoch, {total} steps", flush=True)
     model.train()
@@ -208,7 +233,9 @@ def export(args) -> None:
     if args.write:
         meta = json.loads((out / "train.json").read_text())
         meta["command"] = ("python -m training.reader train --squad ../shared/eval/"
-                           f"{meta['data']} --out {args.out} --epochs {meta['epochs']}")
+                           f"{meta['data']} --out {args.out} --epochs {meta['epochs']} "
+                           f"--negatives {meta.get('negatives', 1)}"
+                           + ("" if meta.get("generated_unanswerable") else " --no-unanswerable"))
         meta["export"] = f"python -m training.reader export --out {args.out} --write"
         target = learned.write_reader(int8, meta)
         print(f"wrote {target} and its record")
@@ -273,6 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--seed", type=int, default=13)
     t.add_argument("--threads", type=int, default=0)
     t.add_argument("--save-every", type=int, default=25)
+    t.add_argument("--negatives", type=int, default=2,
+                   help="sentences of the paragraph without the answer, per question (default: %(default)s)")
+    t.add_argument("--no-unanswerable", dest="unanswerable", action="store_false",
+                   help="leave out the generated on-topic unanswerable questions (evaluation.unanswerable)")
     e = sub.add_parser("export", help="int8 ONNX from OUT/final")
     e.add_argument("--out", default="runs/reader")
     e.add_argument("--write", action="store_true", help=f"install it as {learned.READER_FILE}")

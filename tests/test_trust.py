@@ -1,0 +1,146 @@
+"""Trust: whole answers, answer-type agreement, generated on-topic unanswerable
+questions and the refusal metrics that report them."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT
+
+FOX = ("El Universal mentions that the meetings between U.S. officials and drug cartel members in Mexico took "
+       "place during the Mexican presidencies of Vicente Fox (2000-2006) and Felipe Calderón (2006-2012).")
+
+
+def _cut(sentence: str, piece: str, question: str, offset: int = 0) -> str:
+    from qa.whole import whole_span
+
+    a = sentence.index(piece, offset)
+    s, e = whole_span(sentence, a, a + len(piece), question)
+    return sentence[s:e]
+
+
+@pytest.mark.parametrize("piece, question, want", [
+    ("2000-2006) and Felipe Calderón (2006-2012", "When did they take place?",
+     "Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)"),
+    ("Vicente Fox", "Which presidents were in office then?",
+     "Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)"),
+    ("Calderón", "Who was president?", "Felipe Calderón"),
+    ("icente Fo", "Who was president?", "Vicente Fox"),
+    ("U.S. officials", "Who met with cartel members?", "U.S. officials"),
+])
+def test_whole_answers_never_cut_brackets_names_or_words(piece, question, want):
+    assert _cut(FOX, piece, question) == want
+
+
+def test_lists_widen_only_when_several_are_asked_for():
+    s = "The U.S. has been carrying out investigative operations to fight drug cartels in Thailand, Cambodia, and Afghanistan."
+    assert _cut(s, "Cambodia", "In which Asian countries has the U.S. run operations?") == \
+        "Thailand, Cambodia, and Afghanistan"
+    assert _cut(s, "Cambodia", "Which country lies between the others?") == "Cambodia"
+
+
+def test_a_lone_quote_with_no_partner_is_dropped():
+    s = 'He called it "the deal of the century and left.'
+    out = _cut(s, '"the deal', "What did he call it?")
+    assert '"' not in out and out == "the deal"
+
+
+def test_type_agreement():
+    from qa.answer_type import agreement
+
+    assert agreement("How many DEA agents attended the secret meetings?",
+                     "drug trafficking organizations, especially the Sinaloa cartel") == -1.0
+    assert agreement("How many firearms were dispensed?", "2009") == 1.0
+    assert agreement("When did Breitbart News confirm the court papers?", "the course of a year") == 1.0
+    assert agreement("When was it published?", "the paper") == -1.0
+    assert agreement("Who revealed the meetings?", "El Universal") == 1.0
+    assert agreement("Why did they meet?", "to obtain information") == 0.0
+
+
+def test_unbalanced_marks():
+    from common.text import unbalanced
+
+    assert unbalanced("Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)") == []
+    assert unbalanced("2000-2006) and Felipe Calderón (2006-2012") == [9, 31]
+    assert unbalanced("“Fast and Furious") == [0]
+    assert unbalanced('a "b" c') == []
+
+
+def test_generated_unanswerable_questions_pass_their_checks(tmp_path):
+    """Each kind on a small hand-made SQuAD file: the change is made and its check holds."""
+    from evaluation.unanswerable import generate
+
+    para_a = ("The Harbor Festival was first held in 1987 by the Fishermen's Union. It drew 48,000 visitors "
+              "this year, the largest crowd in its history.")
+    para_b = ("Mayor Elena Ruiz opened the new library in Brookfield. The library holds old maps of the "
+              "river valley.")
+    para_c = "Oslo hosted the Winter Games. Norway built a new stadium for the event."
+    data = {"data": [
+        {"title": "Harbor", "paragraphs": [{"context": para_a, "qas": [
+            {"id": "q1", "question": "Who first held the Harbor Festival?",
+             "answers": [{"answer_start": para_a.index("the Fishermen"), "text": "the Fishermen's Union"}]},
+            {"id": "q2", "question": "What was the largest crowd in the festival's history?",
+             "answers": [{"answer_start": para_a.index("48,000"), "text": "48,000 visitors"}]}]}]},
+        {"title": "Library", "paragraphs": [{"context": para_b, "qas": [
+            {"id": "q3", "question": "Who opened the new library?",
+             "answers": [{"answer_start": para_b.index("Mayor"), "text": "Mayor Elena Ruiz"}]},
+            {"id": "q4", "question": "What map does the library hold?",
+             "answers": [{"answer_start": para_b.index("old maps"), "text": "old maps"}]}]}]},
+        {"title": "Games", "paragraphs": [{"context": para_c, "qas": [
+            {"id": "q5", "question": "Which city hosted the Winter Games?",
+             "answers": [{"answer_start": 0, "text": "Oslo"}]}]}]},
+    ]}
+    f = tmp_path / "tiny.json"
+    f.write_text(json.dumps(data))
+    made = generate(f, seed=0, per_question=10)
+    kinds = {g.kind for g in made}
+    assert {"entity-swap", "antonym", "type-mismatch", "negation", "impossible-condition"} <= kinds, kinds
+    texts = {"harbor": para_a, "library": para_b, "games": para_c}
+    for g in made:
+        assert g.unanswerable == "on-topic" and g.question != g.source_question
+        para = texts[g.article_id]
+        assert para[g.answer_start - g.paragraph_start:g.answer_end - g.paragraph_start]
+        new = set(g.question.rstrip("?").split()) - set(g.source_question.rstrip("?").split())
+        if g.kind == "antonym":  # the opposite word is not in the paragraph
+            from evaluation.unanswerable import ANTONYMS
+
+            assert len(new) == 1 and new.pop().lower() in ANTONYMS
+            assert not any(f" {w} " in f" {para.lower()} " for w in new)
+        if g.kind == "negation":
+            assert " not " in g.question
+        if g.kind == "type-mismatch":
+            from evaluation.unanswerable import NUMBER
+
+            assert g.question.startswith("How many ") and not NUMBER.search(para)
+        if g.kind == "impossible-condition":
+            year = g.question.rsplit(" ", 1)[1].rstrip("?")
+            assert year.isdigit() and year not in para
+        if g.kind == "entity-swap":  # the words swapped in occur nowhere in the question's article
+            assert new and not any(w in para for w in new), (g.question, new)
+
+
+def test_refusals_are_reported_by_kind_and_broken_spans_counted():
+    from evaluation.report import summarize
+
+    def rec(qid, una, refused, answer="x"):
+        return {"id": qid, "question": qid, "unanswerable": una, "refused": refused, "answer": answer,
+                "citations": 0, "citations_exact": 0, "latency_ms": 1.0, "gold_rank": None,
+                "broken_span": answer.count("(") != answer.count(")"), "em": 1.0, "f1": 1.0}
+
+    m = summarize([rec("a", False, False, "Fox (2000"), rec("b", "on-topic", True), rec("c", "on-topic", False),
+                   rec("d", "off-topic", True), rec("e", True, False)])
+    assert m["refusal_rate_on_topic"] == 0.5 and m["refusal_rate_off_topic"] == 1.0
+    assert m["refusal_rate"] == 0.5 and m["broken_spans"] == 1
+
+
+def test_question_sets_say_why_a_question_is_unanswerable(tmp_path):
+    from evaluation.squad import load_questions
+
+    qs = load_questions(ROOT / "eval" / "news_questions.jsonl")
+    on_topic = [q for q in qs if q.unanswerable == "on-topic"]
+    assert len(on_topic) >= 25 and any(q.unanswerable == "off-topic" for q in qs)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "question": "Q?", "unanswerable": "maybe"}\n')
+    with pytest.raises(ValueError, match="bad.jsonl:1"):
+        load_questions(bad)
