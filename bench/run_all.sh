@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Every figure in the README's results tables, in one go (about 45 minutes on 2 cores).
+# Every figure of docs/results.md (and the README's headline figures), in one go.
 # Usage: bash bench/run_all.sh [OUT_DIR]   (default runs/); logs to OUT_DIR/run_all.log
-# WITH_UPDATES=1 adds the index-update runs (1x and 2x corpus, about 10 minutes more);
-# WITH_10X=1 adds the 10x-corpus memory run (about 25 minutes more).
+# then:  python -m bench.tables OUT_DIR --write docs/results.md
+# The peer comparison needs the peers' packages: PEERS_PY=/path/to/python with
+# requirements.txt and bench/requirements.txt installed (skipped when unset).
+# WITH_UPDATES=1 adds the index-update runs (1x and 2x corpus); WITH_10X=1 the 10x-corpus memory run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs}
@@ -11,14 +13,22 @@ PY=${PY:-.venv/bin/python}
 export HF_HUB_OFFLINE=1
 mkdir -p "$OUT"
 rm -rf data/eval-news data/eval-squad data/eval-squad-u20
+# the previous reader, for the ablation: the artifact as it shipped at commit d644ffc
+mkdir -p "$OUT/reader-v1"
+git show d644ffc:qa/reader/reader-int8.onnx > "$OUT/reader-v1/reader-int8.onnx"
+git show d644ffc:qa/reader/reader.json > "$OUT/reader-v1/reader.json"
 {
   echo "== index build of the shipped corpus"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m index build --full --quiet --index-dir data/eval-news
   echo "== news question set"; $PY -m evaluation eval/news_questions.jsonl --index-dir data/eval-news --out "$OUT/news" --quiet
   echo "== SQuAD part A, whole corpus (index build included)"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --out "$OUT/squad" --quiet
-  echo "== SQuAD part A, 20% of articles held out (unanswerable)"; $PY -m evaluation --squad $SQUAD --unanswerable-share 0.2 --index-dir data/eval-squad-u20 --out "$OUT/squad-u20" --quiet
+  echo "== SQuAD part A, 20% of articles held out (off-topic) + generated on-topic unanswerable"; $PY -m evaluation --squad $SQUAD --unanswerable-share 0.2 --on-topic-unanswerable --index-dir data/eval-squad-u20 --out "$OUT/squad-u20" --quiet
+  echo "== ablation: no whole-answer widening"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --no-whole-answers --out "$OUT/ablation-no-whole" --quiet
+  echo "== ablation: the previous reader"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --reader-file "$OUT/reader-v1/reader-int8.onnx" --out "$OUT/ablation-reader-v1" --quiet
   echo "== ablation: answer-type rules instead of the trained reader"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --reader rules --out "$OUT/ablation-rules" --quiet
   echo "== ablation: no short answers (answer = sentence)"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --no-spans --out "$OUT/ablation-no-spans" --quiet
-  echo "== retrieval beside peer stacks"; $PY -m bench.peers --squad $SQUAD --index-dir data/eval-squad --out "$OUT/peers" 2>/dev/null
+  if [ -n "${PEERS_PY:-}" ]; then
+    echo "== retrieval beside peer stacks"; $PEERS_PY -m bench.peers --squad $SQUAD --index-dir data/eval-squad --out "$OUT/peers" 2>/dev/null
+  fi
   echo "== speed: embedding paths, cold start, latency at scale"; $PY -m bench --squad $SQUAD --out "$OUT/bench"
   echo "== click-to-answer in the browser"; $PY -m bench.browser --out "$OUT/browser"
   if [ "${WITH_UPDATES:-0}" = 1 ]; then

@@ -24,6 +24,7 @@ from common.hashing import sha256_file
 from .learned import READER_FILE, READER_MAX_LEN, READER_META_FILE
 
 MAX_ANSWER_TOKENS = 30
+MAX_QUESTION_TOKENS = 64  # a longer question is read up to here, so the sentence always fits
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,26 @@ class Reader:
 
         return tokenizer(max_length=READER_MAX_LEN, strategy="only_second", padding=True)
 
+    @cached_property
+    def _plain_tokenizer(self):
+        from index.embedding import tokenizer
+
+        return tokenizer()
+
+    def clip_question(self, question: str) -> str:
+        """The question cut to MAX_QUESTION_TOKENS word pieces (truncation of the pair
+        takes only from the sentence, which a very long question would not leave room for)."""
+        enc = self._plain_tokenizer.encode(question, add_special_tokens=False)
+        if len(enc.ids) <= MAX_QUESTION_TOKENS:
+            return question
+        return question[:enc.offsets[MAX_QUESTION_TOKENS][0]].rstrip()
+
     def read(self, question: str, sentences: list[str]) -> list[ReadSpan]:
         """The best span of each sentence (same order); an empty sentence gets none."""
         keep = [i for i, s in enumerate(sentences) if s.strip()]
         if not keep:
             return []
+        question = self.clip_question(question)
         encs = self.tokenizer.encode_batch([(question, sentences[i]) for i in keep])
         ids = np.array([e.ids for e in encs], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encs], dtype=np.int64)

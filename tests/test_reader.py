@@ -81,3 +81,13 @@ def test_rules_remain_as_a_fallback_with_their_own_confidence_fit(shipped_index,
     assert qa.confidence(a.features, "reader") != qa.confidence(a.features, "rules")
     qa.settings = replace(qa.settings, reader="rules")
     assert qa.reader is None and qa.ask("Who authorized the meetings?").fit == "rules"
+
+
+def test_a_question_longer_than_the_reader_window_is_read_not_crashed():
+    from qa.reader import MAX_QUESTION_TOKENS, Reader
+
+    r = Reader()
+    long_q = "x " * 130 + "Who authorized the meetings?"
+    assert len(r.clip_question(long_q).split()) <= MAX_QUESTION_TOKENS
+    spans = r.read(long_q, ["Court documents show that the U.S. government knew and authorized those meetings."])
+    assert len(spans) == 1 and spans[0].end > spans[0].start

@@ -144,3 +144,36 @@ def test_question_sets_say_why_a_question_is_unanswerable(tmp_path):
     bad.write_text('{"id": "x", "question": "Q?", "unanswerable": "maybe"}\n')
     with pytest.raises(ValueError, match="bad.jsonl:1"):
         load_questions(bad)
+
+
+def test_calibration_fits_named_features_and_checks_another_run(tmp_path, capsys, monkeypatch):
+    """training.calibrate on a run where a feature separates answerable from
+    on-topic unanswerable questions: the fit names its features, refuses the
+    unanswerable ones at <= 5% false refusals, and --check reports by kind."""
+    import random
+
+    from qa import learned
+    from training import calibrate
+
+    rng = random.Random(0)
+    names = learned.CONFIDENCE_FEATURES["reader"]
+
+    def run(path, n):
+        with open(path, "w") as fh:
+            for i in range(n):
+                kind = [False, "on-topic", "off-topic"][i % 3]
+                f = {k: rng.random() for k in names}
+                f["reader_margin"] = (4.0 if not kind else -4.0) + rng.gauss(0, 1)
+                fh.write(json.dumps({"id": str(i), "unanswerable": kind, "fit": "reader", "features": f}) + "\n")
+
+    run(tmp_path / "a.jsonl", 600)
+    run(tmp_path / "b.jsonl", 300)
+    target = tmp_path / "calibration.json"
+    monkeypatch.setattr(learned, "CALIBRATION_FILE", target)
+    assert calibrate.main([str(tmp_path / "a.jsonl"), "--check", str(tmp_path / "b.jsonl"), "--write"]) == 0
+    out = capsys.readouterr().out
+    assert "on-topic" in out and f"on {tmp_path / 'b.jsonl'}" in out
+    fit = json.loads(target.read_text())["fits"]["reader"]
+    assert fit["features"] == list(names) and set(fit["weights"]) == set(names)
+    assert fit["weights"]["reader_margin"] > 0 and fit["false_refusal_rate"] <= 0.05 and fit["refusal_rate"] > 0.9
+    assert calibrate.main([str(tmp_path / "a.jsonl"), "--features", "sentence_cosine,nonsense"]) == 2

@@ -10,6 +10,10 @@ the answerable questions. Prints the trade-off curve; `--write` saves the fit in
 qa/weights/calibration.json (through qa.learned), leaving the other fits as they are.
 
   python -m training.calibrate runs/squad-u20/questions.jsonl --write
+
+`--features` fits on a subset of the fit's features (an ablation), and `--check RUN`
+applies the fit, unchanged, to another run's questions.jsonl and prints what it would
+refuse there: answerable, on-topic and off-topic unanswerable questions apart.
 """
 from __future__ import annotations
 
@@ -46,6 +50,22 @@ def tradeoff(conf: np.ndarray, answerable: np.ndarray, thresholds) -> list[tuple
     return out
 
 
+def _groups(recs: list[dict]) -> dict[str, np.ndarray]:
+    kinds = np.array([("answerable" if not r["unanswerable"] else
+                       "on-topic" if r["unanswerable"] == "on-topic" else "off-topic") for r in recs])
+    return {k: kinds == k for k in ("answerable", "on-topic", "off-topic") if (kinds == k).any()}
+
+
+def _rates(conf: np.ndarray, recs: list[dict], threshold: float) -> str:
+    refused = conf < threshold
+    return ", ".join(f"{k} {refused[m].mean():.3f} ({m.sum()})" for k, m in _groups(recs).items())
+
+
+def _load(path: str, fit: str) -> list[dict]:
+    recs = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    return [r for r in recs if r.get("fit") == fit]  # a refusal before reading has no fit
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.calibrate", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -54,11 +74,18 @@ def main(argv: list[str] | None = None) -> int:
                    help="which confidence fit to refit (default: %(default)s)")
     p.add_argument("--max-false-refusal", type=float, default=0.05,
                    help="largest share of answerable questions that may be refused (default: %(default)s)")
+    p.add_argument("--features", help="comma-separated subset of the fit's features (ablation; default: all)")
+    p.add_argument("--check", help="another run's questions.jsonl: print what this fit refuses there")
     p.add_argument("--write", action="store_true", help=f"save the fit to {learned.CALIBRATION_FILE}")
     args = p.parse_args(argv)
     names = learned.CONFIDENCE_FEATURES[args.fit]
-    recs = [json.loads(line) for line in Path(args.questions).read_text().splitlines() if line.strip()]
-    recs = [r for r in recs if r.get("fit") == args.fit]  # a refusal before reading has no fit
+    if args.features:
+        names = tuple(f for f in args.features.split(",") if f)
+        unknown = set(names) - set(learned.CONFIDENCE_FEATURES[args.fit])
+        if unknown:
+            print(f"Error: the {args.fit} fit has no features {sorted(unknown)}", file=sys.stderr)
+            return 2
+    recs = _load(args.questions, args.fit)
     if not recs:
         print(f"Error: no answers in {args.questions} were scored by the {args.fit!r} fit", file=sys.stderr)
         return 1
@@ -81,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{t:9.2f}  {r:21.3f}  {fr:19.3f}")
     (_, r, fr), = tradeoff(conf, answerable, [threshold])
     print(f"chosen threshold {threshold:.2f}: refuses {r:.3f} of unanswerable, {fr:.3f} of answerable")
+    print(f"  by group: {_rates(conf, recs, threshold)}")
+    if args.check:
+        other = _load(args.check, args.fit)
+        xo = np.array([[r["features"][f] for f in names] for r in other], dtype=np.float64)
+        co = 1 / (1 + np.exp(-(xo @ weights + bias)))
+        print(f"on {args.check} ({len(other)} answers) at {threshold:.2f}: {_rates(co, other, threshold)}")
     if args.write:
         fit = {"features": list(names), "bias": round(bias, 4),
                "weights": {n: round(float(w), 4) for n, w in zip(names, weights)},
