@@ -12,6 +12,7 @@ their offsets.
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +28,8 @@ from .records import Answer, Citation, Hit
 from .retrieval import Retriever
 
 MAX_QUESTION_CHARS = 1000
+_NAMES = re.compile(r"\b(?:[A-Z][\w’'-]*|\d[\d,.]*\d|\d)")  # names and numbers in a question
+_NAMES_ANY = re.compile(r"\w[\w’'-]*\w|\w|\d[\d,.]*\d")
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class QA:
         self.data = retriever.data
         self.settings = settings or AnswerSettings()
         self._terms_cache: dict[int, frozenset[str]] = {}
-        self._article_terms: dict[int, frozenset[str]] = {}
+        self._article_words: dict[int, frozenset[str]] = {}
         if reader is not None:
             self.__dict__["_reader_model"] = reader
 
@@ -135,21 +138,24 @@ class QA:
         """The question's stemmed content words and their idf (unknown words: the highest)."""
         return {t: self.idf.get(t, self.max_idf) for t in set(terms(question))}
 
-    def article_terms(self, row: int) -> frozenset[str]:
-        cache = self._article_terms
+    def article_words(self, row: int) -> frozenset[str]:
+        """The article's words, lower-cased (cached)."""
+        cache = self._article_words
         if row not in cache:
             if len(cache) > 20_000:
                 cache.clear()
-            cache[row] = frozenset(terms(self.data.articles[row].text))
+            cache[row] = frozenset(w.lower() for w in _NAMES_ANY.findall(self.data.articles[row].text))
         return cache[row]
 
-    def missing_idf(self, qterms: dict[str, float], sentence_row: int) -> float:
-        """The rarest question word the answer's article never uses, as a share of the
-        highest idf (0: the article has every word). A swapped-in name, a year or an
-        opposite the article does not hold ends up here."""
-        present = self.article_terms(int(self.data.sentences[sentence_row, 0]))
-        missing = [w for t, w in qterms.items() if t not in present]
-        return max(missing, default=0.0) / self.max_idf if self.max_idf > 0 else 0.0
+    def missing_names(self, question: str, sentence_row: int) -> float:
+        """Share of the question's names and numbers (capitalised words after the
+        first, digits) that the answer's article never uses: a swapped-in name or an
+        impossible year shows here, a paraphrased common word does not."""
+        names = {w.lower() for w in _NAMES.findall(question.split(" ", 1)[1] if " " in question else "")}
+        if not names:
+            return 0.0
+        present = self.article_words(int(self.data.sentences[sentence_row, 0]))
+        return sum(w not in present for w in names) / len(names)
 
     def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
         s = self.settings
@@ -186,7 +192,7 @@ class QA:
         if pick.start is not None:
             text = text[pick.start:pick.end]
         out["type_agreement"] = agreement(question, text) if pick.start is not None else 0.0
-        out["missing_idf"] = self.missing_idf(self.question_terms(searched), pick.sentence.sentence)
+        out["missing_names"] = self.missing_names(searched, pick.sentence.sentence)
         return out
 
     def fit(self, name: str) -> dict:

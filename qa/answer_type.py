@@ -16,6 +16,8 @@ the asked-for kind, -1 it has not, 0 the question asks for no particular kind.
     1.0
     >>> agreement("What did the meetings result in?", "drug seizures")
     0.0
+    >>> agreement("How many firearms were dispensed?", "2009"), agreement("When did it end?", "years")
+    (-1.0, -1.0)
 """
 from __future__ import annotations
 
@@ -30,10 +32,11 @@ _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
 NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
            r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+# a point in time: a year, a month, a weekday, a century, a decade ("the 1990s")
 DATE = re.compile(rf"\b(?:1\d{{3}}|20\d{{2}}|\d{{2,4}}s|{_MONTHS}|monday|tuesday|wednesday|thursday|friday|"
-                  r"saturday|sunday|today|yesterday|tomorrow|century|centuries|decade|year|years|spring|summer|"
-                  r"autumn|fall|winter|bc|ad|bce|ce|era|age|period|dynasty|reign|war)\b|\d{1,2}(?:st|nd|rd|th)\b",
-                  re.I)
+                  r"saturday|sunday|today|yesterday|tomorrow|century|centuries|spring|summer|autumn|winter|"
+                  r"bc|ad|bce|ce)\b|\d{1,2}(?:st|nd|rd|th)\b", re.I)
+YEAR_ONLY = re.compile(r"^\s*(?:in\s+)?(?:1\d{3}|20\d{2})\s*$", re.I)
 DURATION = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century)\b",
                       re.I)
 MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|cents?|yen|usd)\b", re.I)
@@ -42,7 +45,7 @@ NAME = re.compile(r"(?:^|\s|[“\"(])[A-Z][\w.’'-]*")
 
 # what each expected type accepts
 _ACCEPTS = {
-    "NUMBER": lambda t: bool(NUMBER.search(t)),
+    "NUMBER": lambda t: bool(NUMBER.search(t)) and not YEAR_ONLY.match(t),  # a year is not a count
     "MONEY": lambda t: bool(NUMBER.search(t)) and bool(MONEY.search(t) or NUMBER.search(t)),
     "PERCENT": lambda t: bool(NUMBER.search(t)),
     "DATE": lambda t: bool(DATE.search(t)),

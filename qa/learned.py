@@ -34,11 +34,11 @@ HAND_SENTENCE_WEIGHTS = dict(zip(SENTENCE_FEATURES, (1.0, 1.0, 0.25, 0.5, 0.0, 0
 #   passage_cosine    cosine of the question with the top passage
 #   reader_margin     the reader's span score over its "no answer here" score
 #   type_agreement    +1 the short answer has the kind the question asks for, -1 not, 0 no kind asked
-#   missing_idf       the rarest question word the answer's article never uses (share of the top idf)
+#   missing_names     share of the question's names and numbers the answer's article never uses
 CONFIDENCE_FEATURES = {
-    "rules": ("sentence_cosine", "sentence_overlap", "passage_cosine", "type_agreement", "missing_idf"),
+    "rules": ("sentence_cosine", "sentence_overlap", "passage_cosine", "type_agreement", "missing_names"),
     "reader": ("sentence_cosine", "sentence_overlap", "passage_cosine", "reader_margin", "type_agreement",
-               "missing_idf"),
+               "missing_names"),
 }
 DEFAULT_FIT = {"bias": -6.0, "weights": {"sentence_cosine": 6.0, "sentence_overlap": 4.0, "passage_cosine": 3.0},
                "threshold": 0.5}
