@@ -27,14 +27,17 @@ import numpy as np
 from qa import learned
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000, lr: float = 0.5):
-    """Plain batch gradient descent on standardised features; returns (bias, weights) in raw units."""
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000, lr: float = 0.5,
+                 sample_weight: np.ndarray | None = None):
+    """Plain batch gradient descent on standardised features (weighted log loss);
+    returns (bias, weights) in raw units."""
     mu, sd = x.mean(0), x.std(0) + 1e-9
     z = (x - mu) / sd
+    sw = np.ones(len(y)) if sample_weight is None else sample_weight / sample_weight.mean()
     w, b = np.zeros(z.shape[1]), 0.0
     for _ in range(steps):
         p = 1 / (1 + np.exp(-(z @ w + b)))
-        g = p - y
+        g = (p - y) * sw
         w -= lr * (z.T @ g / len(y) + l2 * w)
         b -= lr * g.mean()
     weights = w / sd
@@ -95,7 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         print("Error: the run needs both answerable and unanswerable questions "
               "(use --unanswerable-share with --squad)", file=sys.stderr)
         return 1
-    bias, weights = fit_logistic(x, answerable.astype(np.float64))
+    # each kind of question weighs the same in the fit, however many there are of it:
+    # half answerable, half unanswerable, split evenly between on-topic and off-topic
+    groups = _groups(recs)
+    una = [k for k in groups if k != "answerable"]
+    sw = np.zeros(len(recs))
+    for k, m in groups.items():
+        sw[m] = (0.5 if k == "answerable" else 0.5 / len(una)) / m.sum()
+    bias, weights = fit_logistic(x, answerable.astype(np.float64), sample_weight=sw)
     conf = 1 / (1 + np.exp(-(x @ weights + bias)))
     curve = tradeoff(conf, answerable, np.linspace(0.05, 0.95, 19))
     # Highest threshold whose false refusals stay within the limit.
