@@ -7,10 +7,12 @@ from evaluation.__main__ import main
 from evaluation.report import summarize, worse_questions
 
 NEWS = ROOT / "eval" / "news_questions.jsonl"
-# Measured on the shipped article (see README); the suite fails if quality drops
-# more than a small margin below it.
-NEWS_EM_FLOOR = 0.60
-NEWS_REFUSAL_FLOOR = 0.80
+# Measured on the shipped article (docs/results.md: EM 0.786, on-topic unanswerable
+# refused 15 of 30, off-topic 3 of 3, answerable refused 4 of 28); the suite fails
+# if quality drops more than a small margin below it.
+NEWS_EM_FLOOR = 0.70
+NEWS_ON_TOPIC_REFUSAL_FLOOR = 0.40
+NEWS_FALSE_REFUSAL_CEILING = 0.20
 
 
 def rec(qid, **kw):
@@ -49,7 +51,7 @@ def test_news_question_set_is_well_formed():
 
     texts = {a.id: a.text for a in load_articles(ROOT / "corpus").articles}
     qs = load_questions(NEWS)
-    assert len(qs) >= 25 and sum(q.unanswerable for q in qs) >= 5
+    assert len(qs) >= 25 and sum(bool(q.unanswerable) for q in qs) >= 5
     for q in qs:
         for s, e in q.answer_spans:
             assert texts[q.article_id][s:e] == q.answers[0]
@@ -60,7 +62,10 @@ def test_news_quality_does_not_regress(tmp_path, shipped_index, capsys):
     report = json.loads((tmp_path / "run" / "report.json").read_text())
     m = report["metrics"]
     assert m["em"] >= NEWS_EM_FLOOR, m
-    assert m["refusal_rate"] >= NEWS_REFUSAL_FLOOR, m
+    assert m["refusal_rate_off_topic"] == 1.0, m
+    assert m["refusal_rate_on_topic"] >= NEWS_ON_TOPIC_REFUSAL_FLOOR, m
+    assert m["false_refusal_rate"] <= NEWS_FALSE_REFUSAL_CEILING, m
+    assert m["broken_spans"] == 0, m
     assert m["citation_exactness"] == 1.0
     assert report["settings"]["k"] == 20 and report["machine"]["cores"]
     lines = (tmp_path / "run" / "questions.jsonl").read_text().splitlines()

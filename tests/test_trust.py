@@ -51,8 +51,10 @@ def test_type_agreement():
 
     assert agreement("How many DEA agents attended the secret meetings?",
                      "drug trafficking organizations, especially the Sinaloa cartel") == -1.0
-    assert agreement("How many firearms were dispensed?", "2009") == 1.0
-    assert agreement("When did Breitbart News confirm the court papers?", "the course of a year") == 1.0
+    assert agreement("How many firearms were dispensed?", "2009") == -1.0  # a year is not a count
+    assert agreement("How many firearms were dispensed?", "2,000 guns") == 1.0
+    assert agreement("When did Breitbart News confirm the court papers?", "the course of a year") == -1.0
+    assert agreement("When did CNSNews.com report it?", "December 2011") == 1.0
     assert agreement("When was it published?", "the paper") == -1.0
     assert agreement("Who revealed the meetings?", "El Universal") == 1.0
     assert agreement("Why did they meet?", "to obtain information") == 0.0

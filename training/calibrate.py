@@ -14,6 +14,19 @@ qa/weights/calibration.json (through qa.learned), leaving the other fits as they
 `--features` fits on a subset of the fit's features (an ablation), and `--check RUN`
 applies the fit, unchanged, to another run's questions.jsonl and prints what it would
 refuse there: answerable, on-topic and off-topic unanswerable questions apart.
+
+`--gates` fits one logistic gate per kind of unanswerable question instead of one
+model: an on-topic gate (answerable against on-topic unanswerable, every feature) and
+an off-topic gate (answerable against off-topic, the features that say whether the
+corpus is about the question at all: cosines, overlap, reader margin, missing names).
+An answer is refused when either gate is below its threshold. The two thresholds are
+chosen together: the highest mean of the on-topic and off-topic refusal rates (each
+kind counts the same, however many questions it has) with at most
+`--max-false-refusal` of answerable questions refused (and, if asked, at least
+`--min-off-topic` of off-topic ones). Each gate's bias is shifted so that its
+threshold falls at 0.5, the fit's threshold; the confidence is the lower gate.
+
+  python -m training.calibrate runs/cal-s1/questions.jsonl --gates --write
 """
 from __future__ import annotations
 
@@ -69,6 +82,60 @@ def _load(path: str, fit: str) -> list[dict]:
     return [r for r in recs if r.get("fit") == fit]  # a refusal before reading has no fit
 
 
+OFF_TOPIC_FEATURES = ("sentence_cosine", "sentence_overlap", "passage_cosine", "reader_margin", "missing_names")
+
+
+def _fit_gate(x: np.ndarray, answerable: np.ndarray, against: np.ndarray) -> tuple[float, np.ndarray]:
+    """Logistic fit of answerable (weight 1/2) against one kind of unanswerable (1/2)."""
+    keep = answerable | against
+    sw = np.where(answerable[keep], 0.5 / answerable.sum(), 0.5 / against.sum())
+    return fit_logistic(x[keep], answerable[keep].astype(np.float64), sample_weight=sw)
+
+
+def gates(recs: list[dict], names: tuple[str, ...], max_false_refusal: float, min_off_topic: float) -> dict:
+    g = _groups(recs)
+    if "on-topic" not in g or "off-topic" not in g:
+        raise SystemExit("Error: --gates needs on-topic and off-topic unanswerable questions in the run")
+    ans = g["answerable"]
+    out, probs = [], []
+    for kind, feats in (("on-topic", names), ("off-topic", tuple(f for f in OFF_TOPIC_FEATURES if f in names))):
+        x = np.array([[r["features"][f] for f in feats] for r in recs], dtype=np.float64)
+        bias, weights = _fit_gate(x, ans, g[kind])
+        out.append({"name": kind, "features": list(feats), "bias": bias, "weights": weights})
+        probs.append(1 / (1 + np.exp(-(x @ weights + bias))))
+    grid = np.linspace(0.01, 0.99, 99)
+    best = None
+    for t_on in grid:
+        low_on = probs[0] < t_on
+        for t_off in grid:
+            refused = low_on | (probs[1] < t_off)
+            if refused[ans].mean() > max_false_refusal or refused[g["off-topic"]].mean() < min_off_topic:
+                continue
+            on, off = refused[g["on-topic"]].mean(), refused[g["off-topic"]].mean()
+            key = (on + off, on)
+            if best is None or key > best[0]:
+                best = (key, t_on, t_off)
+    if best is None:
+        raise SystemExit(f"Error: no thresholds refuse {min_off_topic} of off-topic questions with at most "
+                         f"{max_false_refusal} of answerable ones refused")
+    _, *ts = best
+    for gate, t in zip(out, ts):  # shift so the gate's threshold falls at 0.5
+        gate["bias"] = round(float(gate["bias"] - np.log(t / (1 - t))), 4)
+        gate["weights"] = {f: round(float(w), 4) for f, w in zip(gate["features"], gate["weights"])}
+        gate["fitted_threshold"] = round(float(t), 2)
+    return {"features": list(names), "gates": out, "threshold": 0.5}
+
+
+def _confidence(fit: dict, recs: list[dict]) -> np.ndarray:
+    """The confidence `qa.answer` computes, for every record."""
+    cols = []
+    for gate in fit.get("gates") or [fit]:
+        x = np.array([[r["features"][f] for f in gate["features"]] for r in recs], dtype=np.float64)
+        w = np.array([gate["weights"][f] for f in gate["features"]])
+        cols.append(1 / (1 + np.exp(-(x @ w + gate["bias"]))))
+    return np.min(cols, axis=0)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.calibrate", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="largest share of answerable questions that may be refused (default: %(default)s)")
     p.add_argument("--features", help="comma-separated subset of the fit's features (ablation; default: all)")
     p.add_argument("--check", help="another run's questions.jsonl: print what this fit refuses there")
+    p.add_argument("--gates", action="store_true", help="one gate per kind of unanswerable question (see above)")
+    p.add_argument("--min-off-topic", type=float, default=0.0,
+                   help="with --gates: least share of off-topic questions refused (default: %(default)s)")
     p.add_argument("--write", action="store_true", help=f"save the fit to {learned.CALIBRATION_FILE}")
     args = p.parse_args(argv)
     names = learned.CONFIDENCE_FEATURES[args.fit]
@@ -92,8 +162,25 @@ def main(argv: list[str] | None = None) -> int:
     if not recs:
         print(f"Error: no answers in {args.questions} were scored by the {args.fit!r} fit", file=sys.stderr)
         return 1
-    x = np.array([[r["features"][f] for f in names] for r in recs], dtype=np.float64)
     answerable = np.array([not r["unanswerable"] for r in recs])
+    if args.gates:
+        fit = gates(recs, names, args.max_false_refusal, args.min_off_topic)
+        conf = _confidence(fit, recs)
+        print(f"{args.fit} fit, gates: " + "; ".join(
+            f"{gt['name']} (threshold {gt['fitted_threshold']}): bias {gt['bias']}, "
+            + ", ".join(f"{k} {v}" for k, v in gt["weights"].items()) for gt in fit["gates"]))
+        print(f"refused at 0.5: {_rates(conf, recs, 0.5)}")
+        if args.check:
+            other = _load(args.check, args.fit)
+            print(f"on {args.check} ({len(other)} answers): {_rates(_confidence(fit, other), other, 0.5)}")
+        if args.write:
+            (_, r, fr), = tradeoff(conf, answerable, [0.5])
+            fit.update({"fitted_on": args.questions, "n_questions": len(recs), "refusal_rate": round(r, 4),
+                        "false_refusal_rate": round(fr, 4), "command": "python -m training.calibrate "
+                        + " ".join(argv if argv is not None else sys.argv[1:])})
+            print(f"wrote the {args.fit} fit to {learned.write_calibration_fit(args.fit, fit)}")
+        return 0
+    x = np.array([[r["features"][f] for f in names] for r in recs], dtype=np.float64)
     if answerable.all() or not answerable.any():
         print("Error: the run needs both answerable and unanswerable questions "
               "(use --unanswerable-share with --squad)", file=sys.stderr)
