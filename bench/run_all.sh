@@ -12,18 +12,23 @@ SQUAD=../shared/eval/squad-v1.1-dev-part-a.json
 PY=${PY:-.venv/bin/python}
 export HF_HUB_OFFLINE=1
 mkdir -p "$OUT"
-rm -rf data/eval-news data/eval-squad data/eval-squad-u20
-# the previous reader, for the ablation: the artifact as it shipped at commit d644ffc
-mkdir -p "$OUT/reader-v1"
-git show d644ffc:qa/reader/reader-int8.onnx > "$OUT/reader-v1/reader-int8.onnx"
-git show d644ffc:qa/reader/reader.json > "$OUT/reader-v1/reader.json"
+rm -rf data/eval-news data/eval-squad data/eval-squad-u20 data/cal-u20-s1
+rm -f "$OUT/calibration/levers.jsonl"; mkdir -p "$OUT/calibration"
+CAL="$PY -m training.calibrate $OUT/cal-s1/questions.jsonl --check $OUT/squad-u20/questions.jsonl --report $OUT/calibration/levers.jsonl"
 {
   echo "== index build of the shipped corpus"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m index build --full --quiet --index-dir data/eval-news
   echo "== news question set"; $PY -m evaluation eval/news_questions.jsonl --index-dir data/eval-news --out "$OUT/news" --quiet
   echo "== SQuAD part A, whole corpus (index build included)"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --out "$OUT/squad" --quiet
   echo "== SQuAD part A, 20% of articles held out (off-topic) + generated on-topic unanswerable"; $PY -m evaluation --squad $SQUAD --unanswerable-share 0.2 --on-topic-unanswerable --index-dir data/eval-squad-u20 --out "$OUT/squad-u20" --quiet
   echo "== ablation: no whole-answer widening"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --no-whole-answers --out "$OUT/ablation-no-whole" --quiet
-  echo "== ablation: the previous reader"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --reader-file "$OUT/reader-v1/reader-int8.onnx" --out "$OUT/ablation-reader-v1" --quiet
+  echo "== calibration run: SQuAD part A, seed 1 (other held-out articles, other generated questions)"; $PY -m evaluation --squad $SQUAD --unanswerable-share 0.2 --seed 1 --on-topic-unanswerable --index-dir data/cal-u20-s1 --out "$OUT/cal-s1" --quiet
+  echo "== refusal levers (fitted on seed 1, checked on the seed-0 run)"
+  $CAL --label "v1: one fit, cosines + overlap + reader margin" --features sentence_cosine,sentence_overlap,passage_cosine,reader_margin
+  $CAL --label "+ type agreement, missing names" --features sentence_cosine,sentence_overlap,passage_cosine,reader_margin,type_agreement,missing_names
+  $CAL --label "+ judge margin" --features sentence_cosine,sentence_overlap,passage_cosine,reader_margin,type_agreement,missing_names,judge_margin
+  $CAL --label "+ one gate per kind (shipped)" --gates
+  echo "== ablation: the judge as the span reader"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --reader-file qa/weights/judge-int8.onnx --out "$OUT/ablation-judge-reads" --quiet
+  echo "== ablation: 3 sentences read"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --sentences 3 --out "$OUT/ablation-3-sentences" --quiet
   echo "== ablation: answer-type rules instead of the trained reader"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --reader rules --out "$OUT/ablation-rules" --quiet
   echo "== ablation: no short answers (answer = sentence)"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --no-spans --out "$OUT/ablation-no-spans" --quiet
   if [ -n "${PEERS_PY:-}" ]; then

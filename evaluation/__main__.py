@@ -85,6 +85,10 @@ def run(args) -> dict:
         changes["spans"] = False
     if args.no_whole_answers:
         changes["whole_answers"] = False
+    if args.no_judge:
+        changes["judge"] = "off"
+    if args.sentences:
+        changes["span_sentences"] = args.sentences
     if args.reader:
         changes["reader"] = args.reader
     if args.hand_weights:
@@ -135,6 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-whole-answers", action="store_true",
                    help="ablation: short answers as the reader cut them, not widened to whole names, "
                    "bracket pairs and lists (qa.whole)")
+    p.add_argument("--no-judge", action="store_true", help="ablation: no judge margin in the confidence")
+    p.add_argument("--sentences", type=int, help="ablation: sentences the reader reads (default: 4)")
     p.add_argument("--reader-file", help="ablation: answer with this reader ONNX file (its reader.json beside it) "
                    "instead of the shipped one")
     p.add_argument("--reader", choices=["auto", "model", "rules"],

@@ -46,6 +46,9 @@ class AnswerSettings:
     reader: str = "auto"
     # with the model: sentence chosen by reader margin + reader_weight * (ranker score - best)
     reader_weight: float = 1.0  # chosen on SQuAD part A with `python -m training.tune_reader`
+    # the judge (qa/weights/judge-int8.onnx) reads the chosen sentence again; its margin
+    # feeds the confidence. "auto": when its file is there; "off": not used
+    judge: str = "auto"
     span_weights: str = "learned"  # or "hand" (the hand-set weights in qa.spans)
     # widen short answers to whole words, bracket pairs, names and asked-for lists (qa.whole)
     whole_answers: bool = True
@@ -63,6 +66,7 @@ class Pick:
     end: int | None = None
     margin: float | None = None  # the trained reader's margin over "no answer here"
     fit: str = "rules"  # the confidence fit that scores this answer
+    judge_margin: float | None = None  # the judge's margin on the chosen sentence
 
 
 @dataclass
@@ -80,7 +84,7 @@ class QA:
     (default: the shipped one, loaded on first use). Constructing it changes nothing
     outside the object: thread settings belong to the entry points (common.runtime)."""
 
-    def __init__(self, retriever: Retriever, settings: AnswerSettings | None = None, reader=None):
+    def __init__(self, retriever: Retriever, settings: AnswerSettings | None = None, reader=None, judge=None):
         self.retriever = retriever
         self.data = retriever.data
         self.settings = settings or AnswerSettings()
@@ -88,6 +92,8 @@ class QA:
         self._article_words: dict[int, frozenset[str]] = {}
         if reader is not None:
             self.__dict__["_reader_model"] = reader
+        if judge is not None:
+            self.__dict__["_judge_model"] = judge
 
     @property
     def reader(self):
@@ -102,6 +108,23 @@ class QA:
     def loaded_reader(self):
         """The reader model once loaded, else None (a newer QA object can share it)."""
         return self.__dict__.get("_reader_model")
+
+    @property
+    def loaded_judge(self):
+        return self.__dict__.get("_judge_model")
+
+    @property
+    def judge(self):
+        """The judge model, or None (not shipped, or `settings.judge` is "off")."""
+        if self.settings.judge == "off" or not learned.judge_available():
+            return None
+        return self._judge_model
+
+    @cached_property
+    def _judge_model(self):
+        from .reader import Reader
+
+        return Reader(learned.JUDGE_FILE)
 
     @cached_property
     def _reader_model(self):
@@ -189,6 +212,8 @@ class QA:
                "passage_cosine": hits[0].dense if hits else 0.0}
         if pick.margin is not None:
             out["reader_margin"] = pick.margin
+        if pick.judge_margin is not None:
+            out["judge_margin"] = pick.judge_margin
         text = self.data.sentence_text(pick.sentence.sentence)
         if pick.start is not None:
             text = text[pick.start:pick.end]
@@ -245,7 +270,9 @@ class QA:
             if read:
                 best = best_read(read, top, self.settings.reader_weight)
                 start, end = self._whole(texts[best.sentence], best.start, best.end, question)
-                return Pick(top[best.sentence], start, end, best.margin, "reader")
+                judged = self.judge.read(question, [texts[best.sentence]]) if self.judge is not None else []
+                return Pick(top[best.sentence], start, end, best.margin, "reader",
+                            judged[0].margin if judged else None)
             return Pick(cands[0])
         from .spans import extract
 
@@ -305,7 +332,10 @@ class QA:
 
 
 def _logistic(fit: dict, features: dict[str, float]) -> float:
-    z = fit["bias"] + sum(fit["weights"][f] * features[f] for f in fit["features"])
+    """A feature the answer lacks (the judge switched off, say) counts at its mean
+    over the data the fit was made on."""
+    means = fit.get("means", {})
+    z = fit["bias"] + sum(fit["weights"][f] * features.get(f, means.get(f, 0.0)) for f in fit["features"])
     return 1.0 / (1.0 + math.exp(-max(-700.0, min(700.0, z))))
 
 

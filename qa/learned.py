@@ -5,6 +5,9 @@
     qa/weights/calibration.json       one confidence fit per answer path ("reader",
                                       "rules"), each naming its features            (python -m training.calibrate)
     qa/weights/reader-int8.onnx       our trained span reader, with reader.json     (python -m training.reader)
+    qa/weights/judge-int8.onnx        the same model trained also on generated on-topic unanswerable
+                                      questions, with judge.json: its margin on the chosen sentence
+                                      feeds the confidence                          (... export --as judge)
 
 Every weight is stored beside the name of the feature it multiplies, so a reader of
 the file (or of a calibration run) never has to count positions; the answering code
@@ -21,6 +24,8 @@ SPAN_WEIGHTS_FILE = WEIGHTS_DIR / "span_weights.json"
 CALIBRATION_FILE = WEIGHTS_DIR / "calibration.json"
 READER_FILE = WEIGHTS_DIR / "reader-int8.onnx"
 READER_META_FILE = WEIGHTS_DIR / "reader.json"
+JUDGE_FILE = WEIGHTS_DIR / "judge-int8.onnx"
+JUDGE_META_FILE = WEIGHTS_DIR / "judge.json"
 READER_MAX_LEN = 128  # word pieces of question + sentence the reader is trained and run on
 
 # The sentence ranker's features, in the order `qa.answer` computes them.
@@ -33,12 +38,13 @@ HAND_SENTENCE_WEIGHTS = dict(zip(SENTENCE_FEATURES, (1.0, 1.0, 0.25, 0.5, 0.0, 0
 #   sentence_overlap  idf-weighted share of the question's words in that sentence
 #   passage_cosine    cosine of the question with the top passage
 #   reader_margin     the reader's span score over its "no answer here" score
+#   judge_margin      the judge's (see above) best span score over "no answer here" in the chosen sentence
 #   type_agreement    +1 the short answer has the kind the question asks for, -1 not, 0 no kind asked
 #   missing_names     share of the question's names and numbers the answer's article never uses
 CONFIDENCE_FEATURES = {
     "rules": ("sentence_cosine", "sentence_overlap", "passage_cosine", "type_agreement", "missing_names"),
     "reader": ("sentence_cosine", "sentence_overlap", "passage_cosine", "reader_margin", "type_agreement",
-               "missing_names"),
+               "missing_names", "judge_margin"),
 }
 DEFAULT_FIT = {"bias": -6.0, "weights": {"sentence_cosine": 6.0, "sentence_overlap": 4.0, "passage_cosine": 3.0},
                "threshold": 0.5}
@@ -116,13 +122,19 @@ def reader_meta() -> dict:
     return _read(READER_META_FILE) or {}
 
 
-def write_reader(onnx_file: Path, meta: dict) -> Path:
-    """Install a trained reader: the ONNX file and its record (with the file's sha256)."""
+def judge_available() -> bool:
+    return JUDGE_FILE.is_file()
+
+
+def write_reader(onnx_file: Path, meta: dict, role: str = "reader") -> Path:
+    """Install a trained reader model as the span reader ("reader") or the judge
+    ("judge"): the ONNX file and its record (with the file's sha256)."""
     from common.hashing import sha256_file
 
+    target, record = (READER_FILE, READER_META_FILE) if role == "reader" else (JUDGE_FILE, JUDGE_META_FILE)
     WEIGHTS_DIR.mkdir(exist_ok=True)
-    tmp = READER_FILE.with_name(f".tmp-{READER_FILE.name}")
+    tmp = target.with_name(f".tmp-{target.name}")
     tmp.write_bytes(Path(onnx_file).read_bytes())
-    tmp.replace(READER_FILE)
-    _write(READER_META_FILE, {**meta, "onnx_sha256": sha256_file(READER_FILE)})
-    return READER_FILE
+    tmp.replace(target)
+    _write(record, {**meta, "onnx_sha256": sha256_file(target)})
+    return target

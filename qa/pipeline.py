@@ -13,12 +13,12 @@ from .retrieval import RetrievalSettings, Retriever
 
 def open_qa(index_dir: str | Path, corpus_dir: str | Path | None = None, embedder=None,
             retrieval: RetrievalSettings = RetrievalSettings(), answer: AnswerSettings | None = None,
-            warm: bool = True, reader=None) -> QA:
+            warm: bool = True, reader=None, judge=None) -> QA:
     """Load the index in `index_dir` (with its BM25 and sentence statistics). With
     `corpus_dir`, refuse a stale index (StaleIndexError says which command fixes it).
-    `embedder` and `reader` default to the ones the index was built with and the
-    shipped reader. `warm` runs one question so the first real question is not slow."""
-    qa = QA(Retriever.load(index_dir, embedder, corpus_dir, retrieval), answer, reader)
+    `embedder`, `reader` and `judge` default to the ones the index was built with and
+    the shipped models. `warm` runs one question so the first real question is not slow."""
+    qa = QA(Retriever.load(index_dir, embedder, corpus_dir, retrieval), answer, reader, judge)
     if warm:
         qa.ask("warm up")
     return qa
@@ -50,7 +50,7 @@ class LiveQA:
         try:
             # The corpus check is skipped: the operator who rebuilt decides what is live.
             self.qa = open_qa(self.index_dir, None, self.qa.retriever.embedder,
-                              **{**self.kw, "reader": self.qa.loaded_reader})
+                              **{**self.kw, "reader": self.qa.loaded_reader, "judge": self.qa.loaded_judge})
             self.last_error = None
         except QAError as exc:
             self.last_error = (f"index version {name} could not be loaded, so answers still come from "

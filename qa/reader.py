@@ -51,7 +51,9 @@ class Reader:
 
     @cached_property
     def meta(self) -> dict:
-        side = self.file.with_name(READER_META_FILE.name)
+        side = self.file.with_name(self.file.name.replace("-int8.onnx", ".json"))
+        if not side.is_file():
+            side = self.file.with_name(READER_META_FILE.name)
         return json.loads(side.read_text()) if side.is_file() else {}
 
     @cached_property

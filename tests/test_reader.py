@@ -3,6 +3,7 @@ query path that stays free of torch and spaCy."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +26,29 @@ def test_reader_artifact_matches_its_record():
         assert hashlib.sha256(TRAIN.read_bytes()).hexdigest() == meta["data_sha256"]
 
 
+def test_judge_artifact_matches_its_record_and_was_taught_unanswerable_questions():
+    from qa import learned
+
+    assert learned.judge_available()
+    meta = json.loads(learned.JUDGE_META_FILE.read_text())
+    assert hashlib.sha256(learned.JUDGE_FILE.read_bytes()).hexdigest() == meta["onnx_sha256"]
+    assert meta["data"] == TRAIN.name and "--as judge" in meta["export"]
+    assert sum(meta["generated_unanswerable"].values()) > 5000 and meta["negatives"] == 2
+
+
+def test_judge_margin_separates_an_answer_from_an_on_topic_unanswerable_question():
+    """The judge says 'no answer here' for a question made unanswerable by swapping a
+    name, on the very sentence that answers the original."""
+    from qa import learned
+    from qa.reader import Reader
+
+    judge = Reader(learned.JUDGE_FILE)
+    s = ["Court documents show that the U.S. government knew and authorized those meetings."]
+    yes = judge.read("Who authorized the meetings?", s)[0].margin
+    no = judge.read("Who authorized the meetings in Australia in 1850?", s)[0].margin
+    assert yes > 0 > no
+
+
 def test_reader_finds_the_span_and_knows_when_a_sentence_has_none():
     from qa.reader import Reader
 
@@ -45,6 +69,7 @@ def test_answers_come_from_the_reader_and_quote_the_article(shipped_qa):
     assert shipped_qa.reader is not None
     a = shipped_qa.ask("Who authorized the meetings?")
     assert a.fit == "reader" and a.features["reader_margin"] > 0  # the reader's margin feeds the confidence
+    assert a.features["judge_margin"] > 0  # and the judge's, on the chosen sentence
     art = shipped_qa.data.articles[shipped_qa.data.article_row[a.citations[0].article_id]]
     assert art.text[a.answer_start:a.answer_end] == a.answer == "the U.S. government"
 
@@ -72,11 +97,11 @@ def test_rules_remain_as_a_fallback_with_their_own_confidence_fit(shipped_index,
     assert qa.reader is None
     a = qa.ask("Who authorized the meetings?")
     assert a.answer == "the U.S. government" and a.fit == "rules"
-    assert tuple(a.features) == CONFIDENCE_FEATURES["rules"]
+    assert set(a.features) >= set(CONFIDENCE_FEATURES["rules"])
     # the setting also takes effect on an object already loaded (as `evaluation --reader` does)
     qa.settings = replace(qa.settings, reader="model")
     a = qa.ask("Who authorized the meetings?")
-    assert qa.reader is not None and a.fit == "reader" and tuple(a.features) == CONFIDENCE_FEATURES["reader"]
+    assert qa.reader is not None and a.fit == "reader" and set(a.features) == set(CONFIDENCE_FEATURES["reader"])
     # the two fits are different functions of their features
     assert qa.confidence(a.features, "reader") != qa.confidence(a.features, "rules")
     qa.settings = replace(qa.settings, reader="rules")

@@ -18,7 +18,7 @@ refuse there: answerable, on-topic and off-topic unanswerable questions apart.
 `--gates` fits one logistic gate per kind of unanswerable question instead of one
 model: an on-topic gate (answerable against on-topic unanswerable, every feature) and
 an off-topic gate (answerable against off-topic, the features that say whether the
-corpus is about the question at all: cosines, overlap, reader margin, missing names).
+corpus is about the question at all: cosines, overlap, the two margins, missing names).
 An answer is refused when either gate is below its threshold. The two thresholds are
 chosen together: the highest mean of the on-topic and off-topic refusal rates (each
 kind counts the same, however many questions it has) with at most
@@ -73,8 +73,27 @@ def _groups(recs: list[dict]) -> dict[str, np.ndarray]:
 
 
 def _rates(conf: np.ndarray, recs: list[dict], threshold: float) -> str:
+    return ", ".join(f"{k} {v:.3f} ({n})" for k, (v, n) in _rate_table(conf, recs, threshold).items())
+
+
+def _rate_table(conf: np.ndarray, recs: list[dict], threshold: float) -> dict[str, tuple[float, int]]:
     refused = conf < threshold
-    return ", ".join(f"{k} {refused[m].mean():.3f} ({m.sum()})" for k, m in _groups(recs).items())
+    return {k: (round(float(refused[m].mean()), 4), int(m.sum())) for k, m in _groups(recs).items()}
+
+
+def _report(args, argv, fit: dict, recs: list[dict], threshold: float) -> None:
+    if not args.report:
+        return
+    row = {"label": args.label or "+".join(fit["features"]), "gates": bool(fit.get("gates")),
+           "features": fit["features"], "fitted_on": args.questions,
+           "fitted": _rate_table(_confidence(fit, recs), recs, threshold),
+           "command": "python -m training.calibrate " + " ".join(argv if argv is not None else sys.argv[1:])}
+    if args.check:
+        other = _load(args.check, args.fit)
+        row["checked_on"] = args.check
+        row["checked"] = _rate_table(_confidence(fit, other), other, threshold)
+    with open(args.report, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(row) + "\n")
 
 
 def _load(path: str, fit: str) -> list[dict]:
@@ -82,7 +101,8 @@ def _load(path: str, fit: str) -> list[dict]:
     return [r for r in recs if r.get("fit") == fit]  # a refusal before reading has no fit
 
 
-OFF_TOPIC_FEATURES = ("sentence_cosine", "sentence_overlap", "passage_cosine", "reader_margin", "missing_names")
+OFF_TOPIC_FEATURES = ("sentence_cosine", "sentence_overlap", "passage_cosine", "reader_margin", "missing_names",
+                      "judge_margin")
 
 
 def _fit_gate(x: np.ndarray, answerable: np.ndarray, against: np.ndarray) -> tuple[float, np.ndarray]:
@@ -101,7 +121,8 @@ def gates(recs: list[dict], names: tuple[str, ...], max_false_refusal: float, mi
     for kind, feats in (("on-topic", names), ("off-topic", tuple(f for f in OFF_TOPIC_FEATURES if f in names))):
         x = np.array([[r["features"][f] for f in feats] for r in recs], dtype=np.float64)
         bias, weights = _fit_gate(x, ans, g[kind])
-        out.append({"name": kind, "features": list(feats), "bias": bias, "weights": weights})
+        out.append({"name": kind, "features": list(feats), "bias": bias, "weights": weights,
+                    "means": {f: round(float(v), 4) for f, v in zip(feats, x.mean(0))}})
         probs.append(1 / (1 + np.exp(-(x @ weights + bias))))
     grid = np.linspace(0.01, 0.99, 99)
     best = None
@@ -149,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--gates", action="store_true", help="one gate per kind of unanswerable question (see above)")
     p.add_argument("--min-off-topic", type=float, default=0.0,
                    help="with --gates: least share of off-topic questions refused (default: %(default)s)")
+    p.add_argument("--report", help="append what this fit refuses (here and on --check) to this JSONL file")
+    p.add_argument("--label", default="", help="the fit's name in --report")
     p.add_argument("--write", action="store_true", help=f"save the fit to {learned.CALIBRATION_FILE}")
     args = p.parse_args(argv)
     names = learned.CONFIDENCE_FEATURES[args.fit]
@@ -173,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             other = _load(args.check, args.fit)
             print(f"on {args.check} ({len(other)} answers): {_rates(_confidence(fit, other), other, 0.5)}")
+        _report(args, argv, fit, recs, 0.5)
         if args.write:
             (_, r, fr), = tradeoff(conf, answerable, [0.5])
             fit.update({"fitted_on": args.questions, "n_questions": len(recs), "refusal_rate": round(r, 4),
@@ -206,11 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     (_, r, fr), = tradeoff(conf, answerable, [threshold])
     print(f"chosen threshold {threshold:.2f}: refuses {r:.3f} of unanswerable, {fr:.3f} of answerable")
     print(f"  by group: {_rates(conf, recs, threshold)}")
+    single = {"features": list(names), "bias": bias, "weights": dict(zip(names, weights))}
     if args.check:
         other = _load(args.check, args.fit)
-        xo = np.array([[r["features"][f] for f in names] for r in other], dtype=np.float64)
-        co = 1 / (1 + np.exp(-(xo @ weights + bias)))
+        co = _confidence(single, other)
         print(f"on {args.check} ({len(other)} answers) at {threshold:.2f}: {_rates(co, other, threshold)}")
+    _report(args, argv, single, recs, threshold)
     if args.write:
         fit = {"features": list(names), "bias": round(bias, 4),
                "weights": {n: round(float(w), 4) for n, w in zip(names, weights)},

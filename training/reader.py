@@ -236,8 +236,8 @@ def export(args) -> None:
                            f"{meta['data']} --out {args.out} --epochs {meta['epochs']} "
                            f"--negatives {meta.get('negatives', 1)}"
                            + ("" if meta.get("generated_unanswerable") else " --no-unanswerable"))
-        meta["export"] = f"python -m training.reader export --out {args.out} --write"
-        target = learned.write_reader(int8, meta)
+        meta["export"] = f"python -m training.reader export --out {args.out} --write --as {args.role}"
+        target = learned.write_reader(int8, meta, args.role)
         print(f"wrote {target} and its record")
 
 
@@ -306,7 +306,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="leave out the generated on-topic unanswerable questions (evaluation.unanswerable)")
     e = sub.add_parser("export", help="int8 ONNX from OUT/final")
     e.add_argument("--out", default="runs/reader")
-    e.add_argument("--write", action="store_true", help=f"install it as {learned.READER_FILE}")
+    e.add_argument("--write", action="store_true", help="install it in qa/weights")
+    e.add_argument("--as", dest="role", choices=("reader", "judge"), default="reader",
+                   help=f"install as the span reader ({learned.READER_FILE.name}) or as the judge whose margin "
+                   f"feeds the confidence ({learned.JUDGE_FILE.name}) (default: %(default)s)")
     c = sub.add_parser("check", help="fp32 against int8 on SQuAD questions given their paragraph")
     c.add_argument("--out", default="runs/reader")
     c.add_argument("--squad", required=True, help="SQuAD-format file to check on (the dev file)")
