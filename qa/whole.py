@@ -68,27 +68,26 @@ def _partner(s: str, i: int) -> int | None:
     """Position of the bracket or quote that pairs with the one at `i`, in `s`."""
     ch = s[i]
     if ch in PAIRS:
-        depth = 0
-        for j in range(i, min(len(s), i + _MAX_WIDEN * 2)):
-            if s[j] == ch:
-                depth += 1
-            elif s[j] == PAIRS[ch]:
-                depth -= 1
-                if depth == 0:
-                    return j
-    elif ch in _CLOSERS:
-        depth = 0
-        for j in range(i, max(-1, i - _MAX_WIDEN * 2), -1):
-            if s[j] == ch:
-                depth += 1
-            elif s[j] == _CLOSERS[ch]:
-                depth -= 1
-                if depth == 0:
-                    return j
-    elif ch == '"':
+        return _match(s, ch, PAIRS[ch], range(i, min(len(s), i + _MAX_WIDEN * 2)))
+    if ch in _CLOSERS:
+        return _match(s, ch, _CLOSERS[ch], range(i, max(-1, i - _MAX_WIDEN * 2), -1))
+    if ch == '"':
         before = s.count('"', 0, i)
         j = s.find('"', i + 1) if before % 2 == 0 else s.rfind('"', 0, i)
         return j if j >= 0 else None
+    return None
+
+
+def _match(s: str, ch: str, mate: str, positions: range) -> int | None:
+    """Walking `positions` from a `ch`, where its `mate` closes the nesting."""
+    depth = 0
+    for j in positions:
+        if s[j] == ch:
+            depth += 1
+        elif s[j] == mate:
+            depth -= 1
+            if depth == 0:
+                return j
     return None
 
 
