@@ -69,6 +69,9 @@ class Reader:
         opts.intra_op_num_threads = self.threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
+        # no busy-waiting between runs: the reader and the judge take turns on the
+        # same cores, and a spinning pool of one starves the other
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         return ort.InferenceSession(str(self.file), opts, providers=["CPUExecutionProvider"])
 
     @cached_property

@@ -95,10 +95,10 @@ def _balance(s: str, start: int, end: int) -> tuple[int, int]:
     """Take in the partner of every bracket or quote the span holds alone; when
     the partner is not in the sentence, cut the lone one off instead."""
     for _ in range(6):
-        bad = unbalanced(s[start:end])
+        bad = _lone(s, start, end)
         if not bad:
             break
-        i = start + bad[0]
+        i = bad[0]
         j = _partner(s, i)
         if j is not None and j >= end and j + 1 - end <= _MAX_WIDEN:
             end = j + 1
@@ -114,6 +114,18 @@ def _balance(s: str, start: int, end: int) -> tuple[int, int]:
     if s[start:end].startswith(tuple(PAIRS)):  # "(2000-2006) ..." belongs to the name before it
         start = _name_before(s, start)
     return start, end
+
+
+def _lone(s: str, start: int, end: int) -> list[int]:
+    """Positions in s[start:end] of marks without their partner there. Straight
+    quotes pair by their count in the whole sentence, not in the span."""
+    out = [start + k for k in unbalanced(s[start:end]) if s[start + k] != '"']
+    for k in range(start, end):
+        if s[k] == '"':
+            j = _partner(s, k)
+            if j is None or not start <= j < end:
+                out.append(k)
+    return sorted(out)
 
 
 def _name_before(s: str, i: int) -> int:

@@ -179,3 +179,13 @@ def test_calibration_fits_named_features_and_checks_another_run(tmp_path, capsys
     assert fit["features"] == list(names) and set(fit["weights"]) == set(names)
     assert fit["weights"]["reader_margin"] > 0 and fit["false_refusal_rate"] <= 0.05 and fit["refusal_rate"] > 0.9
     assert calibrate.main([str(tmp_path / "a.jsonl"), "--features", "sentence_cosine,nonsense"]) == 2
+
+
+def test_straight_quotes_pair_by_the_sentence_not_the_span():
+    s = ('Other Geordie words with Anglo-Saxon origins include: "larn" (from the Anglo-Saxon "laeran", '
+         'meaning "teach"), "burn" ("stream") and "gan" ("go").')
+    from common.text import unbalanced
+
+    out = _cut(s, 'larn" (from the Anglo-Saxon "laeran", meaning "teach"), "burn" ("stream', "Which word means stream?")
+    assert out == '"larn" (from the Anglo-Saxon "laeran", meaning "teach"), "burn" ("stream")'
+    assert unbalanced(out) == []
