@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--passage-words", type=int, default=ChunkSettings().max_words,
                    help="passage size target in words (default: %(default)s; a change re-embeds everything)")
     b.add_argument("--embedder", choices=("onnx-int8", "torch-fp32"), default=None,
-                   help="embedding path: int8 ONNX Runtime (default, 1.65x faster builds measured by "
+                   help="embedding path: int8 ONNX Runtime (default; faster builds, measured side by side by "
                    "python -m bench) or fp32 PyTorch "
                    "(the reference); a change re-embeds everything (default: $QA_EMBEDDER or onnx-int8)")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def _report(args, argv, fit: dict, recs: list[dict], threshold: float) -> None:
     row = {"label": args.label or "+".join(fit["features"]), "gates": bool(fit.get("gates")),
            "features": fit["features"], "fitted_on": args.questions,
            "fitted": _rate_table(_confidence(fit, recs), recs, threshold),
-           "command": "python -m training.calibrate " + " ".join(argv if argv is not None else sys.argv[1:])}
+           "command": "python -m training.calibrate " + shlex.join(argv if argv is not None else sys.argv[1:])}
     if args.check:
         other = _load(args.check, args.fit)
         row["checked_on"] = args.check
