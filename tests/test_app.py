@@ -82,3 +82,29 @@ def test_follow_up_context_as_the_app_uses_it(shipped_qa):
     assert not is_follow_up("Who won the 2010 FIFA World Cup?")
     conv.clear()
     assert conv.context_for("When did they meet?") is None
+
+
+def test_app_rebuilds_an_index_of_an_older_format_on_start(tmp_path, real_embedder):
+    """An index written by an older version (format 1: BM25 rebuilt on every load)
+    is rebuilt by the app's start-up check instead of failing to load."""
+    import json
+    import shutil
+
+    import app
+    from conftest import SHIPPED_CORPUS
+    from index import store
+    from index.build import build_index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    idx = tmp_path / "idx"
+    build_index(corpus, idx, embedder=real_embedder, progress=False)
+    old = store.current_version_dir(idx)
+    manifest = json.loads((old / "manifest.json").read_text())
+    manifest["format_version"] = 1
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    note = app.ensure_index(str(idx), str(corpus))
+    assert note and "full build" in note
+    new = store.current_version_dir(idx)
+    assert new != old and store.read_manifest(new)["format_version"] == store.FORMAT_VERSION
+    assert app.ensure_index(str(idx), str(corpus)) is None  # current and unchanged: nothing to do
