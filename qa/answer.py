@@ -11,7 +11,6 @@ their offsets.
 """
 from __future__ import annotations
 
-import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -214,10 +213,10 @@ class QA:
             out["reader_margin"] = pick.margin
         if pick.judge_margin is not None:
             out["judge_margin"] = pick.judge_margin
-        text = self.data.sentence_text(pick.sentence.sentence)
+        out["type_agreement"] = 0.0
         if pick.start is not None:
-            text = text[pick.start:pick.end]
-        out["type_agreement"] = agreement(question, text) if pick.start is not None else 0.0
+            short = self.data.sentence_text(pick.sentence.sentence)[pick.start:pick.end]
+            out["type_agreement"] = agreement(question, short)
         out["missing_names"] = self.missing_names(searched, pick.sentence.sentence)
         return out
 
@@ -225,11 +224,8 @@ class QA:
         return self.settings.calibration[name]
 
     def confidence(self, features: dict[str, float], fit: str) -> float:
-        """The fit's logistic score; a fit made of gates (one per kind of unanswerable
-        question, each shifted so its own threshold falls on the fit's) scores the
-        lowest of its gates, so any one gate can refuse."""
-        cal = self.fit(fit)
-        return min(_logistic(g, features) for g in cal.get("gates") or [cal])
+        """The named fit's score of these features (`learned.confidence`)."""
+        return learned.confidence(self.fit(fit), features)
 
     def ask(self, question: str, context: str | None = None) -> Answer:
         """Answer `question`. `context` (words carried over from earlier turns of a
@@ -329,14 +325,6 @@ class QA:
         article = self.data.articles[a]
         _, ps, pe = (int(x) for x in self.data.chunks[c.passage, :3])
         return Citation(article.id, article.title, s, e, article.text[s:e], ps, pe)
-
-
-def _logistic(fit: dict, features: dict[str, float]) -> float:
-    """A feature the answer lacks (the judge switched off, say) counts at its mean
-    over the data the fit was made on."""
-    means = fit.get("means", {})
-    z = fit["bias"] + sum(fit["weights"][f] * features.get(f, means.get(f, 0.0)) for f in fit["features"])
-    return 1.0 / (1.0 + math.exp(-max(-700.0, min(700.0, z))))
 
 
 def best_read(read: list, top: list[Candidate], weight: float):

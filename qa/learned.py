@@ -16,6 +16,7 @@ asks for a fit by name and computes the features that fit names.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
@@ -96,9 +97,24 @@ def calibration() -> dict[str, dict]:
     """Fits by name; each has `features`, `bias`, `weights` (by feature) and `threshold`."""
     rec = _read(CALIBRATION_FILE)
     fits = dict(rec["fits"]) if rec else {}
-    for name, features in CONFIDENCE_FEATURES.items():
-        fits.setdefault(name, {**DEFAULT_FIT, "features": list(CONFIDENCE_FEATURES["rules"])})
+    for name in CONFIDENCE_FEATURES:
+        fits.setdefault(name, {**DEFAULT_FIT, "features": list(DEFAULT_FIT["weights"])})
     return fits
+
+
+def confidence(fit: dict, features: dict[str, float]) -> float:
+    """A fit's logistic score of named features. A fit made of gates (one per kind of
+    unanswerable question, each shifted so its own threshold falls on the fit's)
+    scores the lowest of its gates, so any one gate can refuse. A feature the answer
+    lacks (the judge switched off, say) counts at its mean over the data the gate was
+    fitted on."""
+    return min(_logistic(g, features) for g in fit.get("gates") or [fit])
+
+
+def _logistic(fit: dict, features: dict[str, float]) -> float:
+    means = fit.get("means", {})
+    z = fit["bias"] + sum(fit["weights"][f] * features.get(f, means.get(f, 0.0)) for f in fit["features"])
+    return 1.0 / (1.0 + math.exp(-max(-700.0, min(700.0, z))))
 
 
 def write_calibration_fit(name: str, fit: dict) -> Path:

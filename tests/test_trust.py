@@ -189,3 +189,14 @@ def test_straight_quotes_pair_by_the_sentence_not_the_span():
     out = _cut(s, 'larn" (from the Anglo-Saxon "laeran", meaning "teach"), "burn" ("stream', "Which word means stream?")
     assert out == '"larn" (from the Anglo-Saxon "laeran", meaning "teach"), "burn" ("stream")'
     assert unbalanced(out) == []
+
+
+def test_without_a_calibration_file_the_default_fit_scores(tmp_path, monkeypatch):
+    from qa import learned
+
+    monkeypatch.setattr(learned, "CALIBRATION_FILE", tmp_path / "none.json")
+    fits = learned.calibration()
+    features = {"sentence_cosine": 0.8, "sentence_overlap": 0.5, "passage_cosine": 0.7, "reader_margin": 3.0,
+                "type_agreement": 1.0, "missing_names": 0.0}
+    for name in ("reader", "rules"):
+        assert 0.0 < learned.confidence(fits[name], features) < 1.0

@@ -149,13 +149,8 @@ def gates(recs: list[dict], names: tuple[str, ...], max_false_refusal: float, mi
 
 
 def _confidence(fit: dict, recs: list[dict]) -> np.ndarray:
-    """The confidence `qa.answer` computes, for every record."""
-    cols = []
-    for gate in fit.get("gates") or [fit]:
-        x = np.array([[r["features"][f] for f in gate["features"]] for r in recs], dtype=np.float64)
-        w = np.array([gate["weights"][f] for f in gate["features"]])
-        cols.append(1 / (1 + np.exp(-(x @ w + gate["bias"]))))
-    return np.min(cols, axis=0)
+    """The confidence the answer path computes (`qa.learned.confidence`), for every record."""
+    return np.array([learned.confidence(fit, r["features"]) for r in recs])
 
 
 def main(argv: list[str] | None = None) -> int:
