@@ -1,10 +1,12 @@
 """Load article files into `Article` records with clean text and stable ids.
 
 Formats: .txt/.md (title = first line; a repeated title and site boilerplate are
-dropped), .html/.htm (visible text only), .json (one object or a list) and .jsonl
-(one object a line) with `title`, `text` and optional `id`, `date`, `source`, `url`;
-JSON text is used as it is. A file that cannot be used is reported as `Skipped`
-and loading goes on. Nothing here embeds or indexes.
+dropped; an optional header block or YAML front matter gives date, source, author
+and URL), .html/.htm (main text and metadata by trafilatura, our BeautifulSoup
+cleaner when it finds no main text), .json (one object or a list) and .jsonl (one
+object a line) with `title`, `text` and optional `id`, `date`, `source`, `author`,
+`url` (aliases in index.metadata); JSON text is used as it is. A file that cannot
+be used is reported as `Skipped` and loading goes on. Nothing here embeds or indexes.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from common.hashing import sha256_bytes
 
+from . import metadata
 from .records import Article, LoadReport, Skipped
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
@@ -86,7 +89,27 @@ def clean_plain(raw: str, markdown: bool = False) -> tuple[str, str]:
     return title, normalize_text("\n".join(body))
 
 
+HTML_ENGINES = ("trafilatura", "soup")
+
+
+def read_html(raw: str, engine: str = "trafilatura") -> tuple[str, str, metadata.Meta]:
+    """(title, body, metadata) of an HTML page. "trafilatura" (the default; main text
+    without boilerplate, measured against "soup" by `python -m bench.html`) falls
+    back to our BeautifulSoup cleaner when it finds no main text."""
+    title, body, meta = "", "", metadata.Meta()
+    if engine == "trafilatura":
+        found = metadata.from_html(raw)
+        if found is not None:
+            meta, title, body = found
+            body = normalize_text("\n\n".join(p for p in body.split("\n\n") if not BOILERPLATE_LINE.match(p)))
+    if not body:
+        title2, body = clean_html(raw)
+        title = title or title2
+    return normalize_text(title), body, meta
+
+
 def clean_html(raw: str) -> tuple[str, str]:
+    """Our BeautifulSoup cleaner: visible block text without scripts, navigation and footers."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(raw, "html.parser")
@@ -155,12 +178,12 @@ def _json_article(obj: object, default_id: str, rel: str) -> Article:
     if title is not None and not isinstance(title, str):
         raise ValueError("'title' must be a string")
     given = obj.get("id")
-    meta = {k: (str(obj[k]) if obj.get(k) is not None else None) for k in ("date", "source", "url")}
+    meta, _ = metadata.from_mapping({k: v for k, v in obj.items() if k not in ("text", "title", "id")})
     return Article(id=str(given) if given not in (None, "") else default_id,
-                   title=(title or "").strip() or default_id, text=text, path=rel, **meta)
+                   title=(title or "").strip() or default_id, text=text, path=rel, **meta.__dict__)
 
 
-def load_file(path: Path, rel: str) -> tuple[list[Article], list[Skipped]]:
+def load_file(path: Path, rel: str, html_engine: str = "trafilatura") -> tuple[list[Article], list[Skipped]]:
     """Articles from one file; raises ValueError when the whole file is unusable."""
     raw = _read_text(path)
     suffix = path.suffix.lower()
@@ -177,10 +200,16 @@ def load_file(path: Path, rel: str) -> tuple[list[Article], list[Skipped]]:
             except ValueError as exc:
                 skipped.append(Skipped(f"{rel} ({label})", str(exc)))
         return articles, skipped
-    title, body = clean_html(raw) if suffix in HTML_SUFFIXES else clean_plain(raw, suffix != ".txt")
+    if suffix in HTML_SUFFIXES:
+        title, body, meta = read_html(raw, html_engine)
+    else:
+        meta, header_title, rest = metadata.split_header(raw)
+        if header_title:
+            rest = header_title + "\n\n" + rest
+        title, body = clean_plain(rest, suffix != ".txt")
     if not body:
         raise ValueError("no article text left after cleaning")
-    return [Article(id=stem_id, title=title or stem_id, text=body, path=rel)], []
+    return [Article(id=stem_id, title=title or stem_id, text=body, path=rel, **meta.__dict__)], []
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

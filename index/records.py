@@ -15,8 +15,9 @@ class Article:
     text: str
     path: str = ""
     date: str | None = None
-    source: str | None = None
+    source: str | None = None  # the outlet
     url: str | None = None
+    author: str | None = None
 
     @property
     def content_hash(self) -> str:
