@@ -36,10 +36,11 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
     from index.embedding import make_embedder
 
     index_dir = args.index_dir or tempfile.mkdtemp(prefix="qa-eval-index-")
-    settings = ChunkSettings(max_words=args.passage_words) if args.passage_words else ChunkSettings()
+    settings = ChunkSettings(**{"pack": not args.no_pack,
+                                **({"max_words": args.passage_words} if args.passage_words else {})})
     texts = None
     if args.squad:
-        articles, questions = load_squad(args.squad, args.unanswerable_share, args.seed)
+        articles, questions = load_squad(args.squad, args.unanswerable_share, args.seed, args.news_paragraphs)
         texts = {a.id: a.text for a in articles}
         if args.on_topic_unanswerable:
             from .unanswerable import generate
@@ -129,7 +130,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--on-topic-unanswerable", action="store_true",
                    help="with --squad: add on-topic unanswerable questions generated from the indexed articles' "
                    "own questions (evaluation.unanswerable: entity swap, negation, antonym, ...)")
-    p.add_argument("--passage-words", type=int, help="passage size target in words when building (default: 100)")
+    p.add_argument("--passage-words", type=int, help="passage size target in words when building (default: 150)")
+    p.add_argument("--no-pack", action="store_true",
+                   help="ablation: do not pack short paragraphs into one passage (the chunker before issue 13)")
+    p.add_argument("--news-paragraphs", type=int, metavar="N",
+                   help="with --squad: re-cut every paragraph into paragraphs of N sentences, as news sites "
+                   "print them (a news-shaped corpus from SQuAD)")
     p.add_argument("--k", type=int, default=20, help="passages retrieved per question (default: %(default)s)")
     p.add_argument("--limit", type=int, help="evaluate a random sample of this many questions")
     p.add_argument("--seed", type=int, default=0, help="seed for --limit and --unanswerable-share")

@@ -38,9 +38,30 @@ class Question:
         return out
 
 
-def load_squad(path: str | Path, unanswerable_share: float = 0.0,
-               seed: int = 0) -> tuple[list[Article], list[Question]]:
+def news_style(context: str, per_paragraph: int) -> tuple[str, list[tuple[int, int, int]]]:
+    """A SQuAD paragraph re-cut as news paragraphs of `per_paragraph` sentences (one
+    blank line between them), and [(old start, old end, new start)] to move offsets."""
+    from index.chunking import split_sentences
+
+    sents = split_sentences(context)
+    groups = [(sents[i][0], sents[min(i + per_paragraph, len(sents)) - 1][1])
+              for i in range(0, len(sents), per_paragraph)]
+    parts, moves, pos = [], [], 0
+    for s, e in groups:
+        moves.append((s, e, pos))
+        parts.append(context[s:e])
+        pos += e - s + 2
+    return "\n\n".join(parts), moves
+
+
+def load_squad(path: str | Path, unanswerable_share: float = 0.0, seed: int = 0,
+               news_paragraphs: int | None = None) -> tuple[list[Article], list[Question]]:
+    """Articles and questions of a SQuAD file. `news_paragraphs` re-cuts every
+    paragraph into paragraphs of that many sentences, as news sites print them (a
+    question whose answer would cross a cut is left out)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
+    if news_paragraphs:
+        data = [_news_article(a, news_paragraphs) for a in data]
     articles, questions = [], []
     held_out: set[str] = set()
     if unanswerable_share > 0:
@@ -94,3 +115,22 @@ def load_questions(path: str | Path) -> list[Question]:
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: not a valid question record ({exc})") from None
     return out
+
+
+def _news_article(art: dict, per_paragraph: int) -> dict:
+    paragraphs = []
+    for para in art["paragraphs"]:
+        text, moves = news_style(para["context"], per_paragraph)
+        qas = []
+        for qa in para["qas"]:
+            answers = []
+            for a in qa["answers"]:
+                s, e = a["answer_start"], a["answer_start"] + len(a["text"])
+                for os_, oe, ns in moves:
+                    if os_ <= s and e <= oe:
+                        answers.append({"text": a["text"], "answer_start": ns + s - os_})
+                        break
+            if len(answers) == len(qa["answers"]):
+                qas.append({**qa, "answers": answers})
+        paragraphs.append({"context": text, "qas": qas})
+    return {"title": art["title"], "paragraphs": paragraphs}

@@ -18,7 +18,7 @@ from common.errors import EmptyCorpusError, IndexCorruptError, QAError
 from common.hashing import content_hash
 from common.runinfo import machine, now_iso
 
-from . import lexical, store
+from . import lexical, store, wire
 from .articles import load_articles
 from .chunking import ChunkSettings, chunk_article
 from .records import Article, Skipped
@@ -39,13 +39,15 @@ class BuildSummary:
     skipped: list[Skipped] = field(default_factory=list)
     version: str = ""
     note: str = ""
+    wire_groups: int = 0
 
     def lines(self) -> list[str]:
         kind = "full build" if self.full else "incremental update"
         out = [f"{kind}: {self.articles} articles, {self.passages} passages, {self.sentences} sentences "
                f"in {self.seconds:.1f} s",
                f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
-               f"kept {len(self.kept)}; embedded {self.embedded_texts} texts; version {self.version}"]
+               f"kept {len(self.kept)}; embedded {self.embedded_texts} texts; "
+               f"{self.wire_groups} groups of wire copies; version {self.version}"]
         if self.note:
             out.append(self.note)
         return out
@@ -60,6 +62,7 @@ class _Part:
     chunks: np.ndarray  # [m, 4]: start, end, first sentence, end sentence (article-local)
     passage_vectors: np.ndarray | None = None
     sentence_vectors: np.ndarray | None = None
+    minhash: np.ndarray | None = None  # uint64 [NUM_PERM]
 
 
 def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[str, _Part], dict, str]:
@@ -75,6 +78,7 @@ def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[st
     if not same:
         return {}, {}, "model or passage settings changed; rebuilt from scratch"
     pvecs = data.passage_matrix() if data.n_passages else None
+    sigs = data.minhash if data.minhash is not None and data.minhash.shape[1:] == (wire.NUM_PERM,) else None
     parts: dict[str, _Part] = {}
     hashes = {}
     for row, art in enumerate(data.articles):
@@ -87,7 +91,7 @@ def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[st
         hashes[art.id] = h
         parts[h] = _Part(art, data.sentences[srows, 1:4].copy(), ch,
                          pvecs[crows] if pvecs is not None else None,
-                         data.sentence_vectors[srows].astype(np.float32))
+                         data.sentence_vectors[srows].astype(np.float32), sigs[row] if sigs is not None else None)
     return parts, hashes, ""
 
 
@@ -136,8 +140,11 @@ def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
         arrs = [a.reshape(-1, cols) for a in arrs if a is not None]
         return np.concatenate(arrs).astype(dtype) if arrs else np.zeros((0, cols), dtype)
 
-    return store.IndexData([p.article for p in parts], cat(sentences, 4, np.int32), cat(chunks, 5, np.int32),
+    data = store.IndexData([p.article for p in parts], cat(sentences, 4, np.int32), cat(chunks, 5, np.int32),
                            cat(pv, dim, np.float32), cat(sv, dim, np.float32))
+    data.minhash = np.stack([p.minhash for p in parts]) if parts else np.zeros((0, wire.NUM_PERM), np.uint64)
+    data.wire_group = wire.representatives(wire.groups(data.minhash), [p.article.date for p in parts])
+    return data
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, embedder=None,
@@ -178,7 +185,8 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
             h = content_hash(art.title, art.text)
             old = prev_parts.get(h)
             if old is not None:
-                parts.append(_Part(art, old.sentences, old.chunks, old.passage_vectors, old.sentence_vectors))
+                parts.append(_Part(art, old.sentences, old.chunks, old.passage_vectors, old.sentence_vectors,
+                                   old.minhash))
             else:
                 part = _split(art, settings, embedder.count_tokens)
                 parts.append(part)
@@ -192,6 +200,9 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
         ids = {a.id for a in articles}
         summary.removed = sorted(set(prev_hashes) - ids)
         summary.embedded_texts = _embed_parts(todo, embedder, embed_title, progress)
+        need_sig = [p for p in parts if p.minhash is None]
+        for p, sig in zip(need_sig, wire.signatures([p.article.text for p in need_sig])):
+            p.minhash = sig
         data = _assemble(parts, embedder.dim)
         data.bm25 = lexical.build_bm25(lexical.passage_terms(data, embed_title))
         data.sentence_df = lexical.sentence_df(data)
@@ -204,6 +215,7 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
         _self_test(check, data)
         store.activate(index_dir, version_dir)
     summary.articles, summary.passages, summary.sentences = len(articles), data.n_passages, len(data.sentences)
+    summary.wire_groups = len(data.group_members)
     summary.version = version_dir.name
     summary.seconds = time.perf_counter() - t0
     return summary

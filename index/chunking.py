@@ -1,8 +1,9 @@
 """Split clean article text into sentences and sentence-aligned passages.
 
 Invariant: for every sentence and passage, `text[start:end]` is exactly its text.
-Sentences never cross paragraphs; passages are whole sentences, pack short
-paragraphs together, and stay inside the embedding model's window.
+Sentences never cross paragraphs; passages are whole sentences, pack consecutive
+short paragraphs (news paragraphs are one or two sentences) up to the word target,
+and stay inside the embedding model's window.
 """
 from __future__ import annotations
 
@@ -118,6 +119,7 @@ class ChunkSettings:
     max_tokens: int = 240  # hard limit in model word pieces, title prefix included (window 256)
     overlap: int = 1  # sentences repeated from the previous passage inside a paragraph
     min_words: int = 40  # a passage this short absorbs the next paragraph
+    pack: bool = True  # whole following paragraphs join a passage while it stays within max_words
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -154,18 +156,24 @@ def chunk_article(article: Article, settings: ChunkSettings = ChunkSettings(),
         else:
             sents.append(s)
     chunks: list[Chunk] = []
+    n_words = [word_count(text[s.start : s.end]) for s in sents]
+    para_words: dict[int, int] = {}  # words of each paragraph
+    for s, n in zip(sents, n_words):
+        para_words[s.paragraph] = para_words.get(s.paragraph, 0) + n
     lo = 0
     while lo < len(sents):
         hi = lo + 1
+        cur_words = n_words[lo]
         while hi < len(sents):
             cand = text[sents[lo].start : sents[hi].end]
-            words = word_count(cand)
-            new_para = sents[hi].paragraph != sents[hi - 1].paragraph
-            cur_words = word_count(text[sents[lo].start : sents[hi - 1].end])
-            if count_tokens(cand) > budget or words > settings.max_words:
+            if count_tokens(cand) > budget or cur_words + n_words[hi] > settings.max_words:
                 break
-            if new_para and cur_words >= settings.min_words:
-                break
+            if sents[hi].paragraph != sents[hi - 1].paragraph and cur_words >= settings.min_words:
+                # Pack the next paragraph only whole, and only in "pack" mode: news paragraphs
+                # of one or two sentences would otherwise make passages of a few dozen words.
+                if not settings.pack or cur_words + para_words[sents[hi].paragraph] > settings.max_words:
+                    break
+            cur_words += n_words[hi]
             hi += 1
         start, end = sents[lo].start, sents[hi - 1].end
         chunks.append(Chunk(article.id, start, end, text[start:end], lo, hi))

@@ -12,6 +12,8 @@ Layout of `index_dir`:
         sentence_vectors.npy float16 [n, dim] sentence vectors, for picking the answer sentence
         bm25/               bm25s index of the passages (index.lexical)
         sentence_df.json    sentences each term occurs in (the sentence scorer's idf)
+        minhash.npy         uint64 [articles, 128] MinHash signatures of the article bodies (index.wire)
+        wire_groups.npy     int32 [articles]: row of the article's wire group representative
 
 A build writes a new version folder, verifies it, then replaces CURRENT; readers
 never see a half-written index.
@@ -38,9 +40,9 @@ from . import lexical
 from .records import Article
 from .vectors import is_exact, make_faiss_index, tune_faiss_index, vectors_of
 
-FORMAT_VERSION = 2  # 2: BM25 and sentence frequencies saved with the version
+FORMAT_VERSION = 3  # 2: BM25 and sentence frequencies saved with the version; 3: metadata, wire groups
 CORE_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss", "sentence_vectors.npy",
-              lexical.DF_FILE, f"{lexical.BM25_DIR}/params.index.json")
+              lexical.DF_FILE, f"{lexical.BM25_DIR}/params.index.json", "minhash.npy", "wire_groups.npy")
 DEFAULT_INDEX_DIR = os.environ.get("QA_INDEX_DIR", "data/index")
 KEEP_VERSIONS = 2
 HASH_CHECK_MAX_BYTES = 512 << 20  # sha256 of the files on every load below this size
@@ -65,10 +67,29 @@ class IndexData:
     faiss_index: object = None
     bm25: object = None  # bm25s.BM25 over the passages' search texts
     sentence_df: dict | None = None  # term -> sentences it occurs in
+    minhash: np.ndarray | None = None  # uint64 [articles, NUM_PERM]
+    wire_group: np.ndarray | None = None  # int32 [articles]: row of the group's representative
 
     @cached_property
     def article_row(self) -> dict[str, int]:
         return {a.id: i for i, a in enumerate(self.articles)}
+
+    def copies(self, row: int) -> list[int]:
+        """Rows of the other articles in `row`'s wire group (its reprints), earliest first."""
+        if self.wire_group is None:
+            return []
+        members = self.group_members.get(int(self.wire_group[row]), [])
+        return [r for r in members if r != row]
+
+    @cached_property
+    def group_members(self) -> dict[int, list[int]]:
+        """Representative row -> member rows, for groups of two or more."""
+        out: dict[int, list[int]] = {}
+        if self.wire_group is not None:
+            for row, g in enumerate(self.wire_group):
+                out.setdefault(int(g), []).append(row)
+        return {g: sorted(m, key=lambda r: (self.articles[r].date is None, self.articles[r].date or "", r))
+                for g, m in out.items() if len(m) > 1}
 
     @property
     def exact(self) -> bool:
@@ -111,6 +132,11 @@ def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
     np.save(tmp / "sentences.npy", data.sentences.astype(np.int32))
     np.save(tmp / "chunks.npy", data.chunks.astype(np.int32))
     np.save(tmp / "sentence_vectors.npy", data.sentence_vectors.astype(np.float16))
+    n = len(data.articles)
+    np.save(tmp / "minhash.npy", (data.minhash if data.minhash is not None
+                                  else np.zeros((n, 0), np.uint64)).astype(np.uint64))
+    np.save(tmp / "wire_groups.npy", (data.wire_group if data.wire_group is not None
+                                      else np.arange(n)).astype(np.int32))
     index, info = make_faiss_index(data.passage_vectors)
     faiss.write_index(index, str(tmp / "passages.faiss"))
     lexical.save(tmp, data.bm25, data.sentence_df)
@@ -244,12 +270,15 @@ def load_version(version_dir: Path, full_hash: bool | None = None) -> IndexData:
         sentences = np.load(version_dir / "sentences.npy")
         chunks = np.load(version_dir / "chunks.npy")
         sent_vecs = np.load(version_dir / "sentence_vectors.npy")
+        minhash = np.load(version_dir / "minhash.npy")
+        wire_group = np.load(version_dir / "wire_groups.npy")
         index = faiss.read_index(str(version_dir / "passages.faiss"))
         tune_faiss_index(index, manifest.get("faiss", {}))
         bm25, df = lexical.load(version_dir)
     except Exception as exc:  # any parse failure of a data file means the same thing to a user
         raise IndexCorruptError(f"cannot read the index in {version_dir}: {exc}") from None
-    data = IndexData(articles, sentences, chunks, None, sent_vecs, manifest, version_dir, index, bm25, df)
+    data = IndexData(articles, sentences, chunks, None, sent_vecs, manifest, version_dir, index, bm25, df,
+                     minhash, wire_group)
     verify(data)
     return data
 
@@ -267,6 +296,12 @@ def verify(data: IndexData) -> None:
         problems.append(f"BM25 holds {data.bm25.scores.get('num_docs')} passages for {len(data.chunks)}")
     if len(data.sentence_vectors) != len(data.sentences):
         problems.append(f"{len(data.sentence_vectors)} sentence vectors for {len(data.sentences)} sentences")
+    n = len(data.articles)
+    if data.wire_group is not None and (len(data.wire_group) != n or (n and (
+            data.wire_group.min() < 0 or data.wire_group.max() >= n))):
+        problems.append("wire groups do not match the articles")
+    if data.minhash is not None and len(data.minhash) != n:
+        problems.append(f"{len(data.minhash)} MinHash signatures for {n} articles")
     if counts and (counts.get("passages"), counts.get("sentences"), counts.get("articles")) != (
             len(data.chunks), len(data.sentences), len(data.articles)):
         problems.append("counts differ from the manifest")

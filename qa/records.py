@@ -23,6 +23,29 @@ class Citation:
     quote: str
     passage_start: int | None = None  # the passage that contains the quote
     passage_end: int | None = None
+    date: str | None = None  # the article's publication date (ISO 8601), outlet and address
+    source: str | None = None
+    url: str | None = None
+    also_in: tuple = ()  # wire copies of the article: ({article_id, source, date}, ...)
+
+
+@dataclass
+class Report:
+    """One report's answer, when articles give different answers (qa.reports)."""
+
+    answer: str
+    confidence: float
+    citations: list[Citation] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"answer": self.answer, "confidence": self.confidence,
+                "citations": [citation_json(c) for c in self.citations]}
+
+
+def citation_json(c: Citation) -> dict:
+    out = {k: v for k, v in asdict(c).items() if not k.startswith("passage_")}
+    out["also_in"] = [dict(x) for x in c.also_in]
+    return out
 
 
 @dataclass
@@ -41,10 +64,17 @@ class Answer:
     features: dict[str, float] = field(default_factory=dict)  # what the confidence was computed from, by name
     fit: str | None = None  # the confidence fit used (qa.learned.CONFIDENCE_FEATURES)
     closest: list[Citation] = field(default_factory=list)  # when refused: the nearest sentences, not citations
+    # when articles give different answers (qa.reports): older reports this answer updates,
+    # and, when reports disagree, every answer (this one first)
+    earlier: list[Report] = field(default_factory=list)
+    disagreement: list[Report] = field(default_factory=list)
+    scope: object = None  # the qa.timeline.Scope applied, if any
 
     def to_json(self) -> dict:
         return {"question": self.question, "answer": self.answer, "refused": self.refused,
                 "confidence": round(float(self.confidence), 4), "sentence": self.sentence,
-                "citations": [{k: v for k, v in asdict(c).items() if not k.startswith("passage_")}
-                              for c in self.citations],
-                "answer_start": self.answer_start, "answer_end": self.answer_end}
+                "citations": [citation_json(c) for c in self.citations],
+                "answer_start": self.answer_start, "answer_end": self.answer_end,
+                "earlier_reports": [r.to_json() for r in self.earlier],
+                "disagreement": [r.to_json() for r in self.disagreement],
+                "scope": self.scope.to_json() if self.scope else None}

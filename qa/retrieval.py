@@ -71,15 +71,27 @@ class Retriever:
         dense[ids[0][keep]] = scores[0][keep]
         return dense
 
-    def search(self, question: str, k: int = 20, qvec: np.ndarray | None = None) -> list[Hit]:
-        """Top-k passages for the question, best first."""
+    @cached_property
+    def chunk_group(self) -> np.ndarray | None:
+        """Each passage's wire group (the group's representative article row), or None
+        when the index has no copies."""
+        g = self.data.wire_group
+        if g is None or not self.data.group_members:
+            return None
+        return g[self.data.chunks[:, 0]]
+
+    def search(self, question: str, k: int = 20, qvec: np.ndarray | None = None,
+               allowed: np.ndarray | None = None) -> list[Hit]:
+        """Top-k passages for the question, best first. `allowed` (bool per passage)
+        keeps only those passages. Passages of a wire copy (another article of a group
+        already in the list) are left out, so copies never take two places."""
         if not question or not question.strip():
             raise BadQuestionError("the question is empty")
         n = self.data.n_passages
         if n == 0:
             return []
         s = self.settings
-        depth = min(max(k, s.depth), n)
+        depth = min(max(k, s.depth) * (4 if allowed is not None else 1), n)
         dense = np.zeros(n, dtype=np.float32)
         if s.mode != "bm25":
             qvec = self.embed_question(question) if qvec is None else qvec
@@ -99,8 +111,13 @@ class Retriever:
             fused = _rrf(dense, s.rrf_k, depth) + _rrf(lexical, s.rrf_k, depth)
         else:
             fused = s.alpha * dense + (1 - s.alpha) * lexical
-        top = _top(fused, k)
-        return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
+        if allowed is not None:
+            fused = np.where(allowed, fused, -np.inf)
+        groups = self.chunk_group
+        top = _top(fused, k if groups is None else 3 * k)
+        if groups is not None:
+            top = _one_article_per_group(top, groups, self.data.chunks[:, 0])[:k]
+        return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top if fused[i] > -np.inf]
 
 
 def _embedder_for(manifest: dict):
@@ -119,6 +136,17 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
         part = np.flatnonzero(scores >= cut)  # every tie at the cut, so ties break by index
         return part[np.argsort(-scores[part], kind="stable")][:k]
     return np.argsort(-scores, kind="stable")[:k]
+
+
+def _one_article_per_group(order: np.ndarray, groups: np.ndarray, article_of: np.ndarray) -> np.ndarray:
+    """`order` without passages of a second article from a wire group already present."""
+    chosen: dict[int, int] = {}
+    keep = []
+    for i in order:
+        g, a = int(groups[i]), int(article_of[i])
+        if chosen.setdefault(g, a) == a:
+            keep.append(i)
+    return np.array(keep, dtype=np.int64)
 
 
 def _rrf(scores: np.ndarray, k: int, depth: int) -> np.ndarray:

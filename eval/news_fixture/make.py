@@ -88,7 +88,7 @@ QUESTIONS = [
      ["police-chief"], "2026-10-05", None),
     ("boil-residents", "How many residents were affected by the boil-water notice?", ["about 6,000", "6,000"],
      "about 6,000", ["boil-water-notice"], None, None),
-    ("whale-length", "How long was the whale?", ["about 11 metres", "11 metres", "about 11 metres long"],
+    ("whale-length", "How long was the whale?", ["about 11 metres", "11 metres", "about 11 metres long", "11 metres long"],
      "about 11 metres", ["whale-in-harbor"], None, None),
     ("cod-cut", "By how much was the cod quota cut?", ["20 percent", "by 20 percent"], "20 percent for 2027",
      ["cod-quota-cut"], None, None),
