@@ -33,6 +33,10 @@ CSS = """
 .qa-article-body { max-height: 320px; overflow-y: auto; white-space: pre-wrap; padding: 6px;
                    border-top: 1px solid var(--border-color-primary); margin-top: 6px; }
 .qa-closest { color: var(--body-text-color-subdued); }
+.qa-also { font-size: 0.85rem; margin: 2px 0; }
+.qa-differ { border: 1px solid #d97706; border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; }
+.qa-reports { display: flex; gap: 12px; flex-wrap: wrap; }
+.qa-report { flex: 1 1 140px; }
 """
 
 
@@ -61,6 +65,17 @@ def ensure_index(index_dir: str, corpus_dir: str) -> str | None:
     for s in summary.skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
     return " / ".join(summary.lines())
+
+
+def scope_note(scope) -> str:
+    parts = []
+    if scope.as_of:
+        parts.append(f"as of {scope.as_of} (later articles not used; undated ones are)")
+    if scope.since or scope.until:
+        parts.append(f"articles dated {scope.since or 'any time'} to {scope.until or 'now'}")
+    if scope.sources:
+        parts.append("from " + ", ".join(scope.sources))
+    return "Answered " + "; ".join(parts) + "."
 
 
 class ChatService:
@@ -92,9 +107,12 @@ class ChatService:
         pe = citation.passage_end if citation.passage_end is not None else citation.end
         return text[ps : citation.start], text[citation.start : citation.end], text[citation.end : pe]
 
-    def respond(self, message: str, history: list, turns: list | None = None):
-        """One chat turn: (history, sources html, cleared box, conversation turns)."""
+    def respond(self, message: str, history: list, turns: list | None = None, as_of: str = "", since: str = "",
+                until: str = "", sources: list | None = None):
+        """One chat turn: (history, sources html, cleared box, conversation turns).
+        `as_of`, `since`, `until` (YYYY-MM-DD) and `sources` (outlets) limit the articles used."""
         from qa.conversation import Conversation, Turn
+        from qa.timeline import Scope
 
         history, turns = list(history or []), list(turns or [])
         message = (message or "").strip()
@@ -107,11 +125,18 @@ class ChatService:
             return history, sources_html(None), "", turns
         conv = Conversation([Turn(q, a) for q, a in turns])
         try:
-            answer = qa.ask(message, conv.context_for(message))
+            scope = Scope.make(as_of or None, since or None, until or None, sources or ())
+        except ValueError as exc:
+            history.append({"role": "assistant", "content": md_escape(str(exc).replace("--", ""))})
+            return history, sources_html(None), message, turns
+        try:
+            answer = qa.ask(message, conv.context_for(message), scope)
         except BadQuestionError as exc:
             history.append({"role": "assistant", "content": md_escape(str(exc))})
             return history, sources_html(None), "", turns
         reply = answer_markdown(answer)
+        if scope:
+            reply += "\n\n*" + md_escape(scope_note(scope)) + "*"
         if answer.searched and answer.searched != answer.question:
             reply += f"\n\n*Follow-up, searched as:* {md_escape(answer.searched)}"
         if self.switch_error:
@@ -119,6 +144,10 @@ class ChatService:
         history.append({"role": "assistant", "content": reply})
         turns.append([message, answer.answer])
         return history, sources_html(answer, lambda c: self.passage_parts(c, qa), self.article_of(qa)), "", turns
+
+    def outlets(self) -> list[str]:
+        qa = self.qa
+        return sorted({a.source for a in qa.data.articles if a.source}) if qa is not None else []
 
     @staticmethod
     def article_of(qa):
@@ -191,6 +220,14 @@ def build_ui(service: ChatService):
                                          scale=5, elem_id="question", max_length=1000, autofocus=True)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
                     gr.Examples(EXAMPLES, inputs=box, label="Example questions")
+                    with gr.Accordion("Dates and outlets", open=False, elem_id="scope"):
+                        with gr.Row():
+                            as_of = gr.Textbox(label="As of (YYYY-MM-DD)", placeholder="any day", elem_id="as-of",
+                                               info="Only articles dated on or before this day")
+                            since = gr.Textbox(label="Since", placeholder="YYYY-MM-DD", elem_id="since")
+                            until = gr.Textbox(label="Until", placeholder="YYYY-MM-DD", elem_id="until")
+                        outlets = gr.Dropdown(service.outlets(), multiselect=True, label="Outlets",
+                                              info="Empty: every outlet", elem_id="outlets")
                     clear = gr.Button("New conversation", elem_id="new-conversation")
                 with gr.Column(scale=2, min_width=300):
                     gr.Markdown("### Sources")
@@ -204,9 +241,9 @@ def build_ui(service: ChatService):
             demo.load(lambda: (service.status_markdown(), service.corpus_rows()), None, [status, table],
                       api_visibility="private")
         turns = gr.State([])
-        inputs, outputs = [box, chat, turns], [chat, sources, box, turns]
-        ask.click(lambda m, h, t: service.respond(m, h, t), inputs, outputs, api_visibility="private")
-        box.submit(lambda m, h, t: service.respond(m, h, t), inputs, outputs, api_visibility="private")
+        inputs, outputs = [box, chat, turns, as_of, since, until, outlets], [chat, sources, box, turns]
+        ask.click(service.respond, inputs, outputs, api_visibility="private")
+        box.submit(service.respond, inputs, outputs, api_visibility="private")
         clear.click(lambda: ([], sources_html(None), "", []), None, outputs, api_visibility="private")
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
         api_btn = gr.Button(visible=False)

@@ -5,6 +5,7 @@ Examples:
   python -m evaluation --squad ../shared/eval/squad-v1.1-dev-part-a.json --out runs/squad
   python -m evaluation --squad ../shared/eval/squad-v1.1-dev-part-a.json --unanswerable-share 0.2
   python -m evaluation eval/news_questions.jsonl --index-dir data/index --compare runs/news/report.json
+  python -m evaluation eval/news_fixture/questions.jsonl --corpus eval/news_fixture/corpus --out runs/fixture
 
 Metrics follow ../shared/eval/README.md (evaluation.metrics): gold-hit@1/5/20 and
 MRR@20 (gold spans known), EM/F1 (official SQuAD normalisation), sentence-hit@1,
@@ -101,9 +102,12 @@ def run(args) -> dict:
     load_s = time.perf_counter() - t_load
     texts = texts or {a.id: a.text for a in qa.data.articles}
     records = []
+    from qa.timeline import Scope
+
     for q in tqdm(questions, desc="questions", unit="q", file=sys.stderr, disable=args.quiet):
+        scope = Scope.make(as_of=q.as_of or args.as_of, since=args.since, until=args.until, sources=args.source)
         t0 = time.perf_counter()
-        answer = qa.ask(q.question)
+        answer = qa.ask(q.question, scope=scope)
         records.append(score_question(q, answer, qa.data, texts, time.perf_counter() - t0))
     manifest = {k: v for k, v in qa.data.manifest.items() if k not in ("articles", "files", "corpus")}
 
@@ -156,6 +160,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="embedding path when building the index (default: $QA_EMBEDDER or onnx-int8)")
     p.add_argument("--hand-weights", action="store_true",
                    help="ablation: hand-set sentence and span weights instead of the learned ones")
+    p.add_argument("--as-of", metavar="DATE", help="answer every question as of this day (a question's own "
+                   "as_of wins): articles dated later are not used")
+    p.add_argument("--since", metavar="DATE", help="use only articles dated on or after this day")
+    p.add_argument("--until", metavar="DATE", help="use only articles dated on or before this day")
+    p.add_argument("--source", action="append", default=[], metavar="OUTLET",
+                   help="use only articles of this outlet (repeatable)")
     p.add_argument("--out", help="folder for report.json and questions.jsonl")
     p.add_argument("--compare", help="an earlier report.json to compare with")
     p.add_argument("--quiet", action="store_true", help="no progress bars")

@@ -16,7 +16,9 @@ from .squad import Question
 
 METRIC_KEYS = ["n_questions", "gold_hit@1", "gold_hit@5", "gold_hit@20", "mrr@20", "em", "f1",
                "sentence_hit@1", "citation_exactness", "refusal_rate", "refusal_rate_on_topic",
-               "refusal_rate_off_topic", "false_refusal_rate", "broken_spans", "latency_p50_ms", "latency_p95_ms"]
+               "refusal_rate_off_topic", "false_refusal_rate", "broken_spans", "right_article_rate",
+               "correct_with_article", "cited_after_as_of", "surfaced_expected", "disagreement_rate",
+               "copies_in_one_answer", "latency_p50_ms", "latency_p95_ms"]
 
 
 def score_question(q: Question, answer, data, texts: dict[str, str], seconds: float) -> dict:
@@ -34,7 +36,18 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
            "features": {k: round(v, 4) for k, v in answer.features.items()}, "fit": answer.fit,
            "sentence": answer.sentence,
            "gold_rank": rank, "citations_exact": sum(exact), "citations": len(exact),
-           "latency_ms": round(seconds * 1e3, 2)}
+           "latency_ms": round(seconds * 1e3, 2),
+           "cited": [c.article_id for c in cites], "cited_dates": [c.date for c in cites],
+           "disagreement": [r.answer for r in answer.disagreement], "earlier": [r.answer for r in answer.earlier],
+           "as_of": q.as_of, "expect": q.expect}
+    ids = [c.article_id for c in cites]
+    rec["copies_cited"] = _copies_cited(ids, data)
+    if q.as_of:
+        rec["after_as_of"] = sum(bool(d) and d[:10] > q.as_of for d in rec["cited_dates"])
+    if q.article_ids and not q.unanswerable:
+        rec["right_article"] = float(bool(ids) and ids[0] in q.article_ids)
+    if q.expect:
+        rec["surfaced"] = float(bool(answer.disagreement if q.expect == "disagreement" else answer.earlier))
     if not q.unanswerable:
         rec["em"] = M.exact_match(answer.answer, q.answers)
         rec["f1"] = round(M.f1_score(answer.answer, q.answers), 4)
@@ -42,6 +55,17 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
             rec["sentence_hit"] = float(bool(cites) and M.contains_span(
                 cites[0].article_id, cites[0].start, cites[0].end, q.article_id, q.answer_spans))
     return rec
+
+
+def _copies_cited(ids: list[str], data) -> int:
+    """Citations of one answer beyond the first from one wire group (should be 0)."""
+    if getattr(data, "wire_group", None) is None:
+        return 0
+    groups = [int(data.wire_group[data.article_row[i]]) for i in ids if i in data.article_row]
+    distinct_articles = {}
+    for g, i in zip(groups, ids):
+        distinct_articles.setdefault(g, set()).add(i)
+    return sum(len(a) - 1 for a in distinct_articles.values())
 
 
 def summarize(records: list[dict]) -> dict:
@@ -66,6 +90,19 @@ def summarize(records: list[dict]) -> dict:
             if some:
                 out[f"refusal_rate_{kind.replace('-', '_')}"] = M.mean(float(r["refused"]) for r in some)
     out["broken_spans"] = sum(bool(r.get("broken_span")) for r in records)
+    right = [r for r in ans if "right_article" in r]
+    if right:
+        out["right_article_rate"] = M.mean(r["right_article"] for r in right)
+        out["correct_with_article"] = M.mean(float(r["em"] and r["right_article"]) for r in right)
+    if any(r.get("as_of") for r in records):
+        out["cited_after_as_of"] = sum(r.get("after_as_of", 0) for r in records)
+    expected = [r for r in records if r.get("expect")]
+    if expected:
+        out["surfaced_expected"] = M.mean(r["surfaced"] for r in expected)
+    unexpected = [r for r in ans if not r.get("expect")]
+    if unexpected:
+        out["disagreement_rate"] = M.mean(float(bool(r.get("disagreement"))) for r in unexpected)
+    out["copies_in_one_answer"] = sum(r.get("copies_cited", 0) for r in records)
     out["citation_exactness"] = sum(r["citations_exact"] for r in records) / n_cites if n_cites else None
     lat = [r["latency_ms"] for r in records]
     out["latency_p50_ms"], out["latency_p95_ms"] = M.percentile(lat, 50), M.percentile(lat, 95)

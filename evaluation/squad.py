@@ -27,6 +27,9 @@ class Question:
     unanswerable: bool | str = False
     article_id: str | None = None
     answer_spans: list[list[int]] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)  # every article that answers it (copies, reports)
+    as_of: str | None = None  # the day the question is asked: later articles do not count
+    expect: str | None = None  # "update" or "disagreement": the answer must surface it
 
     def to_json(self) -> dict:
         out = {"id": self.id, "question": self.question, "answers": self.answers}
@@ -111,7 +114,9 @@ def load_questions(path: str | Path) -> list[Question]:
             if una not in UNANSWERABLE_VALUES:
                 raise TypeError(f"unanswerable must be true, false, \"on-topic\" or \"off-topic\", not {una!r}")
             out.append(Question(str(obj["id"]), obj["question"], answers, una, obj.get("article_id"),
-                                [list(s) for s in obj.get("answer_spans", [])]))
+                                [list(s) for s in obj.get("answer_spans", [])],
+                                list(obj.get("article_ids") or ([obj["article_id"]] if obj.get("article_id") else [])),
+                                obj.get("as_of"), obj.get("expect")))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: not a valid question record ({exc})") from None
     return out

@@ -79,6 +79,15 @@ def _status(args) -> int:
     fx = m.get("faiss", {"kind": "flat"})
     print(f"search:    FAISS {fx['kind']}" + (f" {fx.get('params')}" if fx.get("params") else ""))
     print(f"built:     {m.get('created')} in {m.get('build_seconds')} s")
+    dates = sorted(a.date[:10] for a in data.articles if a.date)
+    undated = len(data.articles) - len(dates)
+    print("dates:     " + (f"{dates[0]} to {dates[-1]}" if dates else "none") + (f" ({undated} undated)" if undated else ""))
+    outlets: dict[str, int] = {}
+    for a in data.articles:
+        outlets[a.source or "(unknown)"] = outlets.get(a.source or "(unknown)", 0) + 1
+    print("outlets:   " + ", ".join(f"{k} ({v})" for k, v in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))))
+    groups = data.group_members
+    print(f"copies:    {len(groups)} groups of wire copies ({sum(len(g) for g in groups.values())} articles)")
     if Path(args.corpus).is_dir():
         changes = corpus_changes(m, args.corpus)
         print(f"corpus:    {args.corpus}: " + (f"changed since the build ({changes.describe(20)}); "

@@ -187,4 +187,29 @@ def from_html(raw: str) -> tuple[Meta, str, str] | None:
         paras = paras[1:]
     meta = Meta(date=normalize_date(doc.date), source=_clean_value("source", doc.sitename),
                 author=_clean_value("author", doc.author), url=_clean_value("url", doc.url))
+    if not all(getattr(meta, f) for f in FIELDS):
+        meta = meta.merged(_json_ld(raw))
     return meta, title, "\n\n".join(paras)
+
+
+_LD = re.compile(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def _json_ld(raw: str) -> Meta:
+    """Fields trafilatura leaves out (the page address) from JSON-LD NewsArticle blocks."""
+    import json
+
+    for block in _LD.findall(raw)[:10]:
+        try:
+            data = json.loads(block)
+        except (ValueError, RecursionError):
+            continue
+        items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+        for item in items:
+            if isinstance(item, dict) and "Article" in str(item.get("@type", "")):
+                url = item.get("url") or item.get("mainEntityOfPage")
+                return Meta(date=_clean_value("date", item.get("datePublished")),
+                            source=_clean_value("source", item.get("publisher")),
+                            author=_clean_value("author", item.get("author")),
+                            url=_clean_value("url", url if isinstance(url, str) else None))
+    return Meta()

@@ -12,8 +12,9 @@ from .answer import QA, AnswerSettings
 from .citations import NOT_FOUND
 from .conversation import Conversation
 from .pipeline import LiveQA, open_qa
-from .records import Answer, Citation, Hit
+from .records import Answer, Citation, Hit, Report
 from .retrieval import RetrievalSettings, Retriever
+from .timeline import Scope
 
 __all__ = ["QA", "Answer", "AnswerSettings", "Citation", "Conversation", "Hit", "LiveQA", "NOT_FOUND",
-           "RetrievalSettings", "Retriever", "open_qa"]
+           "Report", "RetrievalSettings", "Retriever", "Scope", "open_qa"]

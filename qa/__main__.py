@@ -4,9 +4,13 @@ Examples:
   python -m qa ask "Who authorized the meetings?"
   python -m qa ask --json "Who authorized the meetings?"
   printf 'Who authorized the meetings?\nWhen was the report?\n' | python -m qa ask --json -
+  python -m qa ask --as-of 2026-09-23 "How many homes are still without power?"
+  python -m qa ask --source "Harbor Ledger" --since 2026-09-01 "What caused the mill fire?"
 
 With --json, each answer is one JSON object: question, answer (null when refused),
-refused, confidence, sentence, citations [{article_id, title, start, end, quote}];
+refused, confidence, sentence, citations [{article_id, title, start, end, quote, date,
+source, url, also_in}], earlier_reports and disagreement (lists of {answer,
+confidence, citations} when articles give different answers; see qa.reports), scope;
 start/end index the cleaned article text.
 """
 from __future__ import annotations
@@ -32,23 +36,42 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s)")
     a.add_argument("--corpus", default=None,
                    help="refuse to answer if this corpus folder changed since the index was built")
+    a.add_argument("--as-of", metavar="DATE", help="answer as of this day: articles dated later are not used "
+                   "(undated ones are); \"now\" and \"this week\" are read relative to it")
+    a.add_argument("--since", metavar="DATE", help="use only articles dated on or after this day")
+    a.add_argument("--until", metavar="DATE", help="use only articles dated on or before this day")
+    a.add_argument("--source", action="append", default=[], metavar="OUTLET",
+                   help="use only articles of this outlet (repeatable; python -m index status lists them)")
     return p
 
 
 def render(answer) -> str:
     """Plain-text rendering for a terminal."""
+    from .citations import byline
+
     if answer.refused:
         return f"{NOT_FOUND} (confidence {answer.confidence:.2f})"
-    lines = [f"Answer: {answer.answer}", f"Sentence: {answer.sentence} [1]",
-             f"Confidence: {answer.confidence:.2f}", "Citations:"]
+    by = byline(answer.citations[0]) if answer.citations else ""
+    lines = [f"Answer: {answer.answer}" + (f" — {by}" if by else ""), f"Sentence: {answer.sentence} [1]",
+             f"Confidence: {answer.confidence:.2f}"]
+    if answer.disagreement:
+        lines.append("Reports differ: " + "; ".join(f"{r.answer} ({byline(r.citations[0]) or r.citations[0].article_id})"
+                                                    for r in answer.disagreement))
+    if answer.earlier:
+        lines.append("Earlier reports: " + "; ".join(f"{r.answer} ({byline(r.citations[0]) or r.citations[0].article_id})"
+                                                     for r in answer.earlier))
+    lines.append("Citations:")
     for n, c in enumerate(answer.citations, 1):
-        lines.append(f"  [{n}] {c.title} ({c.article_id}) [{c.start}:{c.end}] \"{c.quote}\"")
+        meta = ", ".join(x for x in (c.source, c.date) if x)
+        lines.append(f"  [{n}] {c.title} ({c.article_id}{'; ' + meta if meta else ''}) [{c.start}:{c.end}] \"{c.quote}\"")
+        if c.also_in:
+            lines.append("      also reported by " + ", ".join(x["source"] or x["article_id"] for x in c.also_in))
     return "\n".join(lines)
 
 
-def _emit(qa, question: str, as_json: bool) -> int:
+def _emit(qa, question: str, as_json: bool, scope=None) -> int:
     try:
-        answer = qa.ask(question)
+        answer = qa.ask(question, scope=scope)
     except BadQuestionError as exc:
         if as_json:
             print(json.dumps({"question": question, "error": str(exc)}))
@@ -65,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.question != "-" and not args.question.strip():
         print(f"Error: {BadQuestionError('the question is empty').user_message()}", file=sys.stderr)
         return 2
+    from .timeline import Scope
+
+    try:
+        scope = Scope.make(args.as_of, args.since, args.until, args.source)
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
     try:
         from .pipeline import open_qa
 
@@ -73,11 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: {exc.user_message()}", file=sys.stderr)
         return 1
     if args.question != "-":
-        return _emit(qa, args.question, args.json)
+        return _emit(qa, args.question, args.json, scope)
     status = 0
     for line in sys.stdin:
         if line.strip():
-            status = max(status, _emit(qa, line.strip(), args.json))
+            status = max(status, _emit(qa, line.strip(), args.json, scope))
     return status
 
 

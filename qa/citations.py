@@ -25,6 +25,11 @@ def marker(n: int) -> str:
     return f"[\\[{n}\\]](#source-{n})"
 
 
+def byline(citation) -> str:
+    """"Harbor Ledger, 2026-09-08" (what is known of the cited article's outlet and date)."""
+    return ", ".join(x for x in (citation.source, (citation.date or "")[:10] or None) if x)
+
+
 def confidence_label(conf: float) -> str:
     return "high" if conf >= 0.8 else "medium" if conf >= 0.6 else "low"
 
@@ -34,7 +39,8 @@ def answer_markdown(answer: Answer) -> str:
     if answer.refused:
         return (f"**{NOT_FOUND}** The indexed articles do not support an answer to this question "
                 f"(confidence {answer.confidence:.2f}).")
-    parts = [f"**{md_escape(answer.answer or '')}**"]
+    by = byline(answer.citations[0]) if answer.citations else ""
+    parts = [f"**{md_escape(answer.answer or '')}**" + (f" — {md_escape(by)}" if by else "")]
     if answer.sentence and answer.sentence != answer.answer:
         parts.append(f"> {md_escape(answer.sentence)} {marker(1)}")
     else:
@@ -42,6 +48,14 @@ def answer_markdown(answer: Answer) -> str:
     more = " ".join(marker(n) for n in range(2, len(answer.citations) + 1))
     if more:
         parts.append(f"Also supported by {more}.")
+    if answer.disagreement:
+        parts.append("**Reports differ:** " + " · ".join(
+            f"**{md_escape(r.answer)}** ({md_escape(byline(r.citations[0]) or r.citations[0].article_id)})"
+            for r in answer.disagreement))
+    if answer.earlier:
+        parts.append("*This is the newest report; earlier:* " + " · ".join(
+            f"{md_escape(r.answer)} ({md_escape(byline(r.citations[0]) or r.citations[0].article_id)})"
+            for r in answer.earlier))
     parts.append(f"*Confidence: {confidence_label(answer.confidence)} ({answer.confidence:.2f})*")
     return "\n\n".join(parts)
 
@@ -65,13 +79,27 @@ def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
         full = ""
         if article is not None:
             art = article(c.article_id)
-            meta = [x for x in (art.date, art.source) if x] + meta
+            meta = [x for x in (art.source, (art.date or "")[:10] or "undated") if x] + meta
             full = (f'<details class="qa-article" id="article-{n}"><summary>Open the full article</summary>'
                     f'<div class="qa-article-body">{html.escape(art.text[:c.start])}<mark>'
                     f'{html.escape(art.text[c.start:c.end])}</mark>{html.escape(art.text[c.end:])}</div></details>')
+        if c.also_in:
+            full = (f'<p class="qa-also">Also reported by '
+                    f'{html.escape(", ".join(_also(x) for x in c.also_in))}</p>') + full
         label = f"[{n}]" if not answer.refused else "·"
         cards.append(
             f'<div class="qa-source" id="source-{n}"><div class="qa-source-head">{label} '
             f'<b>{html.escape(c.title)}</b> <span class="qa-meta">{html.escape(" · ".join(meta))}</span></div>'
             f'<p>{html.escape(before)}<mark>{html.escape(sent)}</mark>{html.escape(after)}</p>{full}</div>')
-    return '<div class="qa-sources">' + head + "".join(cards) + "</div>"
+    reports = ""
+    if not answer.refused and answer.disagreement:
+        cols = "".join(f'<div class="qa-report"><b>{html.escape(r.answer)}</b><br><span class="qa-meta">'
+                       f'{html.escape(byline(r.citations[0]) or r.citations[0].article_id)}</span><p>'
+                       f'{html.escape(r.citations[0].quote)}</p></div>' for r in answer.disagreement)
+        reports = f'<div class="qa-differ"><p><b>Reports differ</b></p><div class="qa-reports">{cols}</div></div>'
+    return '<div class="qa-sources">' + head + reports + "".join(cards) + "</div>"
+
+
+def _also(copy: dict) -> str:
+    return " ".join(x for x in (copy.get("source") or copy.get("article_id"),
+                                f"({copy['date'][:10]})" if copy.get("date") else "") if x)

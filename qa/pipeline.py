@@ -57,5 +57,5 @@ class LiveQA:
                                f"version {self.qa.data.manifest.get('version', '?')}: {exc}")
         self.version = name
 
-    def ask(self, question: str, context: str | None = None):
-        return self.get().ask(question, context)
+    def ask(self, question: str, context: str | None = None, scope=None):
+        return self.get().ask(question, context, scope)
