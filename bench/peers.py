@@ -14,6 +14,7 @@ passages (as their docs' splitters suggest), configured as their docs suggest:
 
   pip install -r requirements.txt -r bench/requirements.txt
   python -m bench.peers --squad ../shared/eval/squad-v1.1-dev-part-a.json --out runs/peers
+  python -m bench.peers --squad ../shared/eval/squad-v1.1-dev-part-a.json --news-paragraphs 2 --out runs/peers-news
 """
 from __future__ import annotations
 
@@ -147,9 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated subset of: " + ", ".join(SYSTEMS))
     p.add_argument("--words", type=int, default=200, help="peer passage size in words (default: %(default)s)")
     p.add_argument("--limit", type=int, help="first N questions only")
+    p.add_argument("--news-paragraphs", type=int, metavar="N",
+                   help="re-cut every SQuAD paragraph into paragraphs of N sentences, as news sites print them")
     p.add_argument("--out", help="folder for peers.json")
     args = p.parse_args(argv)
-    articles, questions = load_squad(args.squad)
+    articles, questions = load_squad(args.squad, news_paragraphs=args.news_paragraphs)
     questions = questions[: args.limit] if args.limit else questions
     peers = Peers(articles, args.words)
     results = []

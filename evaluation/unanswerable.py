@@ -19,6 +19,11 @@ while it stays about the same topic, with the same words:
   that names no date; checked: that year occurs nowhere in the article.
 - type-mismatch: "What <noun> ..." asked as "How many <nouns> ..."; checked: the
   answer's sentence and its neighbours hold no number at all.
+- attribute-swap: a common noun or verb of the question that the paragraph holds is
+  replaced by one of the same tag from another article's questions ("How many beds
+  does the wing have?" -> "How many books ..."; "Who opened ..." -> "Who designed ..."):
+  the question asks for something the article never mentions; checked: no word of
+  the article shares the new word's stem.
 
 Each record carries `unanswerable: "on-topic"`, its `kind`, the question it was made
 from (`source_id`) and the paragraph's article and character range, so the reader
@@ -37,7 +42,11 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-KINDS = ("entity-swap", "negation", "antonym", "mutual-exclusion", "impossible-condition", "type-mismatch")
+KINDS = ("entity-swap", "negation", "antonym", "mutual-exclusion", "impossible-condition", "type-mismatch",
+         "attribute-swap")
+SWAP_TAGS = {"NN", "NNS", "VBD", "VBN", "VB", "VBZ", "VBP", "VBG"}
+LIGHT_VERBS = {"be", "have", "do", "make", "take", "get", "become", "use", "call", "give", "go", "come", "say",
+               "know", "consider", "name", "refer", "include", "find", "see", "hold", "play", "begin", "start"}
 SWAP_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "DATE", "CARDINAL", "EVENT", "WORK_OF_ART",
                "LANGUAGE", "PRODUCT", "LAW"}
 EXCLUSIVE_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LANGUAGE"}
@@ -144,6 +153,14 @@ def generate(squad_path: str | Path, seed: int = 0, per_question: int = 1, nlp=N
             if e.label_ in SWAP_LABELS and 1 < len(e.text) < 40 and "\n" not in e.text and (
                     e.label_ != "DATE" or DATE_LIKE.search(e.text)):
                 pool[e.label_].append((aid, e.text))
+    from common.text import raw_words, stem
+
+    words_pool: dict[str, list[tuple[str, str]]] = defaultdict(list)  # tag -> (article, word) from questions
+    for (aid, *_rest), qd in zip(items, q_docs):
+        for t in qd:
+            if _swappable(t):
+                words_pool[t.tag_].append((aid, t.text.lower()))
+    article_stems = {aid: {stem(w.lower()) for w in raw_words(text)} for aid, text, *_ in items}
     out: list[Generated] = []
     counts = Counter()
     for (aid, text, off, ctx, qa), qdoc in zip(items, q_docs):
@@ -189,12 +206,29 @@ def generate(squad_path: str | Path, seed: int = 0, per_question: int = 1, nlp=N
         if m and len(qdoc) > 2 and qdoc[1].pos_ == "NOUN" and qdoc[1].tag_ == "NN" and qdoc[2].pos_ != "NOUN" and not NUMBER.search(
                 _around(ctx, ans["answer_start"])):
             made.append(("type-mismatch", f"How many {_plural(m.group(2).lower())} {m.group(3)}"))
+        # attribute swap
+        held = [t for t in qdoc if _swappable(t) and t.i > 0 and _word_in(t.text, ctx)]
+        if held and SWAP_TAGS:
+            t = rng.choice(held)
+            for _ in range(20):
+                if not words_pool[t.tag_]:
+                    break
+                other_aid, new = rng.choice(words_pool[t.tag_])
+                if other_aid != aid and stem(new) not in article_stems[aid] and new != t.lower_:
+                    made.append(("attribute-swap", q[:t.idx] + new + q[t.idx + len(t.text):]))
+                    break
         rng.shuffle(made)
         for kind, question in made[:per_question]:
             counts[kind] += 1
             out.append(Generated(f"{qa['id']}-{kind}", question, kind, qa["id"], q, aid, off, off + len(ctx),
                                  a0, a0 + len(ans["text"])))
     return out
+
+
+def _swappable(t) -> bool:
+    """A common noun or a content verb (not a name, not "is/has/did/made")."""
+    return (t.tag_ in SWAP_TAGS and not t.ent_type_ and t.is_alpha and len(t.text) > 3
+            and t.lemma_.lower() not in LIGHT_VERBS and not t.is_stop)
 
 
 def _around(ctx: str, pos: int) -> str:

@@ -259,7 +259,29 @@ class QA:
             short = self.data.sentence_text(pick.sentence.sentence)[pick.start:pick.end]
             out["type_agreement"] = agreement(question, short)
         out["missing_names"] = self.missing_names(searched, pick.sentence.sentence)
+        out["missing_terms"] = self.missing_terms(searched, pick.sentence.sentence)
         return out
+
+    def article_terms(self, row: int) -> frozenset[str]:
+        """The article's stemmed content words (cached)."""
+        cache = self.__dict__.setdefault("_article_terms", {})
+        if row not in cache:
+            if len(cache) > 20_000:
+                cache.clear()
+            art = self.data.articles[row]
+            cache[row] = frozenset(terms(art.title + "\n" + art.text))
+        return cache[row]
+
+    def missing_terms(self, question: str, sentence_row: int) -> float:
+        """Share of the question's idf mass (its stemmed content words) that the answer's
+        article never uses: a question about a speed, a salary or a designer, asked of an
+        article that mentions none, shows here."""
+        qterms = self.question_terms(question)
+        total = sum(qterms.values())
+        if total <= 0:
+            return 0.0
+        present = self.article_terms(int(self.data.sentences[sentence_row, 0]))
+        return sum(w for t, w in qterms.items() if t not in present) / total
 
     def fit(self, name: str) -> dict:
         return self.settings.calibration[name]

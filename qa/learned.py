@@ -45,7 +45,7 @@ HAND_SENTENCE_WEIGHTS = dict(zip(SENTENCE_FEATURES, (1.0, 1.0, 0.25, 0.5, 0.0, 0
 CONFIDENCE_FEATURES = {
     "rules": ("sentence_cosine", "sentence_overlap", "passage_cosine", "type_agreement", "missing_names"),
     "reader": ("sentence_cosine", "sentence_overlap", "passage_cosine", "reader_margin", "type_agreement",
-               "missing_names", "judge_margin"),
+               "missing_names", "judge_margin", "missing_terms"),
 }
 DEFAULT_FIT = {"bias": -6.0, "weights": {"sentence_cosine": 6.0, "sentence_overlap": 4.0, "passage_cosine": 3.0},
                "threshold": 0.5}

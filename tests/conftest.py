@@ -117,6 +117,19 @@ def app_url(tmp_path_factory):
     corpus = work / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
     shutil.copy(DATA / "xss" / "museum-reopens.txt", corpus)
+    yield from _serve(work, corpus)
+
+
+@pytest.fixture(scope="session")
+def news_app_url(tmp_path_factory):
+    """`python app.py` serving the news fixture (eval/news_fixture/corpus)."""
+    work = tmp_path_factory.mktemp("news-browser")
+    corpus = work / "corpus"
+    shutil.copytree(ROOT / "eval" / "news_fixture" / "corpus", corpus)
+    yield from _serve(work, corpus)
+
+
+def _serve(work: Path, corpus: Path):
     port = _free_port()
     log = open(work / "app.log", "w")
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus),

@@ -111,3 +111,37 @@ def test_articles_tab_and_narrow_screen(page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 400  # no sideways scrolling
     page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.fixture(scope="module")
+def news_page(news_app_url):
+    pytest.importorskip("playwright.sync_api", reason="playwright not installed (requirements-dev.txt)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1280, "height": 900})
+        pg.goto(news_app_url, wait_until="domcontentloaded")
+        pg.wait_for_selector("#question textarea", timeout=60_000)
+        yield pg
+        browser.close()
+
+
+def test_news_reports_differ_bylines_and_as_of(news_page):
+    """The page shows outlet and date, groups wire copies, shows differing reports side
+    by side, and answers as of the day set under "Dates and outlets"."""
+    pg = news_page
+    reply = ask(pg, "Where was a man hurt by a falling tree?")
+    assert "Cliff Road" in reply and "2026-09-19" in reply
+    sources = pg.locator("#sources").inner_text()
+    assert "Also reported by" in sources and sources.count("One man was hurt") == 1
+    pg.locator("#scope").get_by_text("Dates and outlets").first.click()
+    pg.fill("#as-of textarea, #as-of input", "2026-09-20")
+    reply = ask(pg, "How many people attended the Harbor Festival?")
+    assert "Reports differ" in reply and "25,000" in reply and "18,000" in reply and "as of 2026-09-20" in reply
+    assert pg.locator("#sources .qa-differ").count() == 1
+    pg.fill("#as-of textarea, #as-of input", "2026-09-04")
+    reply = ask(pg, "How many people were injured in the mill fire?")
+    assert "Three" in reply and "Port Alder Gazette, 2026-09-03" in reply
+    pg.screenshot(path=str(ARTIFACTS / "news.png"), full_page=True)
