@@ -111,7 +111,11 @@ def run(args) -> dict:
         records.append(score_question(q, answer, qa.data, texts, time.perf_counter() - t0))
     manifest = {k: v for k, v in qa.data.manifest.items() if k not in ("articles", "files", "corpus")}
 
-    return {"metrics": summarize(records), "records": records,
+    metrics = summarize(records)
+    if qa.data.n_passages:
+        metrics["passage_words_mean"] = round(sum(len(qa.data.chunk_text(i).split())
+                                                  for i in range(qa.data.n_passages)) / qa.data.n_passages, 1)
+    return {"metrics": metrics, "records": records,
             "settings": {"questions": args.questions, "squad": args.squad, "corpus": args.corpus,
                          "index_dir": None if not args.index_dir else str(index_dir), "k": args.k,
                          "limit": args.limit, "seed": args.seed, "unanswerable_share": args.unanswerable_share,

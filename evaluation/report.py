@@ -18,7 +18,7 @@ METRIC_KEYS = ["n_questions", "gold_hit@1", "gold_hit@5", "gold_hit@20", "mrr@20
                "sentence_hit@1", "citation_exactness", "refusal_rate", "refusal_rate_on_topic",
                "refusal_rate_off_topic", "false_refusal_rate", "broken_spans", "right_article_rate",
                "correct_with_article", "cited_after_as_of", "surfaced_expected", "disagreement_rate",
-               "copies_in_one_answer", "latency_p50_ms", "latency_p95_ms"]
+               "copies_in_one_answer", "passage_words_mean", "latency_p50_ms", "latency_p95_ms"]
 
 
 def score_question(q: Question, answer, data, texts: dict[str, str], seconds: float) -> dict:

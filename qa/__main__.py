@@ -62,7 +62,7 @@ def render(answer) -> str:
                                                      for r in answer.earlier))
     lines.append("Citations:")
     for n, c in enumerate(answer.citations, 1):
-        meta = ", ".join(x for x in (c.source, c.date) if x)
+        meta = ", ".join(x for x in (c.source, c.date or ("undated" if c.source else None)) if x)
         lines.append(f"  [{n}] {c.title} ({c.article_id}{'; ' + meta if meta else ''}) [{c.start}:{c.end}] \"{c.quote}\"")
         if c.also_in:
             lines.append("      also reported by " + ", ".join(x["source"] or x["article_id"] for x in c.also_in))

@@ -49,10 +49,30 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
     start, end = _words(sentence, start, end)
     start, end = _balance(sentence, start, end)
     start, end = _names(sentence, start, end, question)
+    if question and _MEASURE_Q.search(question):
+        start, end = _unit(sentence, start, end)
     if question and asks_for_several(question):
         start, end = _list(sentence, start, end, question)
         start, end = _balance(sentence, start, end)
     return _trim(sentence, start, end)
+
+
+_MEASURE_Q = re.compile(r"\bhow (long|far|tall|high|big|heavy|wide|deep|large|old|fast)\b", re.I)
+_NUMBER_END = re.compile(r"(\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                         r"forty|fifty|hundred|thousand|million|billion|dozen|half))$", re.I)
+_UNIT = re.compile(r"\s*(?:square |cubic )?(?:kilo|centi|milli)?(?:met(?:re|er)s?|km|cm|mm|m|miles?|feet|foot|ft|"
+                   r"inch(?:es)?|yards?|grams?|g|kg|tonnes?|tons?|pounds?|lbs?|ounces?|litres?|liters?|gallons?|"
+                   r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|acres?|"
+                   r"hectares?|knots|mph|km/h|degrees?|storeys?|stories|floors?|percent|per cent)\b", re.I)
+
+
+def _unit(s: str, start: int, end: int) -> tuple[int, int]:
+    """A measurement is its number and its unit: "four" -> "four kilometres" for "How long ...?"."""
+    if _NUMBER_END.search(s[start:end]):
+        m = _UNIT.match(s, end)
+        if m:
+            return start, m.end()
+    return start, end
 
 
 def _words(s: str, start: int, end: int) -> tuple[int, int]:
