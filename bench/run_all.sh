@@ -12,12 +12,18 @@ SQUAD=../shared/eval/squad-v1.1-dev-part-a.json
 PY=${PY:-.venv/bin/python}
 export HF_HUB_OFFLINE=1
 mkdir -p "$OUT"
-rm -rf data/eval-news data/eval-squad data/eval-squad-u20 data/cal-u20-s1
+rm -rf data/eval-news data/eval-squad data/eval-squad-u20 data/cal-u20-s1 data/eval-fixture data/eval-news2 data/eval-news2-nopack
 rm -f "$OUT/calibration/levers.jsonl"; mkdir -p "$OUT/calibration"
 CAL="$PY -m training.calibrate $OUT/cal-s1/questions.jsonl --check $OUT/squad-u20/questions.jsonl --report $OUT/calibration/levers.jsonl"
 {
   echo "== index build of the shipped corpus"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m index build --full --quiet --index-dir data/eval-news
   echo "== news question set"; $PY -m evaluation eval/news_questions.jsonl --index-dir data/eval-news --out "$OUT/news" --quiet
+  echo "== news fixture (eval/news_fixture)"; $PY -m evaluation eval/news_fixture/questions.jsonl --corpus eval/news_fixture/corpus --index-dir data/eval-fixture --out "$OUT/fixture" --quiet
+  echo "== SQuAD part A re-cut as 2-sentence news paragraphs: packed, and not"
+  $PY -m evaluation --squad $SQUAD --news-paragraphs 2 --index-dir data/eval-news2 --out "$OUT/squad-news2" --quiet
+  $PY -m evaluation --squad $SQUAD --news-paragraphs 2 --no-pack --index-dir data/eval-news2-nopack --out "$OUT/squad-news2-nopack" --quiet
+  echo "== HTML cleaning: trafilatura vs our cleaner"; $PY -m bench.html --out "$OUT/html.json"
+  echo "== wire copies at 100,000 articles"; $PY -m bench.wire --articles 100000 --out "$OUT/wire.json"
   echo "== SQuAD part A, whole corpus (index build included)"; /usr/bin/time -f "wall %e s, peak RSS %M KB" $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --out "$OUT/squad" --quiet
   echo "== SQuAD part A, 20% of articles held out (off-topic) + generated on-topic unanswerable"; $PY -m evaluation --squad $SQUAD --unanswerable-share 0.2 --on-topic-unanswerable --index-dir data/eval-squad-u20 --out "$OUT/squad-u20" --quiet
   echo "== ablation: no whole-answer widening"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --no-whole-answers --out "$OUT/ablation-no-whole" --quiet
@@ -26,13 +32,16 @@ CAL="$PY -m training.calibrate $OUT/cal-s1/questions.jsonl --check $OUT/squad-u2
   $CAL --label "v1: one fit, cosines + overlap + reader margin" --features sentence_cosine,sentence_overlap,passage_cosine,reader_margin
   $CAL --label "+ type agreement, missing names" --features sentence_cosine,sentence_overlap,passage_cosine,reader_margin,type_agreement,missing_names
   $CAL --label "+ judge margin" --features sentence_cosine,sentence_overlap,passage_cosine,reader_margin,type_agreement,missing_names,judge_margin
-  $CAL --label "+ one gate per kind (shipped)" --gates
+  $CAL --label "+ one gate per kind" --gates --features sentence_cosine,sentence_overlap,passage_cosine,reader_margin,type_agreement,missing_names,judge_margin
+  $CAL --label "+ missing terms, off-topic held at 0.95 (shipped)" --gates --min-off-topic 0.95
+  $CAL --check $OUT/fixture/questions.jsonl --label "shipped fit, checked on the news fixture" --gates --min-off-topic 0.95
   echo "== ablation: the judge as the span reader"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --reader-file qa/weights/judge-int8.onnx --out "$OUT/ablation-judge-reads" --quiet
   echo "== ablation: 3 sentences read"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --sentences 3 --out "$OUT/ablation-3-sentences" --quiet
   echo "== ablation: answer-type rules instead of the trained reader"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --reader rules --out "$OUT/ablation-rules" --quiet
   echo "== ablation: no short answers (answer = sentence)"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --no-spans --out "$OUT/ablation-no-spans" --quiet
   if [ -n "${PEERS_PY:-}" ]; then
     echo "== retrieval beside peer stacks"; $PEERS_PY -m bench.peers --squad $SQUAD --index-dir data/eval-squad --out "$OUT/peers" 2>/dev/null
+    echo "== the same on news-shaped paragraphs"; $PEERS_PY -m bench.peers --squad $SQUAD --news-paragraphs 2 --index-dir data/peers-news --systems ours-hybrid,ours-dense,bm25s,txtai-dense,txtai-hybrid --out "$OUT/peers-news" 2>/dev/null
   fi
   echo "== speed: embedding paths, cold start, latency at scale"; $PY -m bench --squad $SQUAD --out "$OUT/bench"
   echo "== click-to-answer in the browser"; $PY -m bench.browser --out "$OUT/browser"

@@ -16,9 +16,18 @@ QUALITY = [("n_questions", "questions"), ("gold_hit@1", "gold-hit@1"), ("gold_hi
            ("refusal_rate", "refused (unanswerable, all)"), ("refusal_rate_on_topic", "refused (on-topic unanswerable)"),
            ("refusal_rate_off_topic", "refused (off-topic unanswerable)"),
            ("false_refusal_rate", "refused (answerable)"), ("broken_spans", "broken spans"),
+           ("correct_with_article", "right answer (EM) from a right article"),
+           ("cited_after_as_of", "citations dated after the question's as_of"),
+           ("surfaced_expected", "planted updates/disagreements surfaced"),
+           ("disagreement_rate", "answers with a disagreement (no planted one)"),
+           ("copies_in_one_answer", "wire copies cited twice in one answer"),
+           ("passage_words_mean", "mean passage words"),
            ("latency_p50_ms", "latency p50 ms"), ("latency_p95_ms", "latency p95 ms")]
-QUALITY_RUNS = [("news", "news set (shipped article)"), ("squad", "SQuAD part A"),
-                ("squad-u20", "SQuAD part A: 20% of articles held out + generated on-topic")]
+QUALITY_RUNS = [("news", "news set (shipped article)"), ("fixture", "news fixture (44 dated articles)"),
+                ("squad", "SQuAD part A"),
+                ("squad-u20", "SQuAD part A: 20% of articles held out + generated on-topic"),
+                ("squad-news2", "SQuAD part A re-cut as 2-sentence news paragraphs"),
+                ("squad-news2-nopack", "the same, short paragraphs not packed")]
 
 
 def fmt(v) -> str:
@@ -109,8 +118,8 @@ def levers(runs: Path) -> list[str]:
     return out
 
 
-def peers(runs: Path) -> list[str]:
-    f = runs / "peers" / "peers.json"
+def peers(runs: Path, name: str = "peers") -> list[str]:
+    f = runs / name / "peers.json"
     if not f.is_file():
         return []
     rep = json.loads(f.read_text())
@@ -120,6 +129,30 @@ def peers(runs: Path) -> list[str]:
         out.append(f"| {r['system']} | {r['gold_hit@1']:.3f} | {r['gold_hit@5']:.3f} | {r['gold_hit@20']:.3f} | "
                    f"{r['mrr@20']:.3f} | {r['latency_p50_ms']:.1f} | {r['mean_passage_words']:.0f} |")
     out += ["", f"`{rep['command']}` — {rep['date']}, {rep['machine']['cores']} cores {rep['machine']['cpu']}"]
+    return out
+
+
+def news_tools(runs: Path) -> list[str]:
+    """HTML cleaning (bench.html) and wire-copy grouping at scale (bench.wire)."""
+    out = []
+    f = runs / "html.json"
+    if f.is_file():
+        rep = json.loads(f.read_text())
+        out += ["| HTML engine | pages | word precision | word recall | titles | dates | outlets | authors | ms/page |",
+                "|---|---|---|---|---|---|---|---|---|"]
+        for eng, r in rep.items():
+            out.append(f"| {eng} | {r['pages']} | {r['word_precision']:.3f} | {r['word_recall']:.3f} | "
+                       f"{r['titles_exact']} | {r.get('date_found', 0)} | {r.get('source_found', 0)} | "
+                       f"{r.get('author_found', 0)} | {r['ms_per_page']} |")
+        out += ["", "`python -m bench.html` on the news fixture's pages.", ""]
+    f = runs / "wire.json"
+    if f.is_file():
+        r = json.loads(f.read_text())
+        out += [f"Wire copies (`python -m bench.wire --articles {r['articles']}`): {r['articles']:,} articles of "
+                f"~{r['mean_words']} words, {r['planted_copies']:,} planted copies; MinHash signatures "
+                f"{r['signature_seconds']} s, LSH grouping {r['group_seconds']} s; {r['copies_grouped']:,} of "
+                f"{r['planted_copies']:,} copies grouped with their original, {r['other_articles_grouped']} other "
+                f"articles grouped.", ""]
     return out
 
 
@@ -213,7 +246,7 @@ SECTIONS = [
     ("Refusals: answerable, on-topic and off-topic", refusals,
      "*On-topic unanswerable*: questions about an indexed article that it does not answer (the news set's are "
      "written by hand; SQuAD's are generated from part A's own questions by `evaluation.unanswerable`: entity "
-     "swap, negation, antonym, mutual exclusion, impossible condition, answer-type mismatch). *Off-topic*: "
+     "swap, negation, antonym, mutual exclusion, impossible condition, answer-type mismatch, attribute swap). *Off-topic*: "
      "questions about nothing indexed (the news set's by hand; SQuAD's are the questions of the held-out 20% "
      "of articles)."),
     ("Refusal trade-off (SQuAD part A, 20% held out + generated on-topic)", curve,
@@ -226,6 +259,11 @@ SECTIONS = [
     ("Retrieval beside the stacks users would otherwise pick", peers,
      "Same corpus (SQuAD part A as one corpus), same questions, same embedding model, same metric code, same "
      "run; peers index 200-word windows as their docs suggest."),
+    ("Retrieval beside the peers on news-shaped paragraphs", lambda r: peers(r, "peers-news"),
+     "SQuAD part A with every paragraph re-cut into paragraphs of two sentences, as news sites print them "
+     "(`--news-paragraphs 2`): our chunker packs them into passages up to 150 words; peers index 200-word "
+     "windows."),
+    ("News tools", news_tools, ""),
     ("Ablation (SQuAD part A, all questions, same index)", ablation, ""),
     ("Speed", speed,
      "One process on the SQuAD part-A corpus: every embedding path against plain sentence-transformers fp32 "

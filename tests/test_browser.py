@@ -23,20 +23,27 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def browser():
+    """One Chromium for the module (Playwright's sync API allows one driver at a time)."""
     pytest.importorskip("playwright.sync_api", reason="playwright not installed (requirements-dev.txt)")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1280, "height": 900})
-        pg.dialogs = []
-        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
-        pg.goto(app_url, wait_until="domcontentloaded")
-        pg.wait_for_selector("#question textarea", timeout=60_000)
-        yield pg
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    pg.dialogs = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.goto(app_url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    yield pg
+    pg.close()
 
 
 def ask(page, question: str) -> str:
@@ -114,18 +121,12 @@ def test_articles_tab_and_narrow_screen(page):
 
 
 @pytest.fixture(scope="module")
-def news_page(news_app_url):
-    pytest.importorskip("playwright.sync_api", reason="playwright not installed (requirements-dev.txt)")
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1280, "height": 900})
-        pg.goto(news_app_url, wait_until="domcontentloaded")
-        pg.wait_for_selector("#question textarea", timeout=60_000)
-        yield pg
-        browser.close()
+def news_page(browser, news_app_url):
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    pg.goto(news_app_url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    yield pg
+    pg.close()
 
 
 def test_news_reports_differ_bylines_and_as_of(news_page):
