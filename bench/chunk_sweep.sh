@@ -1,7 +1,7 @@
 #!/bin/bash
 # Passage size and packing on SQuAD part A (as published, and re-cut into 2-sentence news paragraphs).
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python; SQUAD=../shared/eval/squad-v1.1-dev-part-a.json; OUT=runs/news13/chunks
+PY=.venv/bin/python; SQUAD=../shared/eval/squad-v1.1-dev-part-a.json; OUT=${1:-runs/chunks}  # usage: bash bench/chunk_sweep.sh [OUT_DIR]
 run() { name=$1; shift; [ -f $OUT/$name/report.json ] && return; echo "== $name: $*"; $PY -m evaluation --squad $SQUAD --index-dir data/sweep-$name --out $OUT/$name --quiet "$@" 2>&1 | grep -E "gold_hit|^em|sentence_hit|latency_p50"; rm -rf data/sweep-$name; }
 run squad-pack150
 run squad-nopack150 --no-pack

@@ -40,8 +40,10 @@ CAL="$PY -m training.calibrate $OUT/cal-s1/questions.jsonl --check $OUT/squad-u2
   echo "== ablation: answer-type rules instead of the trained reader"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --reader rules --out "$OUT/ablation-rules" --quiet
   echo "== ablation: no short answers (answer = sentence)"; $PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --no-spans --out "$OUT/ablation-no-spans" --quiet
   if [ -n "${PEERS_PY:-}" ]; then
-    echo "== retrieval beside peer stacks"; $PEERS_PY -m bench.peers --squad $SQUAD --index-dir data/eval-squad --out "$OUT/peers" 2>/dev/null
-    echo "== the same on news-shaped paragraphs"; $PEERS_PY -m bench.peers --squad $SQUAD --news-paragraphs 2 --index-dir data/peers-news --systems ours-hybrid,ours-dense,bm25s,txtai-dense,txtai-hybrid --out "$OUT/peers-news" 2>/dev/null
+    echo "== retrieval beside peer stacks"; $PEERS_PY -m bench.peers --squad $SQUAD --index-dir data/eval-squad --out "$OUT/peers" 2>/dev/null \
+      || echo "peers failed: PEERS_PY needs requirements.txt and bench/requirements.txt installed"
+    echo "== the same on news-shaped paragraphs"; $PEERS_PY -m bench.peers --squad $SQUAD --news-paragraphs 2 --index-dir data/peers-news --systems ours-hybrid,ours-dense,bm25s,txtai-dense,txtai-hybrid --out "$OUT/peers-news" 2>/dev/null \
+      || echo "peers failed: PEERS_PY needs requirements.txt and bench/requirements.txt installed"
   fi
   echo "== speed: embedding paths, cold start, latency at scale"; $PY -m bench --squad $SQUAD --out "$OUT/bench"
   echo "== click-to-answer in the browser"; $PY -m bench.browser --out "$OUT/browser"

@@ -386,9 +386,8 @@ class QA:
             if (base(cand) < share * base(chosen) or cand.lex < REPORT_OVERLAP * chosen.lex
                     or margin <= max(0.0, need * (pick.margin or 0.0))):
                 continue
-            if qt.named and timeline.prior(qt, self.data.sentence_text(cand.sentence), art.date, None, None) <= 0:
+            if qt.named and timeline.prior(qt, text, art.date, None, None) <= 0:
                 continue  # a question about 2025 is not contradicted by a 2026 report
-            text = self.data.sentence_text(cand.sentence)
             start, end = self._whole(text, start, end, question)
             other = Pick(cand, start, end, margin, "reader")
             if reports.same_answer(self._short(other), chosen_answer):
