@@ -17,6 +17,7 @@ from common.errors import BadQuestionError, QAError
 from index.store import DEFAULT_INDEX_DIR
 from qa.citations import answer_markdown, md_escape, sources_html
 
+MAX_UPLOAD = "1kb"  # Gradio's /gradio_api/upload route: refused above this (the page uploads nothing)
 EXAMPLES = ["Who authorized the meetings?", "Which newspaper revealed the meetings?",
             "What did the meetings result in?", "Who won the 2010 FIFA World Cup?"]
 HELP = ("Ask a question about the indexed articles. Every answer quotes the sentence it comes from, "
@@ -212,7 +213,7 @@ def build_ui(service: ChatService):
         with gr.Tab("Ask"):
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=320):
-                    chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat",
+                    chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat", latex_delimiters=[],
                                       placeholder="Ask a question about the articles. Follow-up questions "
                                                   "(\"When did they take place?\") use the previous turn.")
                     with gr.Row():
@@ -271,8 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     demo = build_ui(service)
     import gradio as gr
 
+    # The page has no upload control; Gradio's upload route still exists, so it takes almost nothing.
     demo.queue(default_concurrency_limit=2).launch(server_name=args.host, server_port=args.port, css=CSS, js=JS,
-                                                   theme=gr.themes.Soft(), show_error=False)
+                                                   theme=gr.themes.Soft(), show_error=False,
+                                                   max_file_size=MAX_UPLOAD)
     return 0
 
 

@@ -60,7 +60,8 @@ def normalize_text(text: str) -> str:
 
 def _strip_markdown(line: str) -> str:
     line = re.sub(r"^#{1,6}\s+", "", line)
-    line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)  # links and images -> their text
+    # links and images -> their text; the address may hold one level of brackets ("wiki/A_(b)")
+    line = re.sub(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)", r"\1", line)
     return re.sub(r"(\*\*|__|`)", "", line)
 
 
@@ -136,10 +137,21 @@ def clean_html(raw: str) -> tuple[str, str]:
     return normalize_text(title), body
 
 
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _decode(data: bytes) -> str:
+    """The text of a file's bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"file is {len(data) / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"broken UTF-16 text ({exc.reason} at byte {exc.start})") from None
+        if not text.strip():
+            raise ValueError("file is empty")
+        return _SURROGATE.sub("\ufffd", text)
     if not data.strip():
         raise ValueError("file is empty")
     if b"\x00" in data[:8192]:
@@ -150,6 +162,22 @@ def _read_text(path: Path) -> str:
         raise ValueError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
+def _read_text(path: Path) -> str:
+    return _decode(path.read_bytes())
+
+
+def _clean_str(value: str) -> str:
+    """JSON may carry lone surrogates ("\\ud800"), which no file can store: replaced."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def _parse_json(raw: str):
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to read") from None
+
+
 def _json_records(path: Path, raw: str) -> list[tuple[str, object]]:
     """[(label, parsed object)] for a .json or .jsonl file; a broken line raises with its number."""
     if path.suffix.lower() == ".jsonl":
@@ -157,12 +185,15 @@ def _json_records(path: Path, raw: str) -> list[tuple[str, object]]:
         for n, line in enumerate(raw.splitlines(), 1):
             if line.strip():
                 try:
-                    out.append((f"{path.name}:{n}", json.loads(line)))
-                except json.JSONDecodeError as exc:
+                    out.append((f"{path.name}:{n}", _parse_json(line)))
+                except ValueError as exc:
+                    if not isinstance(exc, json.JSONDecodeError):
+                        out.append((f"{path.name}:{n}", ValueError(f"line {n}: {exc}")))
+                        continue
                     out.append((f"{path.name}:{n}", ValueError(f"broken JSON on line {n}: {exc.msg}")))
         return out
     try:
-        data = json.loads(raw)
+        data = _parse_json(raw)
     except json.JSONDecodeError as exc:
         raise ValueError(f"broken JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     items = data if isinstance(data, list) else [data]
@@ -178,14 +209,20 @@ def _json_article(obj: object, default_id: str, rel: str) -> Article:
     if title is not None and not isinstance(title, str):
         raise ValueError("'title' must be a string")
     given = obj.get("id")
+    if isinstance(given, (dict, list)):
+        raise ValueError("'id' must be a string or a number")
     meta, _ = metadata.from_mapping({k: v for k, v in obj.items() if k not in ("text", "title", "id")})
-    return Article(id=str(given) if given not in (None, "") else default_id,
-                   title=(title or "").strip() or default_id, text=text, path=rel, **meta.__dict__)
+    meta_fields = {k: _clean_str(v) if isinstance(v, str) else v for k, v in meta.__dict__.items()}
+    return Article(id=_clean_str(str(given)) if given not in (None, "") else default_id,
+                   title=_clean_str((title or "").strip()) or default_id, text=_clean_str(text), path=rel,
+                   **meta_fields)
 
 
-def load_file(path: Path, rel: str, html_engine: str = "trafilatura") -> tuple[list[Article], list[Skipped]]:
-    """Articles from one file; raises ValueError when the whole file is unusable."""
-    raw = _read_text(path)
+def load_file(path: Path, rel: str, html_engine: str = "trafilatura",
+              data: bytes | None = None) -> tuple[list[Article], list[Skipped]]:
+    """Articles from one file (or from its bytes `data`, already read); raises
+    ValueError when the whole file is unusable."""
+    raw = _decode(path.read_bytes() if data is None else data)
     suffix = path.suffix.lower()
     stem_id = slugify(str(Path(rel).with_suffix("")))
     if suffix in JSON_SUFFIXES:
@@ -199,6 +236,8 @@ def load_file(path: Path, rel: str, html_engine: str = "trafilatura") -> tuple[l
                 articles.append(_json_article(obj, default, rel))
             except ValueError as exc:
                 skipped.append(Skipped(f"{rel} ({label})", str(exc)))
+            except Exception as exc:  # noqa: BLE001  one record never ends the file
+                skipped.append(Skipped(f"{rel} ({label})", f"could not be read ({type(exc).__name__})"))
         return articles, skipped
     if suffix in HTML_SUFFIXES:
         title, body, meta = read_html(raw, html_engine)
@@ -212,9 +251,37 @@ def load_file(path: Path, rel: str, html_engine: str = "trafilatura") -> tuple[l
     return [Article(id=stem_id, title=title or stem_id, text=body, path=rel, **meta.__dict__)], []
 
 
+def walk_corpus(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
+    """The article files under `corpus_dir` (sorted), and the ones passed over with why:
+    symbolic links that lead outside the folder, broken or looping links, and things
+    that are not regular files (a FIFO would block a read). Hidden files and other
+    suffixes are not articles and pass silently."""
+    corpus_dir = Path(corpus_dir)
+    root = corpus_dir.resolve()
+    files, skipped = [], []
+    for p in sorted(corpus_dir.rglob("*")):
+        if p.name.startswith(".") or p.suffix.lower() not in SUFFIXES:
+            continue
+        rel = p.relative_to(corpus_dir).as_posix()
+        if p.is_symlink():
+            try:
+                target = p.resolve(strict=True)
+            except (OSError, RuntimeError):
+                skipped.append(Skipped(rel, "broken or looping symbolic link; not read"))
+                continue
+            if not target.is_relative_to(root):
+                skipped.append(Skipped(rel, "symbolic link to a file outside the corpus folder; not read"))
+                continue
+        if not p.is_file():
+            if not p.is_dir():
+                skipped.append(Skipped(rel, "not a regular file (a FIFO, socket or device); not read"))
+            continue
+        files.append(p)
+    return files, skipped
+
+
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    return sorted(p for p in corpus_dir.rglob("*")
-                  if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+    return walk_corpus(corpus_dir)[0]
 
 
 def file_digest(path: Path) -> str:
@@ -226,13 +293,18 @@ def load_articles(corpus_dir: str | Path) -> LoadReport:
     corpus_dir = Path(corpus_dir)
     report = LoadReport()
     seen: dict[str, str] = {}
-    for path in corpus_files(corpus_dir):
+    files, report.skipped = walk_corpus(corpus_dir)
+    for path in files:
         rel = path.relative_to(corpus_dir).as_posix()
         try:
-            report.file_hashes[rel] = file_digest(path)
-            articles, skipped = load_file(path, rel)
+            data = path.read_bytes()  # one read: the hash and the text come from the same bytes
+            report.file_hashes[rel] = sha256_bytes(data)[:32]
+            articles, skipped = load_file(path, rel, data=data)
         except (OSError, ValueError) as exc:
             report.skipped.append(Skipped(rel, str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001  one file never ends a build
+            report.skipped.append(Skipped(rel, f"could not be read ({type(exc).__name__}: {exc})"))
             continue
         report.skipped.extend(skipped)
         for art in articles:

@@ -10,6 +10,7 @@ ISO 8601: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM[:SS][+HH:MM]` when a time is given.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -177,6 +178,8 @@ def from_html(raw: str) -> tuple[Meta, str, str] | None:
     page by trafilatura, or None when it finds no main text."""
     import trafilatura
 
+    for name in ("trafilatura", "htmldate", "courlan"):  # their "empty tree" notes are ours to report
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, include_tables=True,
                                       favor_recall=True, deduplicate=False, config=_trafilatura_config())
     if doc is None or not (doc.text or "").strip():

@@ -177,6 +177,13 @@ def activate(index_dir: Path, version_dir: Path) -> None:
 def prune(index_dir: Path, keep: int = KEEP_VERSIONS) -> None:
     """Remove old versions and leftovers of killed builds (never the live one)."""
     live = current_version_name(index_dir)
+    for leftover in index_dir.glob(".CURRENT.*"):  # a build killed between writing and renaming CURRENT
+        try:
+            pid = int(leftover.name.rsplit(".", 1)[1])
+        except ValueError:
+            pid = None
+        if pid != os.getpid() and not _alive(pid):
+            leftover.unlink(missing_ok=True)
     versions = sorted((index_dir / "versions").iterdir())
     done = [v for v in versions if not v.name.startswith(".tmp-")]
     for v in versions:
@@ -184,6 +191,18 @@ def prune(index_dir: Path, keep: int = KEEP_VERSIONS) -> None:
         old = v in done[:-keep]
         if (stale_tmp or old) and v.name != live:
             shutil.rmtree(v, ignore_errors=True)
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def current_version_name(index_dir: str | Path) -> str | None:

@@ -105,11 +105,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.question != "-":
         return _emit(qa, args.question, args.json, scope)
     status = 0
-    for line in sys.stdin:
+    for n, raw in enumerate(sys.stdin.buffer, 1):
+        try:
+            line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            msg = f"line {n} is not UTF-8 text ({exc.reason} at byte {exc.start}); skipped"
+            if args.json:
+                print(json.dumps({"question": raw.decode("utf-8", "replace").strip(), "error": msg}), flush=True)
+            else:
+                print(f"Error: {msg}", file=sys.stderr)
+            status = 2
+            continue
         if line.strip():
             status = max(status, _emit(qa, line.strip(), args.json, scope))
     return status
 
 
+def run(argv: list[str] | None = None) -> int:
+    """main(), quiet when the reader of our output goes away (`python -m qa ask - | head -1`)."""
+    try:
+        return main(argv)
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -40,7 +40,14 @@ class LiveQA:
 
     def get(self) -> QA:
         name = current_version_name(self.index_dir)
-        if name and name != self.version:
+        if name is None or not (self.index_dir / "versions" / name).is_dir():
+            # CURRENT removed, emptied or pointing at nothing: keep answering, and say so
+            self.last_error = (f"{self.index_dir}/CURRENT is missing or points to no index version, so answers "
+                               f"still come from version {self.version}; fix: python -m index build")
+            return self.qa
+        if self.last_error and self.last_error.startswith(f"{self.index_dir}/CURRENT"):
+            self.last_error = None
+        if name != self.version:
             with self._lock:
                 if name != self.version:
                     self._switch(name)

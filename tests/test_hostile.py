@@ -1,0 +1,127 @@
+"""Hostile input (issue 15, first part): one bad file or one bad question never ends a
+build or a batch, and nothing outside the corpus folder is read."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SHIPPED_CORPUS
+
+from index.articles import _strip_markdown, load_articles
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    c = tmp_path / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, c)
+    return c
+
+
+def test_deep_json_and_lone_surrogates_do_not_stop_a_build(corpus, tmp_path, fake_embedder):
+    from index.build import build_index
+
+    (corpus / "n.json").write_text("[" * 1000 + "]" * 1000)
+    (corpus / "deep.jsonl").write_text('{"title": "t", "text": "ok text here."}\n' + "[" * 5000 + "]" * 5000 + "\n")
+    (corpus / "s.json").write_text('{"title": "t", "text": "a \\ud800 b is here."}')
+    summary = build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert "nested too deeply" in reasons["n.json"] or "expected a JSON object" in reasons["n.json"]
+    assert any("deep.jsonl" in k and "nested too deeply" in v for k, v in reasons.items())
+    arts = {a.id: a for a in load_articles(corpus).articles}
+    assert arts["s"].text == "a \ufffd b is here." and "deep-1" in arts
+
+
+def test_corpus_walk_stays_in_the_folder(corpus, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Secret\n\nThe password is swordfish.")
+    os.symlink(outside, corpus / "passwd.txt")
+    os.symlink(tmp_path / "missing.txt", corpus / "dangling.txt")
+    os.symlink(corpus / "loop.txt", corpus / "loop.txt")
+    os.mkfifo(corpus / "pipe.txt")
+    os.symlink(corpus / "dea-secret-meetings-with-cartels.txt", corpus / "inside-link.txt")
+    (corpus / "utf16.txt").write_bytes("Title\n\nUTF-16 text is read.".encode("utf-16"))
+    report = load_articles(corpus)
+    reasons = {s.path: s.reason for s in report.skipped}
+    assert "outside the corpus folder" in reasons["passwd.txt"]
+    assert "broken or looping" in reasons["dangling.txt"] and "broken or looping" in reasons["loop.txt"]
+    assert "not a regular file" in reasons["pipe.txt"]
+    ids = {a.id for a in report.articles}
+    assert "inside-link" in ids and "utf16" in ids and "passwd" not in ids
+    assert all("swordfish" not in a.text for a in report.articles)
+
+
+def test_markdown_link_with_brackets_in_its_address():
+    assert _strip_markdown("See [the page](https://en.wikipedia.org/wiki/Foo_(bar)) now.") == "See the page now."
+
+
+def test_long_question_is_answered_or_refused(shipped_qa):
+    answer = shipped_qa.ask("x " * 130 + "?")
+    assert answer.refused or answer.citations
+
+
+def _cli(args, stdin: bytes, index_dir) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qa", "ask", *args, "--index-dir", str(index_dir)],
+                          input=stdin, capture_output=True, cwd=ROOT, timeout=120)
+
+
+def test_batch_goes_on_after_a_line_that_is_not_utf8(shipped_index):
+    out = _cli(["--json", "-"], b"Who authorized the meetings?\nWho opened the caf\xe9?\nWhich newspaper revealed "
+               b"the meetings?\n", shipped_index)
+    lines = [json.loads(x) for x in out.stdout.decode().splitlines()]
+    assert len(lines) == 3 and "not UTF-8" in lines[1]["error"]
+    assert lines[0]["answer"] and lines[2]["answer"] and b"Traceback" not in out.stderr
+
+
+def test_closed_pipe_ends_quietly(shipped_index):
+    proc = subprocess.Popen(f"{sys.executable} -m qa ask --index-dir {shipped_index} - | head -c 1 > /dev/null",
+                            shell=True, stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    _, err = proc.communicate(b"Who authorized the meetings?\n" * 50, timeout=120)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_broken_current_is_reported_and_leftovers_removed(shipped_index, tmp_path, real_embedder):
+    from index import store
+    from qa import LiveQA
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(shipped_index, index_dir)
+    live = LiveQA(index_dir, embedder=real_embedder, warm=False)
+    (index_dir / "CURRENT").write_text("no-such-version\n")
+    assert live.ask("Who authorized the meetings?").answer == "the U.S. government"
+    assert "CURRENT" in (live.last_error or "")
+    stale = index_dir / ".CURRENT.999999999"
+    stale.write_text("x")
+    (index_dir / "CURRENT").write_text(live.version + "\n")
+    store.prune(index_dir)
+    assert not stale.exists()
+    live.get()
+    assert live.last_error is None
+
+
+def test_chat_renders_no_math():
+    import gradio as gr
+
+    from app import ChatService, build_ui
+
+    demo = build_ui(ChatService("/nonexistent-index", None))
+    chats = [b for b in demo.blocks.values() if isinstance(b, gr.Chatbot)]
+    assert chats and all(c.latex_delimiters == [] for c in chats)
+
+
+def test_upload_route_refuses_files(app_url):
+    """The page uploads nothing; Gradio's upload route must not store what anyone sends."""
+    import urllib.error
+    import urllib.request
+
+    boundary = "qa-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"f.bin\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + b"x" * 100_000 + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(app_url + "gradio_api/upload", data=body, method="POST",
+                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=30)
+    assert err.value.code in (400, 413)
