@@ -2,12 +2,14 @@
 
   python app.py                          # http://127.0.0.1:7860, index built on first start
   python app.py --port 8080 --host 0.0.0.0 --corpus corpus --index-dir data/index
+  curl -s -X POST localhost:7860/api/ask -d '{"question": "Who authorized the meetings?"}'
 
 Only this file imports gradio; answering lives in `qa` (its public API).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -17,6 +19,8 @@ from common.errors import BadQuestionError, QAError
 from index.store import DEFAULT_INDEX_DIR
 from qa.citations import answer_markdown, md_escape, sources_html
 
+API_FIELDS = {"question", "context", "as_of", "since", "until", "sources"}
+MAX_API_BODY = 64_000  # bytes of a POST /api/ask body
 MAX_UPLOAD = "1kb"  # Gradio's /gradio_api/upload route: refused above this (the page uploads nothing)
 EXAMPLES = ["Who authorized the meetings?", "Which newspaper revealed the meetings?",
             "What did the meetings result in?", "Who won the 2010 FIFA World Cup?"]
@@ -164,6 +168,38 @@ class ChatService:
         except BadQuestionError as exc:
             return {"question": question, "error": str(exc)}
 
+    def api_answer(self, payload) -> tuple[int, dict]:
+        """POST /api/ask: (HTTP status, body). The body of a 200 is exactly what
+        `python -m qa ask --json` prints; anything else is {"error": "..."}."""
+        from qa.timeline import Scope
+
+        if not isinstance(payload, dict):
+            return 422, {"error": "the body must be a JSON object like {\"question\": \"...\"}"}
+        unknown = set(payload) - API_FIELDS
+        if unknown:
+            return 422, {"error": f"unknown field(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(API_FIELDS))}"}
+        question, context = payload.get("question"), payload.get("context")
+        if not isinstance(question, str):
+            return 422, {"error": "\"question\" must be a string"}
+        if context is not None and not isinstance(context, str):
+            return 422, {"error": "\"context\" must be a string or null"}
+        sources = payload.get("sources") or []
+        if isinstance(sources, str):
+            sources = [sources]
+        if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
+            return 422, {"error": "\"sources\" must be a list of outlet names"}
+        try:
+            scope = Scope.make(*(payload.get(k) for k in ("as_of", "since", "until")), sources)
+        except (ValueError, TypeError) as exc:
+            return 422, {"error": str(exc).replace("--", "")}
+        qa = self.qa
+        if qa is None:
+            return 503, {"error": self.error or "no index loaded"}
+        try:
+            return 200, qa.ask(question, context, scope).to_json()
+        except BadQuestionError as exc:
+            return 422, {"question": question, "error": str(exc)}
+
     def corpus_rows(self, query: str = "") -> list[list]:
         """The indexed articles (title, id, date, source, passages), filtered by `query`."""
         qa = self.qa
@@ -252,6 +288,34 @@ def build_ui(service: ChatService):
     return demo
 
 
+def api_routes(service: ChatService) -> list:
+    """`POST /api/ask` beside Gradio's own API: plain JSON in, the `qa ask --json` object
+    out; bad input gets 400 (not JSON), 413 (body over MAX_API_BODY) or 422 (wrong
+    fields, empty or over-long question, unreadable date), never a 500 with a traceback."""
+    import anyio
+    from fastapi import Request
+    from fastapi.responses import JSONResponse
+    from fastapi.routing import APIRoute
+
+    async def ask(request: Request):
+        body = await request.body()
+        if len(body) > MAX_API_BODY:
+            return JSONResponse({"error": f"the body is {len(body)} bytes; at most {MAX_API_BODY} are read"}, 413)
+        try:
+            payload = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return JSONResponse({"error": "the body is not JSON (UTF-8)"}, 400)
+        try:
+            status, out = await anyio.to_thread.run_sync(service.api_answer, payload)
+        except Exception as exc:  # noqa: BLE001  an edge: a message, never a traceback
+            status, out = 500, {"error": f"internal error ({type(exc).__name__}); see the app's log"}
+            print(f"error: /api/ask: {exc!r}", file=sys.stderr)
+        return JSONResponse(out, status)
+
+    ask.__annotations__["request"] = Request  # a real class: this module's annotations are strings
+    return [APIRoute("/api/ask", ask, methods=["POST"])]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--host", default=os.environ.get("QA_HOST", "127.0.0.1"), help="address to bind (default: %(default)s)")
@@ -275,7 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     # The page has no upload control; Gradio's upload route still exists, so it takes almost nothing.
     demo.queue(default_concurrency_limit=2).launch(server_name=args.host, server_port=args.port, css=CSS, js=JS,
                                                    theme=gr.themes.Soft(), show_error=False,
-                                                   max_file_size=MAX_UPLOAD)
+                                                   max_file_size=MAX_UPLOAD,
+                                                   app_kwargs={"routes": api_routes(service)})
     return 0
 
 

@@ -125,3 +125,29 @@ def test_upload_route_refuses_files(app_url):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(req, timeout=30)
     assert err.value.code in (400, 413)
+
+
+def _post(url: str, body: bytes):
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(url + "api/ask", data=body, method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def test_json_endpoint(app_url, shipped_qa):
+    status, out = _post(app_url, json.dumps({"question": "Who authorized the meetings?"}).encode())
+    want = shipped_qa.ask("Who authorized the meetings?").to_json()  # the same object as `qa ask --json`
+    assert status == 200 and set(out) == set(want)
+    assert {k: out[k] for k in ("answer", "sentence", "citations", "refused")} == \
+        {k: want[k] for k in ("answer", "sentence", "citations", "refused")}
+    for body, code in ((b"{not json", 400), (b"\xff\xfe", 400), (b"[1, 2]", 422), (b'{"question": 3}', 422),
+                       (b'{"question": ""}', 422), (b'{"question": "q", "as_of": "soon"}', 422),
+                       (b'{"question": "q", "colour": 1}', 422), (json.dumps({"question": "x" * 70_000}).encode(), 413),
+                       (json.dumps({"question": "x " * 2000}).encode(), 422), (b"[" * 100_00 + b"]" * 100_00, 400)):
+        status, out = _post(app_url, body)
+        assert status == code and out.get("error"), (body[:40], status, out)
