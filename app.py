@@ -322,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")), help="port (default: %(default)s)")
     p.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s)")
     p.add_argument("--corpus", default="corpus", help="article folder (default: %(default)s)")
+    p.add_argument("--concurrency", type=int, default=int(os.environ.get("QA_CONCURRENCY", "2")),
+                   help="questions the page's queue answers at once (default: %(default)s; python -m bench.load "
+                   "measures it); POST /api/ask answers in the server's thread pool")
     args = p.parse_args(argv)
     runtime.for_queries()
     try:
@@ -337,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     import gradio as gr
 
     # The page has no upload control; Gradio's upload route still exists, so it takes almost nothing.
-    demo.queue(default_concurrency_limit=2).launch(server_name=args.host, server_port=args.port, css=CSS, js=JS,
+    demo.queue(default_concurrency_limit=args.concurrency).launch(server_name=args.host, server_port=args.port, css=CSS, js=JS,
                                                    theme=gr.themes.Soft(), show_error=False,
                                                    max_file_size=MAX_UPLOAD,
                                                    app_kwargs={"routes": api_routes(service)})

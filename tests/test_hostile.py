@@ -151,3 +151,26 @@ def test_json_endpoint(app_url, shipped_qa):
                        (json.dumps({"question": "x " * 2000}).encode(), 422), (b"[" * 100_00 + b"]" * 100_00, 400)):
         status, out = _post(app_url, body)
         assert status == code and out.get("error"), (body[:40], status, out)
+
+
+def test_hash_and_text_come_from_one_read(tmp_path, monkeypatch):
+    """A file rewritten between two reads must not leave the hash of one content beside
+    the text of another: the loader reads each file once (the file system is simulated
+    here: each read returns the next version of the file)."""
+    import pathlib
+
+    from common.hashing import sha256_bytes
+
+    c = tmp_path / "corpus"
+    c.mkdir()
+    (c / "a.txt").write_text("Title A\n\nFirst version.")
+    versions = [b"Title A\n\nFirst version.", b"", b"Title A\n\nSecond version."]
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self):
+        return versions.pop(0) if self.name == "a.txt" and versions else real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    report = load_articles(c)
+    (art,) = report.articles
+    assert art.text == "First version." and report.file_hashes["a.txt"] == sha256_bytes(b"Title A\n\nFirst version.")[:32]

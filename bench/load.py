@@ -1,0 +1,212 @@
+"""Load on the running app: N concurrent clients, a bounded number of questions each,
+through `POST /api/ask` and through gradio_client, with and without index rebuilds
+during the run.
+
+    python -m bench.load --clients 8 --questions 50 --rebuilds 2 --out runs/load
+
+Starts `python app.py` on a copy of the shipped corpus (own index folder, free port).
+The questions are the news set's (eval/news_questions.jsonl), each client starting at
+another offset. Every answer is compared with the answer the same path gave to the
+same question asked alone before the load (answer text and refusal): a difference is
+a *wrong answer*. Rebuilds add a new article to the corpus copy and run `python -m
+index build` one after another from the start of the run, while the clients ask (the
+new article answers nothing they ask; the report counts the rebuilds that finished
+before the last answer). Reports
+questions/s, latency p50/p95/max, errors, wrong answers and the app's peak RSS.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from common.runinfo import git_commit, machine, now_iso  # noqa: E402
+from evaluation.metrics import percentile  # noqa: E402
+
+NEW_ARTICLE = ("Harbor ferry timetable changes\n\nThe harbor ferry will run every 20 minutes from Monday, "
+               "the port authority said. Weekend crossings start at 7 a.m.\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_peak_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _rss_now_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _post(url: str, question: str) -> dict:
+    req = urllib.request.Request(url + "api/ask", data=json.dumps({"question": question}).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.loads(r.read())
+
+
+class GradioAsker:
+    def __init__(self, url: str):
+        from gradio_client import Client
+
+        self.client = Client(url, verbose=False)
+
+    def __call__(self, question: str) -> dict:
+        return self.client.predict(question, api_name="/ask")
+
+
+def _key(out: dict) -> tuple:
+    return (out.get("answer"), out.get("refused"), out.get("error"))
+
+
+def run_load(url: str, via: str, questions: list[str], clients: int, per_client: int, rebuild=None) -> dict:
+    asker = (lambda: (lambda q: _post(url, q))) if via == "api" else (lambda: GradioAsker(url))
+    solo = asker()
+    expected = {q: _key(solo(q)) for q in questions}
+    lat, errors, wrong = [], [], []
+    lock = threading.Lock()
+    start_gate = threading.Barrier(clients + 1)
+
+    def client(c: int):
+        ask = asker()
+        start_gate.wait()
+        for i in range(per_client):
+            q = questions[(c * 7 + i) % len(questions)]
+            t0 = time.perf_counter()
+            try:
+                out = ask(q)
+                dt = time.perf_counter() - t0
+                with lock:
+                    lat.append(dt * 1e3)
+                    if out.get("error"):
+                        errors.append(f"{q}: {out['error']}")
+                    elif _key(out) != expected[q]:
+                        wrong.append(f"{q}: {_key(out)} != {expected[q]}")
+            except Exception as exc:  # noqa: BLE001  counted, not raised
+                with lock:
+                    errors.append(f"{q}: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    start_gate.wait()
+    t0 = time.perf_counter()
+    rebuilds = rebuild(t0) if rebuild else None
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    if rebuilds is not None:
+        rebuilds.join()
+    n = clients * per_client
+    return {"via": via, "clients": clients, "questions": n, "seconds": round(wall, 2),
+            "questions_per_s": round(n / wall, 2), "p50_ms": round(percentile(lat, 50), 1),
+            "p95_ms": round(percentile(lat, 95), 1), "max_ms": round(max(lat), 1) if lat else None,
+            "errors": len(errors), "wrong": len(wrong), "error_examples": errors[:3], "wrong_examples": wrong[:3]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--clients", type=int, default=8)
+    p.add_argument("--questions", type=int, default=50, help="questions per client (default: %(default)s)")
+    p.add_argument("--rebuilds", type=int, default=2, help="index rebuilds during the runs with rebuilds")
+    p.add_argument("--via", default="api,gradio", help="api, gradio or both (default: %(default)s)")
+    p.add_argument("--memory-rebuilds", type=int, default=0, metavar="N",
+                   help="then N back-to-back rebuilds, one question after each (the app switches to each new "
+                   "version), recording the app's RSS after each")
+    p.add_argument("--concurrency", type=int, help="the app's --concurrency (default: the app's)")
+    p.add_argument("--app-root", default=str(ROOT), help="checkout whose app.py to start (a baseline commit's "
+                   "worktree, for a before/after in one run; default: this one)")
+    p.add_argument("--out", help="folder for load.json")
+    args = p.parse_args(argv)
+    qs = [json.loads(x)["question"] for x in (ROOT / "eval" / "news_questions.jsonl").read_text().splitlines() if x.strip()]
+    work = Path(tempfile.mkdtemp(prefix="qa-load-"))
+    corpus, index_dir = work / "corpus", work / "index"
+    shutil.copytree(ROOT / "corpus", corpus)
+    port = _free_port()
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    log = open(work / "app.log", "w")
+    app = subprocess.Popen([sys.executable, str(Path(args.app_root) / "app.py"), "--port", str(port), "--corpus", str(corpus), "--index-dir",
+                            str(index_dir), *(["--concurrency", str(args.concurrency)] if args.concurrency else [])],
+                           cwd=args.app_root, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(1)
+        else:
+            raise SystemExit("app did not start: " + (work / "app.log").read_text()[-2000:])
+
+        done_at: list[float] = []
+
+        def rebuild(t0: float, n: int = args.rebuilds, pause: float = 0.3):
+            def go():
+                for k in range(n):
+                    time.sleep(pause)
+                    (corpus / f"load-extra-{k}.txt").write_text(NEW_ARTICLE.replace("20", str(20 + k)))
+                    subprocess.run([sys.executable, "-m", "index", "build", "--corpus", str(corpus), "--index-dir",
+                                    str(index_dir), "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
+                    done_at.append(time.perf_counter() - t0)
+            t = threading.Thread(target=go)
+            t.start()
+            return t
+
+        results = []
+        for via in [v.strip() for v in args.via.split(",") if v.strip()]:
+            for with_rebuilds in (False, True):
+                done_at.clear()
+                r = run_load(url, via, qs, args.clients, args.questions, rebuild if with_rebuilds else None)
+                r["rebuilds"] = args.rebuilds if with_rebuilds else 0
+                r["rebuilds_done_during_run"] = sum(t <= r["seconds"] for t in done_at)
+                results.append(r)
+                print(json.dumps({k: v for k, v in r.items() if not k.endswith("examples")}), flush=True)
+        memory = []
+        for k in range(args.memory_rebuilds):
+            (corpus / f"memory-extra-{k}.txt").write_text(NEW_ARTICLE.replace("20", str(40 + k)))
+            subprocess.run([sys.executable, "-m", "index", "build", "--corpus", str(corpus), "--index-dir",
+                            str(index_dir), "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
+            _post(url, qs[0])
+            memory.append(round(_rss_now_mb(app.pid), 1))
+        if memory:
+            print(f"app RSS after each of {len(memory)} rebuilds (MB): {memory}", flush=True)
+        peak = _rss_peak_mb(app.pid)
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
+    out = {"results": results, "app_peak_rss_mb": round(peak, 1), "rss_after_rebuilds_mb": memory, "command": "python -m bench.load " + " ".join(
+        argv if argv is not None else sys.argv[1:]), "date": now_iso(), "git_commit": git_commit(), "machine": machine()}
+    print(f"app peak RSS {peak:.0f} MB")
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        (Path(args.out) / "load.json").write_text(json.dumps(out, indent=1))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
