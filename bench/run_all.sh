@@ -47,6 +47,10 @@ CAL="$PY -m training.calibrate $OUT/cal-s1/questions.jsonl --check $OUT/squad-u2
   fi
   echo "== speed: embedding paths, cold start, latency at scale"; $PY -m bench --squad $SQUAD --out "$OUT/bench"
   echo "== click-to-answer in the browser"; $PY -m bench.browser --out "$OUT/browser"
+  echo "== load: 8 clients x 50 questions, with and without 2 rebuilds; memory over 20 rebuilds"
+  $PY -m bench.load --clients 8 --questions 50 --rebuilds 2 --out "$OUT/load"
+  $PY -m bench.load --clients 8 --questions 100 --rebuilds 2 --via api --memory-rebuilds 20 --out "$OUT/load-long"
+  echo "== fuzzing: 10,000 generated inputs"; QA_FUZZ_EXAMPLES=2500 $PY -m pytest -q -p no:cacheprovider tests/test_fuzz.py
   if [ "${WITH_UPDATES:-0}" = 1 ]; then
     echo "== index updates: full build vs one added article (1x and 2x the SQuAD corpus)"
     $PY -m bench.update --squad $SQUAD --out "$OUT/update-1x"
