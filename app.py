@@ -72,6 +72,23 @@ def ensure_index(index_dir: str, corpus_dir: str) -> str | None:
     return " / ".join(summary.lines())
 
 
+class _Skip:
+    """Stands for "leave this output as it is" (gr.skip() once gradio is loaded)."""
+
+
+SKIP = _Skip()
+
+
+def _notice(message: str) -> None:
+    """A passing notice on the page (a toast); nothing outside a Gradio event."""
+    try:
+        import gradio as gr
+
+        gr.Info(message)
+    except Exception:  # noqa: BLE001  called outside a page event (tests, scripts)
+        pass
+
+
 def scope_note(scope) -> str:
     parts = []
     if scope.as_of:
@@ -122,7 +139,9 @@ class ChatService:
         history, turns = list(history or []), list(turns or [])
         message = (message or "").strip()
         if not message:
-            return history, sources_html(None), "", turns
+            # nothing asked: the conversation and the sources of the last answer stay as they are
+            _notice("Type a question first.")
+            return history, SKIP, "", turns
         history.append({"role": "user", "content": md_escape(message)})
         qa = self.qa
         if qa is None:
@@ -279,9 +298,16 @@ def build_ui(service: ChatService):
                       api_visibility="private")
         turns = gr.State([])
         inputs, outputs = [box, chat, turns, as_of, since, until, outlets], [chat, sources, box, turns]
-        ask.click(service.respond, inputs, outputs, api_visibility="private")
-        box.submit(service.respond, inputs, outputs, api_visibility="private")
-        clear.click(lambda: ([], sources_html(None), "", []), None, outputs, api_visibility="private")
+
+        def respond(*args):
+            out = service.respond(*args)
+            return tuple(gr.skip() if x is SKIP else x for x in out)
+
+        ask.click(respond, inputs, outputs, api_visibility="private")
+        box.submit(respond, inputs, outputs, api_visibility="private")
+        reset = (lambda: ([], sources_html(None), "", []), None, outputs)
+        clear.click(*reset, api_visibility="private")
+        chat.clear(*reset, api_visibility="private")  # the chat's own clear icon forgets the conversation too
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
         api_btn = gr.Button(visible=False)
         api_btn.click(service.ask_json, api_in, api_out, api_name="ask")

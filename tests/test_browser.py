@@ -146,3 +146,18 @@ def test_news_reports_differ_bylines_and_as_of(news_page):
     reply = ask(pg, "How many people were injured in the mill fire?")
     assert "Three" in reply and "Port Alder Gazette, 2026-09-03" in reply
     pg.screenshot(path=str(ARTIFACTS / "news.png"), full_page=True)
+
+
+def test_empty_submit_keeps_sources_and_clear_icon_forgets(page):
+    """An empty Ask leaves the answer's sources; the chat's own clear icon empties the
+    sources and the follow-up memory, as "New conversation" does."""
+    ask(page, "Who authorized the meetings?")
+    assert page.locator("#sources #source-1").count() == 1
+    page.fill("#question textarea", "   ")
+    page.click("#ask")
+    page.wait_for_timeout(1500)
+    assert page.locator("#sources #source-1").count() == 1
+    page.locator("#chat button[aria-label='Clear'], #chat button[title='Clear']").first.click()
+    page.wait_for_function("() => !document.querySelector('#sources #source-1')", timeout=10_000)
+    reply = ask(page, "What did they result in?")
+    assert "searched as" not in reply  # nothing remembered from before the clear
