@@ -37,7 +37,9 @@ CSS = """
 .qa-article summary { cursor: pointer; color: var(--link-text-color); margin-top: 4px; }
 .qa-article-body { max-height: 320px; overflow-y: auto; white-space: pre-wrap; padding: 6px;
                    border-top: 1px solid var(--border-color-primary); margin-top: 6px; }
-.qa-closest { color: var(--body-text-color-subdued); }
+.qa-closest { color: var(--body-text-color); font-weight: 600; }
+.qa-try { flex-grow: 0 !important; min-width: 40px !important; align-self: center; }
+.qa-related { border-style: dashed; background: var(--background-fill-secondary); }
 .qa-also { font-size: 0.85rem; margin: 2px 0; }
 .qa-differ { border: 1px solid #d97706; border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; }
 .qa-reports { display: flex; gap: 12px; flex-wrap: wrap; }
@@ -275,7 +277,10 @@ def build_ui(service: ChatService):
                         box = gr.Textbox(placeholder="e.g. Who authorized the meetings?", show_label=False,
                                          scale=5, elem_id="question", max_length=1000, autofocus=True)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
-                    gr.Examples(EXAMPLES, inputs=box, label="Example questions")
+                    with gr.Row(elem_id="examples"):
+                        gr.Markdown("Try:", elem_classes="qa-try")
+                        example_buttons = [gr.Button(q, size="sm", variant="secondary", elem_classes="qa-example",
+                                                     min_width=60) for q in EXAMPLES]
                     with gr.Accordion("Dates and outlets", open=False, elem_id="scope"):
                         with gr.Row():
                             as_of = gr.Textbox(label="As of (YYYY-MM-DD)", placeholder="any day", elem_id="as-of",
@@ -304,6 +309,8 @@ def build_ui(service: ChatService):
             return tuple(gr.skip() if x is SKIP else x for x in out)
 
         ask.click(respond, inputs, outputs, api_visibility="private")
+        for button, q in zip(example_buttons, EXAMPLES):  # an example asks at once
+            button.click(lambda *a, q=q: respond(q, *a), inputs[1:], outputs, api_visibility="private")
         box.submit(respond, inputs, outputs, api_visibility="private")
         reset = (lambda: ([], sources_html(None), "", []), None, outputs)
         clear.click(*reset, api_visibility="private")

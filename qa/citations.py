@@ -64,14 +64,16 @@ def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
     """The sources panel: one card per citation, with the passage and the cited
     sentence highlighted, and the full article (opened on click, highlight kept).
     `passage_text(citation)` returns (before, sentence, after); `article(id)` the Article.
-    A refusal lists the closest sentences instead, marked as not an answer."""
+    A refusal lists at most two related passages instead, in another style and without
+    highlight, or says that nothing is related."""
     if answer is None:
         return '<div class="qa-sources"><p class="qa-empty">Sources of the answer appear here.</p></div>'
     cites, head = answer.citations, ""
     if answer.refused:
-        cites = answer.closest
-        head = ('<p class="qa-closest">No passage supports an answer. The closest passages were:</p>'
-                if cites else '<p class="qa-empty">No source supports an answer.</p>')
+        cites = related_passages(answer)
+        head = ('<p class="qa-closest">Not in the articles. Related passages, which do not answer it:</p>'
+                if cites else '<p class="qa-closest">Not in the articles, and nothing in them is related to '
+                              'the question.</p>')
     cards = []
     for n, c in enumerate(cites, 1):
         before, sent, after = passage_text(c) if passage_text else ("", c.quote, "")
@@ -86,9 +88,14 @@ def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
         if c.also_in:
             full = (f'<p class="qa-also">Also reported by '
                     f'{html.escape(", ".join(_also(x) for x in c.also_in))}</p>') + full
-        label = f"[{n}]" if not answer.refused else "·"
+        if answer.refused:  # no answer highlight: these passages are not an answer
+            cards.append(
+                f'<div class="qa-source qa-related" id="related-{n}"><div class="qa-source-head">Related '
+                f'<b>{html.escape(c.title)}</b> <span class="qa-meta">{html.escape(" · ".join(meta))}</span></div>'
+                f'<p>{html.escape(before + sent + after)}</p></div>')
+            continue
         cards.append(
-            f'<div class="qa-source" id="source-{n}"><div class="qa-source-head">{label} '
+            f'<div class="qa-source" id="source-{n}"><div class="qa-source-head">[{n}] '
             f'<b>{html.escape(c.title)}</b> <span class="qa-meta">{html.escape(" · ".join(meta))}</span></div>'
             f'<p>{html.escape(before)}<mark>{html.escape(sent)}</mark>{html.escape(after)}</p>{full}</div>')
     reports = ""
@@ -98,6 +105,24 @@ def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
                        f'{html.escape(r.citations[0].quote)}</p></div>' for r in answer.disagreement)
         reports = f'<div class="qa-differ"><p><b>Reports differ</b></p><div class="qa-reports">{cols}</div></div>'
     return '<div class="qa-sources">' + head + reports + "".join(cards) + "</div>"
+
+
+def related_passages(answer: Answer, most: int = 2) -> list:
+    """For a refusal: at most `most` of the closest sentences, from distinct passages, that
+    share a content word with the question (none when nothing is related)."""
+    from common.text import terms
+
+    asked = set(terms(answer.question))
+    out, seen = [], set()
+    for c in answer.closest:
+        where = (c.article_id, c.passage_start, c.passage_end)
+        if where in seen or not asked & set(terms(c.quote)):
+            continue
+        seen.add(where)
+        out.append(c)
+        if len(out) == most:
+            break
+    return out
 
 
 def _also(copy: dict) -> str:

@@ -73,7 +73,9 @@ def test_question_follow_up_and_refusal(page):
 
     reply = ask(page, "Who won the 2010 FIFA World Cup?")
     assert "Not found in the articles" in reply
-    assert "closest passages" in page.inner_text("#sources")
+    assert "nothing in them is related" in page.inner_text("#sources")
+    ask(page, "How many DEA agents attended the secret meetings?")  # on-topic, not answered by the article
+    assert page.locator("#sources .qa-related").count() in (1, 2) and page.locator("#sources mark").count() == 0
     page.screenshot(path=str(ARTIFACTS / "refusal.png"), full_page=True)
 
 
@@ -161,3 +163,14 @@ def test_empty_submit_keeps_sources_and_clear_icon_forgets(page):
     page.wait_for_function("() => !document.querySelector('#sources #source-1')", timeout=10_000)
     reply = ask(page, "What did they result in?")
     assert "searched as" not in reply  # nothing remembered from before the clear
+
+
+def test_example_asks_at_once(page):
+    bots = page.locator("#chat .bot-row, #chat [data-testid='bot']")
+    before = bots.count()
+    page.locator("#examples button", has_text="Which newspaper revealed the meetings?").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length > n", arg=before,
+        timeout=60_000)
+    page.wait_for_timeout(300)
+    assert "El Universal" in bots.last.inner_text()
