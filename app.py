@@ -74,6 +74,12 @@ def ensure_index(index_dir: str, corpus_dir: str) -> str | None:
     return " / ".join(summary.lines())
 
 
+def _month(yyyy_mm: str) -> str:
+    import calendar
+
+    return f"{calendar.month_abbr[int(yyyy_mm[5:7])]} {yyyy_mm[:4]}"
+
+
 class _Skip:
     """Stands for "leave this output as it is" (gr.skip() once gradio is loaded)."""
 
@@ -170,6 +176,25 @@ class ChatService:
         history.append({"role": "assistant", "content": reply})
         turns.append([message, answer.answer])
         return history, sources_html(answer, lambda c: self.passage_parts(c, qa), self.article_of(qa)), "", turns
+
+    def corpus_summary(self) -> str:
+        """What the page answers from, in words: "1 article: <title>" or "44 articles from
+        5 outlets, Sep 2025 – Oct 2026"."""
+        qa = self.qa
+        if qa is None:
+            return ""
+        arts = qa.data.articles
+        if len(arts) == 1:
+            return f"Answers from **1 article**: {md_escape(arts[0].title)}"
+        outlets = {a.source for a in arts if a.source}
+        dates = sorted(a.date[:7] for a in arts if a.date)
+        out = f"Answers from **{len(arts):,} articles**"
+        if outlets:
+            out += f" from {len(outlets)} outlet{'s' if len(outlets) > 1 else ''}"
+        if dates:
+            first, last = (_month(d) for d in (dates[0], dates[-1]))
+            out += f", {first}" + (f" – {last}" if last != first else "")
+        return out
 
     def outlets(self) -> list[str]:
         qa = self.qa
@@ -268,6 +293,7 @@ def build_ui(service: ChatService):
         if service.error:
             gr.Markdown(f"**The index could not be loaded.**\n\n```\n{service.error}\n```")
         with gr.Tab("Ask"):
+            corpus_line = gr.Markdown(service.corpus_summary(), elem_id="corpus-summary")
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=320):
                     chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat", latex_delimiters=[],
@@ -299,7 +325,8 @@ def build_ui(service: ChatService):
             table = gr.Dataframe(service.corpus_rows(), headers=["Title", "Id", "Date", "Source", "Passages"],
                                  interactive=False, elem_id="article-table", wrap=True)
             search.change(service.corpus_rows, search, table, api_visibility="private")
-            demo.load(lambda: (service.status_markdown(), service.corpus_rows()), None, [status, table],
+            demo.load(lambda: (service.status_markdown(), service.corpus_rows(), service.corpus_summary()), None,
+                      [status, table, corpus_line],
                       api_visibility="private")
         turns = gr.State([])
         inputs, outputs = [box, chat, turns, as_of, since, until, outlets], [chat, sources, box, turns]

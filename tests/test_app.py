@@ -53,6 +53,7 @@ def test_service_answers_with_sources(shipped_index, real_embedder):
     assert service.corpus_rows("sinaloa")[0][1] == "dea-secret-meetings-with-cartels"
     assert service.corpus_rows("no such words anywhere") == []
     assert "1 articles" in service.status_markdown()
+    assert service.corpus_summary().startswith("Answers from **1 article**: DEA, U\\.S Attorneys")  # escaped Markdown
     assert service.ask_json("Who authorized the meetings?")["answer"] == "the U.S. government"
 
 

@@ -60,6 +60,7 @@ def ask(page, question: str) -> str:
 
 
 def test_question_follow_up_and_refusal(page):
+    assert "Answers from 2 articles" in page.inner_text("#corpus-summary")  # the page names what it answers from
     reply = ask(page, "Who authorized the meetings?")
     assert "the U.S. government" in reply and "[1]" in reply
     link = page.locator("#chat a[href='#source-1']").last
@@ -135,6 +136,7 @@ def test_news_reports_differ_bylines_and_as_of(news_page):
     """The page shows outlet and date, groups wire copies, shows differing reports side
     by side, and answers as of the day set under "Dates and outlets"."""
     pg = news_page
+    assert "44 articles from 5 outlets, Sep 2025 – Oct 2026" in pg.inner_text("#corpus-summary")
     reply = ask(pg, "Where was a man hurt by a falling tree?")
     assert "Cliff Road" in reply and "2026-09-19" in reply
     sources = pg.locator("#sources").inner_text()
