@@ -31,9 +31,11 @@ CSS = """
 .qa-sources { font-size: 0.95rem; }
 .qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; }
 .qa-source-head { margin-bottom: 4px; }
-.qa-meta { color: var(--body-text-color-subdued); font-size: 0.85rem; }
+.qa-meta { color: var(--body-text-color); opacity: 0.78; font-size: 0.85rem; }
 .qa-source mark { background: #fde68a; color: #111; padding: 0 2px; }
-.qa-empty { color: var(--body-text-color-subdued); }
+.qa-empty { color: var(--body-text-color); }
+#question textarea:focus-visible, #ask:focus-visible, .qa-example:focus-visible, .qa-article summary:focus-visible
+  { outline: 3px solid #2563eb; outline-offset: 2px; }
 .qa-article summary { cursor: pointer; color: var(--link-text-color); margin-top: 4px; }
 .qa-article-body { max-height: 320px; overflow-y: auto; white-space: pre-wrap; padding: 6px;
                    border-top: 1px solid var(--border-color-primary); margin-top: 6px; }
@@ -300,7 +302,8 @@ def build_ui(service: ChatService):
                                       placeholder="Ask a question about the articles. Follow-up questions "
                                                   "(\"When did they take place?\") use the previous turn.")
                     with gr.Row():
-                        box = gr.Textbox(placeholder="e.g. Who authorized the meetings?", show_label=False,
+                        box = gr.Textbox(label="Your question", placeholder="e.g. Who authorized the meetings?",
+                                         show_label=False,
                                          scale=5, elem_id="question", max_length=1000, autofocus=True)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
                     with gr.Row(elem_id="examples"):

@@ -67,7 +67,8 @@ def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
     A refusal lists at most two related passages instead, in another style and without
     highlight, or says that nothing is related."""
     if answer is None:
-        return '<div class="qa-sources"><p class="qa-empty">Sources of the answer appear here.</p></div>'
+        return ('<div class="qa-sources" aria-live="polite"><p class="qa-empty">Sources of the answer appear '
+                'here.</p></div>')
     cites, head = answer.citations, ""
     if answer.refused:
         cites = related_passages(answer)
@@ -104,7 +105,7 @@ def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
                        f'{html.escape(byline(r.citations[0]) or r.citations[0].article_id)}</span><p>'
                        f'{html.escape(r.citations[0].quote)}</p></div>' for r in answer.disagreement)
         reports = f'<div class="qa-differ"><p><b>Reports differ</b></p><div class="qa-reports">{cols}</div></div>'
-    return '<div class="qa-sources">' + head + reports + "".join(cards) + "</div>"
+    return '<div class="qa-sources" aria-live="polite">' + head + reports + "".join(cards) + "</div>"
 
 
 def related_passages(answer: Answer, most: int = 2) -> list:

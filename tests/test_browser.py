@@ -176,3 +176,25 @@ def test_example_asks_at_once(page):
         timeout=60_000)
     page.wait_for_timeout(300)
     assert "El Universal" in bots.last.inner_text()
+
+
+def test_labels_live_region_and_contrast(page):
+    """The question box has a name, the Sources panel is a polite live region, and the
+    source cards' metadata reads at WCAG AA contrast (≥ 4.5:1 on its background)."""
+    assert page.get_by_role("textbox", name="Your question").count() == 1
+    ask(page, "Who authorized the meetings?")
+    assert page.locator("#sources [aria-live='polite']").count() == 1
+    ratio = page.evaluate("""() => {
+      const el = document.querySelector('#sources .qa-meta');
+      const rgb = s => s.match(/[\\d.]+/g).map(Number);
+      const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                                   .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+      let bg = null, node = el;
+      while (node && !bg) { const c = getComputedStyle(node).backgroundColor; const v = rgb(c);
+                             if (v.length < 4 || v[3] > 0) bg = v; node = node.parentElement; }
+      const fg = rgb(getComputedStyle(el).color), op = Number(getComputedStyle(el).opacity);
+      const mix = fg.slice(0, 3).map((v, i) => v * op + bg[i] * (1 - op));
+      const [a, b] = [lum(mix), lum(bg.slice(0, 3))].sort((x, y) => y - x);
+      return (a + 0.05) / (b + 0.05);
+    }""")
+    assert ratio >= 4.5, ratio
