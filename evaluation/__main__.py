@@ -172,6 +172,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="use only articles of this outlet (repeatable)")
     p.add_argument("--out", help="folder for report.json and questions.jsonl")
     p.add_argument("--compare", help="an earlier report.json to compare with")
+    p.add_argument("--html", action="store_true", help="with --out: also write report.html (metrics, refusal "
+                   "trade-off, reliability diagram, gold-hit@k, every question with failures first; one file)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     return p
 
@@ -209,6 +211,13 @@ def main(argv: list[str] | None = None) -> int:
             for r in records:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
         print(f"\nwrote {out / 'report.json'} and {out / 'questions.jsonl'}", file=sys.stderr)
+        if args.html:
+            from .html import write_html
+
+            print(f"wrote {write_html(report, records, out / 'report.html')}", file=sys.stderr)
+    elif args.html:
+        print("--html needs --out DIR (report.html is written there)", file=sys.stderr)
+        return 2
     return 0
 
 

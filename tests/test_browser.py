@@ -198,3 +198,33 @@ def test_labels_live_region_and_contrast(page):
       return (a + 0.05) / (b + 0.05);
     }""")
     assert ratio >= 4.5, ratio
+
+
+def test_evaluation_html_report_renders(browser, tmp_path):
+    """`python -m evaluation ... --html` writes one self-contained page: it renders with no
+    console error and no request leaving the file, shows its plots, and filters its table."""
+    from conftest import ROOT
+
+    from evaluation.__main__ import main
+
+    fixture = ROOT / "eval" / "news_fixture"
+    assert main([str(fixture / "questions.jsonl"), "--corpus", str(fixture / "corpus"), "--out", str(tmp_path),
+                 "--html", "--quiet"]) == 0
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors, requests = [], []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    pg.goto((tmp_path / "report.html").as_uri(), wait_until="domcontentloaded")
+    pg.wait_for_selector("#questions tbody tr")
+    assert pg.locator(".plots img").count() == 3
+    assert all(pg.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)") for _ in [0])
+    rows = pg.locator("#questions tbody tr")
+    total = rows.count()
+    assert total == 56 and "fail" in (rows.first.get_attribute("class") or "")  # failures first
+    pg.fill("#filter", "ferry")
+    visible = pg.evaluate("[...document.querySelectorAll('#questions tbody tr')].filter(t => t.style.display !== 'none').length")
+    assert 0 < visible < total
+    pg.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
+    pg.close()
+    assert errors == [] and requests == []
