@@ -1,6 +1,7 @@
 """Load article files into `Article` records with clean text and stable ids.
 
-Formats: .txt/.md (title = first line; a repeated title and site boilerplate are
+Formats: .pdf (text per page by pypdf; pages kept as offsets, so citations name
+their page; a scan without a text layer is skipped saying so), .txt/.md (title = first line; a repeated title and site boilerplate are
 dropped; an optional header block or YAML front matter gives date, source, author
 and URL), .html/.htm (main text and metadata by trafilatura, our BeautifulSoup
 cleaner when it finds no main text), .json (one object or a list) and .jsonl (one
@@ -23,7 +24,8 @@ from .records import Article, LoadReport, Skipped
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+PDF_SUFFIXES = {".pdf"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | PDF_SUFFIXES
 MAX_FILE_BYTES = 50_000_000  # larger files are skipped with a message, not loaded
 
 # Lines that are site furniture, not article text (matched after strip, case-insensitive).
@@ -178,6 +180,80 @@ def _parse_json(raw: str):
         raise ValueError("JSON nested too deeply to read") from None
 
 
+def read_pdf(data: bytes) -> tuple[str, str, tuple[int, ...], metadata.Meta]:
+    """(title, body, start offset of each page in the body, metadata) of a PDF with a text
+    layer (pypdf): words broken by a hyphen at a line end are joined, lines joined into
+    paragraphs, pages separated by a blank line. A PDF without text (a scan) raises
+    ValueError saying so."""
+    import io
+
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its notes on odd files are ours to report
+
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"file is {len(data) / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValueError("the PDF is encrypted")
+        texts = [_pdf_page(page.extract_text() or "") for page in reader.pages]
+        info = reader.metadata or {}
+    except PdfReadError as exc:
+        raise ValueError(f"not a readable PDF ({exc})") from None
+    if not any(texts):
+        raise ValueError("no text in this PDF (a scanned document without a text layer?); skipped")
+    title = _SURROGATE.sub("", str(info.get("/Title") or "")).strip()
+    first = next(t for t in texts if t).split("\n\n", 1)[0]
+    if not title and len(first) < 120 and not re.search(r"[.!?]$", first):
+        title = first  # a heading at the top of the first page
+    body, pages = "", []
+    for t in texts:
+        if not body and t.startswith(title):
+            t = t[len(title):].lstrip()  # the title printed at the top of the first page
+        pages.append(len(body) + (2 if body else 0) if t else len(body))
+        if t:
+            body = f"{body}\n\n{t}" if body else t
+    meta = metadata.Meta(date=_pdf_date(info.get("/CreationDate")), author=_clean_str(str(info.get("/Author")))
+                         if info.get("/Author") else None)
+    return title, body, tuple(pages), meta
+
+
+def _pdf_page(text: str) -> str:
+    text = normalize_text(_clean_str(text))
+    widths = sorted(len(x.strip()) for x in text.split("\n") if x.strip())  # as printed, before joining
+    text = re.sub(r"(\w)-\n([a-z])", r"\1\2", text)  # "inves-\ntigation" -> "investigation"
+    lines = [x.strip() for x in text.split("\n")]
+    typical = widths[len(widths) // 2] if widths else 0
+    paras, cur = [], []
+    for line in lines:
+        if not line:
+            if cur:
+                paras.append(" ".join(cur))
+                cur = []
+            continue
+        # a heading: much shorter than the page's lines, no closing punctuation, not inside a paragraph
+        heading = len(line) < 0.6 * typical and not re.search(r"[.!?:;,\"”’)]$", line) and not cur
+        if heading:
+            paras.append(line)
+        else:
+            cur.append(line)
+    if cur:
+        paras.append(" ".join(cur))
+    return "\n\n".join(paras)
+
+
+def _pdf_date(value) -> str | None:
+    """PDF dates look like D:20261002090000Z."""
+    m = re.match(r"D:(\d{4})(\d{2})?(\d{2})?", str(value or ""))
+    if not m:
+        return None
+    return metadata.normalize_date("-".join(x for x in (m.group(1), m.group(2) or "01", m.group(3) or "01")))
+
+
 def _json_records(path: Path, raw: str) -> list[tuple[str, object]]:
     """[(label, parsed object)] for a .json or .jsonl file; a broken line raises with its number."""
     if path.suffix.lower() == ".jsonl":
@@ -222,9 +298,13 @@ def load_file(path: Path, rel: str, html_engine: str = "trafilatura",
               data: bytes | None = None) -> tuple[list[Article], list[Skipped]]:
     """Articles from one file (or from its bytes `data`, already read); raises
     ValueError when the whole file is unusable."""
-    raw = _decode(path.read_bytes() if data is None else data)
+    data = path.read_bytes() if data is None else data
     suffix = path.suffix.lower()
     stem_id = slugify(str(Path(rel).with_suffix("")))
+    if suffix in PDF_SUFFIXES:
+        title, body, pages, meta = read_pdf(data)
+        return [Article(id=stem_id, title=title or stem_id, text=body, path=rel, pages=pages, **meta.__dict__)], []
+    raw = _decode(data)
     if suffix in JSON_SUFFIXES:
         records = _json_records(path, raw)
         articles, skipped = [], []

@@ -18,6 +18,7 @@ class Article:
     source: str | None = None  # the outlet
     url: str | None = None
     author: str | None = None
+    pages: tuple = ()  # PDFs: offset in `text` where each page starts (page n starts at pages[n - 1])
 
     @property
     def content_hash(self) -> str:

@@ -127,7 +127,8 @@ def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
     with open(tmp / "articles.jsonl", "w", encoding="utf-8") as fh:
         for a in data.articles:
             rec = {"id": a.id, "title": a.title, "text": a.text, "path": a.path, "date": a.date,
-                   "source": a.source, "author": a.author, "url": a.url, "hash": content_hash(a.title, a.text)}
+                   "source": a.source, "author": a.author, "url": a.url,
+                   **({"pages": list(a.pages)} if a.pages else {}), "hash": content_hash(a.title, a.text)}
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     np.save(tmp / "sentences.npy", data.sentences.astype(np.int32))
     np.save(tmp / "chunks.npy", data.chunks.astype(np.int32))
@@ -285,6 +286,7 @@ def load_version(version_dir: Path, full_hash: bool | None = None) -> IndexData:
             for line in fh:
                 rec = json.loads(line)
                 rec.pop("hash", None)
+                rec["pages"] = tuple(rec.get("pages") or ())
                 articles.append(Article(**rec))
         sentences = np.load(version_dir / "sentences.npy")
         chunks = np.load(version_dir / "chunks.npy")

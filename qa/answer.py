@@ -489,8 +489,13 @@ class QA:
             ps, pe = s, e
         also = tuple({"article_id": self.data.articles[r].id, "source": self.data.articles[r].source,
                       "date": self.data.articles[r].date} for r in self.data.copies(a))
+        page = None
+        if article.pages:
+            from bisect import bisect_right
+
+            page = bisect_right(article.pages, s)
         return Citation(article.id, article.title, s, e, article.text[s:e], ps, pe, article.date,
-                        article.source, article.url, also)
+                        article.source, article.url, also, page)
 
 
 def _date_words(date: str | None) -> str:

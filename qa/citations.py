@@ -78,7 +78,7 @@ def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
     cards = []
     for n, c in enumerate(cites, 1):
         before, sent, after = passage_text(c) if passage_text else ("", c.quote, "")
-        meta = [c.article_id, f"chars {c.start}–{c.end}"]
+        meta = ([f"page {c.page}"] if c.page else []) + [c.article_id, f"chars {c.start}–{c.end}"]
         full = ""
         if article is not None:
             art = article(c.article_id)

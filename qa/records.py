@@ -27,6 +27,7 @@ class Citation:
     source: str | None = None
     url: str | None = None
     also_in: tuple = ()  # wire copies of the article: ({article_id, source, date}, ...)
+    page: int | None = None  # PDFs: the page the quote starts on (1-based)
 
 
 @dataclass

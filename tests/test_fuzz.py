@@ -21,6 +21,7 @@ from common.errors import BadQuestionError
 from index.articles import SUFFIXES, load_articles
 
 N = int(os.environ.get("QA_FUZZ_EXAMPLES", "150"))
+PDF = (Path(__file__).parent / "pdfs" / "article.pdf").read_bytes()
 FUZZ = settings(max_examples=N, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                      HealthCheck.function_scoped_fixture])
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
@@ -66,10 +67,10 @@ def test_any_json(value, lines):
        suffix=st.sampled_from(sorted(SUFFIXES)))
 def test_any_file_name(stem, suffix):
     with tempfile.TemporaryDirectory() as d:
-        body = (json.dumps({"title": "Title", "text": "Some article text."}) if suffix.startswith(".json")
-                else "Title\n\nSome article text.")
+        body = (json.dumps({"title": "Title", "text": "Some article text."}).encode() if suffix.startswith(".json")
+                else PDF if suffix == ".pdf" else b"Title\n\nSome article text.")
         try:
-            Path(d, stem + suffix).write_text(body, encoding="utf-8")
+            Path(d, stem + suffix).write_bytes(body)
         except OSError:
             return  # a name the file system refuses is not ours to read
         report = load_articles(d)
