@@ -9,7 +9,7 @@ Examples:
 
 With --json, each answer is one JSON object: question, answer (null when refused),
 refused, confidence, sentence, citations [{article_id, title, start, end, quote, date,
-source, url, also_in}], earlier_reports and disagreement (lists of {answer,
+source, url, also_in, page}], earlier_reports and disagreement (lists of {answer,
 confidence, citations} when articles give different answers; see qa.reports), scope;
 start/end index the cleaned article text.
 """
