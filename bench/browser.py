@@ -23,9 +23,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def start_app(port: int, index_dir: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--index-dir", index_dir], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+def start_app(port: int, index_dir: str, *args: str, root: str | Path = ROOT, log: Path | None = None) -> subprocess.Popen:
+    """`python app.py` of checkout `root` on `port` with more `args`, once it serves its page;
+    its output goes to `log` (quoted when it does not start) or nowhere."""
+    out = open(log, "w") if log else subprocess.DEVNULL
+    proc = subprocess.Popen([sys.executable, str(Path(root) / "app.py"), "--port", str(port), "--index-dir", str(index_dir),
+                             *args], cwd=root, stdout=out, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, HF_HUB_OFFLINE="1"))
     for _ in range(240):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
@@ -33,7 +37,7 @@ def start_app(port: int, index_dir: str) -> subprocess.Popen:
         except OSError:
             time.sleep(1)
     proc.kill()
-    raise SystemExit("app did not start")
+    raise SystemExit("app did not start" + (": " + Path(log).read_text()[-2000:] if log else ""))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.browser import start_app  # noqa: E402
 from common.runinfo import git_commit, machine, now_iso  # noqa: E402
 from evaluation.metrics import percentile  # noqa: E402
 
@@ -147,20 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copytree(ROOT / "corpus", corpus)
     port = _free_port()
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    log = open(work / "app.log", "w")
-    app = subprocess.Popen([sys.executable, str(Path(args.app_root) / "app.py"), "--port", str(port), "--corpus", str(corpus), "--index-dir",
-                            str(index_dir), *(["--concurrency", str(args.concurrency)] if args.concurrency else [])],
-                           cwd=args.app_root, stdout=log, stderr=subprocess.STDOUT, env=env)
+    app = start_app(port, str(index_dir), "--corpus", str(corpus),
+                    *(["--concurrency", str(args.concurrency)] if args.concurrency else []),
+                    root=args.app_root, log=work / "app.log")
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(1)
-        else:
-            raise SystemExit("app did not start: " + (work / "app.log").read_text()[-2000:])
 
         done_at: list[float] = []
 

@@ -40,7 +40,7 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
            "cited": [c.article_id for c in cites], "cited_dates": [c.date for c in cites],
            "disagreement": [r.answer for r in answer.disagreement], "earlier": [r.answer for r in answer.earlier],
            "as_of": q.as_of, "expect": q.expect}
-    ids = [c.article_id for c in cites]
+    ids = rec["cited"]
     rec["copies_cited"] = _copies_cited(ids, data)
     if q.as_of:
         rec["after_as_of"] = sum(bool(d) and d[:10] > q.as_of for d in rec["cited_dates"])
@@ -59,13 +59,11 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
 
 def _copies_cited(ids: list[str], data) -> int:
     """Citations of one answer beyond the first from one wire group (should be 0)."""
-    if getattr(data, "wire_group", None) is None:
-        return 0
-    groups = [int(data.wire_group[data.article_row[i]]) for i in ids if i in data.article_row]
-    distinct_articles = {}
-    for g, i in zip(groups, ids):
-        distinct_articles.setdefault(g, set()).add(i)
-    return sum(len(a) - 1 for a in distinct_articles.values())
+    by_group: dict[int, set[str]] = {}
+    for i in ids:
+        if i in data.article_row:
+            by_group.setdefault(data.group_of(data.article_row[i]), set()).add(i)
+    return sum(len(a) - 1 for a in by_group.values())
 
 
 def summarize(records: list[dict]) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 from .chunking import ChunkSettings
@@ -82,9 +83,7 @@ def _status(args) -> int:
     dates = sorted(a.date[:10] for a in data.articles if a.date)
     undated = len(data.articles) - len(dates)
     print("dates:     " + (f"{dates[0]} to {dates[-1]}" if dates else "none") + (f" ({undated} undated)" if undated else ""))
-    outlets: dict[str, int] = {}
-    for a in data.articles:
-        outlets[a.source or "(unknown)"] = outlets.get(a.source or "(unknown)", 0) + 1
+    outlets = Counter(a.source or "(unknown)" for a in data.articles)
     print("outlets:   " + ", ".join(f"{k} ({v})" for k, v in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))))
     groups = data.group_members
     print(f"copies:    {len(groups)} groups of wire copies ({sum(len(g) for g in groups.values())} articles)")

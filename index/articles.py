@@ -144,8 +144,6 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 def _decode(data: bytes) -> str:
     """The text of a file's bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"file is {len(data) / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             text = data.decode("utf-16")
@@ -162,10 +160,6 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-
-
-def _read_text(path: Path) -> str:
-    return _decode(path.read_bytes())
 
 
 def _clean_str(value: str) -> str:
@@ -194,8 +188,6 @@ def read_pdf(data: bytes) -> tuple[str, str, tuple[int, ...], metadata.Meta]:
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its notes on odd files are ours to report
 
-    if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"file is {len(data) / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -299,6 +291,8 @@ def load_file(path: Path, rel: str, html_engine: str = "trafilatura",
     """Articles from one file (or from its bytes `data`, already read); raises
     ValueError when the whole file is unusable."""
     data = path.read_bytes() if data is None else data
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"file is {len(data) / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
     suffix = path.suffix.lower()
     stem_id = slugify(str(Path(rel).with_suffix("")))
     if suffix in PDF_SUFFIXES:
@@ -364,8 +358,13 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return walk_corpus(corpus_dir)[0]
 
 
+def digest(data: bytes) -> str:
+    """A corpus file's hash as the manifest records it."""
+    return sha256_bytes(data)[:32]
+
+
 def file_digest(path: Path) -> str:
-    return sha256_bytes(path.read_bytes())[:32]
+    return digest(path.read_bytes())
 
 
 def load_articles(corpus_dir: str | Path) -> LoadReport:
@@ -378,7 +377,7 @@ def load_articles(corpus_dir: str | Path) -> LoadReport:
         rel = path.relative_to(corpus_dir).as_posix()
         try:
             data = path.read_bytes()  # one read: the hash and the text come from the same bytes
-            report.file_hashes[rel] = sha256_bytes(data)[:32]
+            report.file_hashes[rel] = digest(data)
             articles, skipped = load_file(path, rel, data=data)
         except (OSError, ValueError) as exc:
             report.skipped.append(Skipped(rel, str(exc)))

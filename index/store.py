@@ -38,6 +38,7 @@ from common.runinfo import library_versions
 
 from . import lexical
 from .records import Article
+from .wire import date_order
 from .vectors import is_exact, make_faiss_index, tune_faiss_index, vectors_of
 
 FORMAT_VERSION = 3  # 2: BM25 and sentence frequencies saved with the version; 3: metadata, wire groups
@@ -74,11 +75,14 @@ class IndexData:
     def article_row(self) -> dict[str, int]:
         return {a.id: i for i, a in enumerate(self.articles)}
 
+    def group_of(self, row: int) -> int:
+        """The wire group of article `row`: its representative's row (its own row when
+        the index has no groups)."""
+        return int(self.wire_group[row]) if self.wire_group is not None else row
+
     def copies(self, row: int) -> list[int]:
         """Rows of the other articles in `row`'s wire group (its reprints), earliest first."""
-        if self.wire_group is None:
-            return []
-        members = self.group_members.get(int(self.wire_group[row]), [])
+        members = self.group_members.get(self.group_of(row), [])
         return [r for r in members if r != row]
 
     @cached_property
@@ -88,7 +92,7 @@ class IndexData:
         if self.wire_group is not None:
             for row, g in enumerate(self.wire_group):
                 out.setdefault(int(g), []).append(row)
-        return {g: sorted(m, key=lambda r: (self.articles[r].date is None, self.articles[r].date or "", r))
+        return {g: sorted(m, key=lambda r: date_order(self.articles[r].date, r))
                 for g, m in out.items() if len(m) > 1}
 
     @property

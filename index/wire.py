@@ -79,10 +79,11 @@ def representatives(group_of: np.ndarray, dates: list[str | None]) -> np.ndarray
     best: dict[int, int] = {}
     for i, g in enumerate(group_of):
         j = best.get(int(g))
-        if j is None or _date_key(dates[i], i) < _date_key(dates[j], j):
+        if j is None or date_order(dates[i], i) < date_order(dates[j], j):
             best[int(g)] = i
     return np.array([best[int(g)] for g in group_of], dtype=np.int32)
 
 
-def _date_key(date: str | None, row: int) -> tuple:
+def date_order(date: str | None, row: int) -> tuple:
+    """Sort key of an article in its group: dated ones by date, undated last, then by row."""
     return (date is None, date or "", row)

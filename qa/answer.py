@@ -205,13 +205,12 @@ class QA:
             cache[scope] = ok[self.data.chunks[:, 0]] if len(self.data.chunks) else np.zeros(0, bool)
         return cache[scope]
 
-    def _time_prior(self, question: str, cands: list[Candidate], as_of: str | None) -> list[Candidate]:
+    def _time_prior(self, qt: timeline.QuestionTime, cands: list[Candidate], as_of: str | None) -> list[Candidate]:
         """Candidates re-scored for what the question says about time (qa.timeline)."""
-        qt = timeline.question_time(question)
         if not (qt.present or qt.named) or not cands:
             return cands
         data = self.data
-        dates = {c.sentence: data.articles[int(data.sentences[c.sentence, 0])].date for c in cands}
+        dates = {c.sentence: self._article(c).date for c in cands}
         dated = [d for d in dates.values() if d]
         newest = max(dated) if dated else None
         this_week_day = as_of or newest
@@ -306,15 +305,16 @@ class QA:
         t1 = time.perf_counter()
         hits = self.retriever.search(searched, k=self.settings.k, qvec=qvec, allowed=self.scope_mask(scope))
         t2 = time.perf_counter()
-        cands = self._time_prior(question, self.candidates(searched, hits, qvec), scope.as_of if scope else None)
+        qt = timeline.question_time(question)
+        cands = self._time_prior(qt, self.candidates(searched, hits, qvec), scope.as_of if scope else None)
         if not cands:
             return Answer(question, None, True, 0.0, hits=hits, searched=searched, scope=scope)
         pick = self._pick(question, cands)
         feats = self.features(question, searched, cands[0], hits, pick)
         conf = self.confidence(feats, pick.fit)
         threshold = self.fit(pick.fit)["threshold"]
-        others = self._other_reports(question, searched, cands, hits, pick, threshold) if conf >= threshold else []
-        pick, conf, feats, earlier, differ = self._settle(question, pick, conf, feats, others)
+        others = self._other_reports(question, qt, searched, hits, pick, threshold) if conf >= threshold else []
+        pick, conf, feats, earlier, differ = self._settle(qt, pick, conf, feats, others)
         answer = self._build(question, cands, pick, conf, threshold, hits)
         answer.features, answer.fit = feats, pick.fit
         answer.searched, answer.scope = searched, scope
@@ -358,19 +358,17 @@ class QA:
         return text if pick.start is None else text[pick.start : pick.end]
 
     def _group(self, c: Candidate) -> int:
-        row = int(self.data.sentences[c.sentence, 0])
-        return int(self.data.wire_group[row]) if self.data.wire_group is not None else row
+        return self.data.group_of(int(self.data.sentences[c.sentence, 0]))
 
-    def _other_reports(self, question: str, searched: str, cands: list[Candidate], hits: list[Hit],
+    def _other_reports(self, question: str, qt: timeline.QuestionTime, searched: str, hits: list[Hit],
                        pick: Pick, threshold: float) -> list[tuple[Pick, float, dict]]:
         """Answers that other articles (not copies of the chosen one) give to the same
         question, each with a confidence above the threshold: (pick, confidence, features).
         Undated reports from unknown outlets can only disagree (qa.reports)."""
         if not pick.others or pick.fit != "reader":
             return []
-        chosen_group, chosen_answer = self._group(pick.sentence), self._short(pick)
-        qt = timeline.question_time(question)
-        seen_groups, out = {chosen_group}, []
+        chosen_answer = self._short(pick)
+        seen_groups, out = {self._group(pick.sentence)}, []
         chosen = pick.sentence
         w = self.settings.sentence_weights
         base = lambda c: sum(a * b for a, b in zip(w, c.features))  # noqa: E731  (score before time preferences)
@@ -404,28 +402,28 @@ class QA:
                 break
         return out
 
-    def _settle(self, question: str, pick: Pick, conf: float, feats: dict, others: list):
+    def _settle(self, qt: timeline.QuestionTime, pick: Pick, conf: float, feats: dict, others: list):
         """The answer among the reports: the newest when they update one another, the
         chosen one (with the others listed) when they disagree. Returns (pick,
         confidence, features, earlier reports, disagreeing reports)."""
         if not others:
             return pick, conf, feats, [], []
-        reports_ = [(pick, conf, feats)] + others
+        chosen = (pick, conf, feats)
         updates, differ = [], []
         for o in others:
             a, b = self._article(pick.sentence), self._article(o[0].sentence)
-            later = o if (b.date or "") > (a.date or "") else (pick, conf, feats)
+            later = o if (b.date or "") > (a.date or "") else chosen
             kind = reports.relation(a.date, a.source, b.date, b.source, self.data.sentence_text(later[0].sentence.sentence))
             if not (reports.is_figure(self._short(pick)) and reports.is_figure(self._short(o[0]))):
                 kind = "disagreement"  # only figures are updated; other answers that differ disagree
             (updates if kind == "update" else differ).append(o)
-        if updates and not timeline.question_time(question).named:
-            chain = sorted([(pick, conf, feats)] + updates, key=lambda r: self._article(r[0].sentence).date or "")
-            newest = chain[-1]
-            earlier = [r for r in reversed(chain[:-1])]
-            pick, conf, feats = newest
-            return pick, conf, feats, earlier, ([(pick, conf, feats)] + differ) if differ else []
-        return pick, conf, feats, [], ([reports_[0]] + differ) if differ else []
+        if updates and not qt.named:
+            chain = sorted([chosen] + updates, key=lambda r: self._article(r[0].sentence).date or "")
+            chosen = chain[-1]
+            earlier = list(reversed(chain[:-1]))
+        else:
+            earlier = []
+        return (*chosen, earlier, [chosen] + differ if differ else [])
 
     def _report(self, item: tuple) -> Report:
         """An answer of one report: its short answer, confidence and the cited sentence."""
@@ -466,7 +464,8 @@ class QA:
                 continue
             cited = {x.article_id for x in citations}
             # another passage of a cited article, or an article of a group not cited yet (copies cite once)
-            if self._article(c).id in cited or self._group(c) not in {self._group_of_id(a) for a in cited}:
+            if self._article(c).id in cited or self._group(c) not in {
+                    self.data.group_of(self.data.article_row[a]) for a in cited}:
                 citations.append(self._cite(c))
         sentence = data.sentence_text(chosen.sentence)
         a_start = a_end = None
@@ -476,10 +475,6 @@ class QA:
             a_start, a_end = s0 + pick.start, s0 + pick.end
             text = sentence[pick.start : pick.end]
         return Answer(question, text, False, conf, sentence, citations, a_start, a_end, hits=hits)
-
-    def _group_of_id(self, article_id: str) -> int:
-        row = self.data.article_row[article_id]
-        return int(self.data.wire_group[row]) if self.data.wire_group is not None else row
 
     def _cite(self, c: Candidate) -> Citation:
         a, s, e = (int(x) for x in self.data.sentences[c.sentence, :3])

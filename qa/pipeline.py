@@ -37,6 +37,7 @@ class LiveQA:
         self.version = current_version_name(self.index_dir)
         self.qa = open_qa(index_dir, corpus_dir, embedder, **kw)
         self.last_error: str | None = None
+        self._current_broken = False  # last_error is about CURRENT, not about a version that failed to load
 
     def get(self) -> QA:
         name = current_version_name(self.index_dir)
@@ -44,9 +45,10 @@ class LiveQA:
             # CURRENT removed, emptied or pointing at nothing: keep answering, and say so
             self.last_error = (f"{self.index_dir}/CURRENT is missing or points to no index version, so answers "
                                f"still come from version {self.version}; fix: python -m index build")
+            self._current_broken = True
             return self.qa
-        if self.last_error and self.last_error.startswith(f"{self.index_dir}/CURRENT"):
-            self.last_error = None
+        if self._current_broken:
+            self.last_error, self._current_broken = None, False
         if name != self.version:
             with self._lock:
                 if name != self.version:

@@ -17,8 +17,11 @@ Wire copies of one story are never alternatives to each other (index.wire).
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
+
+from common.text import NUMBER_WORDS
+
+from .timeline import days_between
 
 UPDATE_DAYS = 2
 CHANGE_WORDS = re.compile(
@@ -27,8 +30,7 @@ CHANGE_WORDS = re.compile(
     r"climbed|dropped|increased to|decreased to|up to|down to|another)\b", re.I)
 
 
-_NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                           r"forty|fifty|hundred|thousand|million|billion|dozen|half)\b", re.I)
+_NUMBER_WORDS = re.compile(rf"\b({NUMBER_WORDS})\b", re.I)
 
 
 def is_figure(answer: str) -> bool:
@@ -37,9 +39,7 @@ def is_figure(answer: str) -> bool:
 
 
 def _days(a: str | None, b: str | None) -> int | None:
-    if not a or not b:
-        return None
-    return abs((dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days)
+    return abs(days_between(a, b)) if a and b else None
 
 
 def relation(a_date: str | None, a_source: str | None, b_date: str | None, b_source: str | None,

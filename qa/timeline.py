@@ -131,7 +131,8 @@ def recalls_past(sentence: str, article_date: str | None) -> bool:
     return False
 
 
-def _days(a: str, b: str) -> int:
+def days_between(a: str, b: str) -> int:
+    """Days from date `b` to date `a` (their calendar days)."""
     return (dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days
 
 
@@ -151,9 +152,9 @@ def prior(qt: QuestionTime, sentence: str, article_date: str | None, newest: str
     if not qt.present:
         return out
     if article_date and newest:
-        out -= OLDER_PER_30_DAYS * min(max(_days(newest, article_date), 0) / 30.0, 1.0)
+        out -= OLDER_PER_30_DAYS * min(max(days_between(newest, article_date), 0) / 30.0, 1.0)
     if article_date and recalls_past(sentence, article_date):  # undated text: older than what?
         out -= RECALLS_PAST
-    if qt.this_week and as_of and article_date and _days(as_of, article_date) > 7:
+    if qt.this_week and as_of and article_date and days_between(as_of, article_date) > 7:
         out -= OUTSIDE_WEEK
     return out

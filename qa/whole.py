@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from common.text import PAIRS, STOPWORDS, unbalanced
+from common.text import NUMBER_WORDS, PAIRS, STOPWORDS, unbalanced
 
 _CLOSERS = {v: k for k, v in PAIRS.items()}
 _MAX_WIDEN = 80  # characters a bracket or name may add on one side
@@ -58,8 +58,7 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
 
 
 _MEASURE_Q = re.compile(r"\bhow (long|far|tall|high|big|heavy|wide|deep|large|old|fast)\b", re.I)
-_NUMBER_END = re.compile(r"(\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                         r"forty|fifty|hundred|thousand|million|billion|dozen|half))$", re.I)
+_NUMBER_END = re.compile(rf"(\d|\b({NUMBER_WORDS}))$", re.I)
 _UNIT = re.compile(r"\s*(?:square |cubic )?(?:kilo|centi|milli)?(?:met(?:re|er)s?|km|cm|mm|m|miles?|feet|foot|ft|"
                    r"inch(?:es)?|yards?|grams?|g|kg|tonnes?|tons?|pounds?|lbs?|ounces?|litres?|liters?|gallons?|"
                    r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|acres?|"
