@@ -3,6 +3,7 @@
   python app.py                          # http://127.0.0.1:7860, index built on first start
   python app.py --port 8080 --host 0.0.0.0 --corpus corpus --index-dir data/index
   curl -s -X POST localhost:7860/api/ask -d '{"question": "Who authorized the meetings?"}'
+  python app.py --mcp                    # also an MCP tool "ask" at http://127.0.0.1:7860/mcp
 
 Only this file imports gradio; answering lives in `qa` (its public API).
 """
@@ -13,6 +14,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from common import runtime
 from common.errors import BadQuestionError, QAError
@@ -379,6 +381,49 @@ def api_routes(service: ChatService) -> list:
     return [APIRoute("/api/ask", ask, methods=["POST"])]
 
 
+MCP_PATH = "/mcp"
+
+
+def mcp_server(service: ChatService, host: str = "127.0.0.1"):
+    """The `ask` function as a Model Context Protocol tool, served over Streamable HTTP at
+    MCP_PATH beside the page: (routes, lifespan) for the page's FastAPI app. The tool's
+    result is the `python -m qa ask --json` object; an unusable question or date is a tool
+    error with the message. Uses the `mcp` SDK directly: Gradio's own MCP server needs
+    mcp<2, which the package registry here does not hold."""
+    import contextlib
+
+    from mcp.server.mcpserver import MCPServer
+    from mcp.server.mcpserver.exceptions import ToolError
+
+    server = MCPServer(name="article-qa", instructions=(
+        "Answers questions from a fixed set of indexed articles. Every answer quotes the sentence it "
+        "comes from; each citation has the article id, [start, end) character offsets and the quote. "
+        "When the articles do not support an answer, `refused` is true and `answer` is null."))
+
+    @server.tool(name="ask", title="Ask the articles", structured_output=True)
+    def ask(question: str, as_of: str | None = None, since: str | None = None, until: str | None = None,
+            sources: list[str] | None = None, context: str | None = None) -> dict[str, Any]:
+        """Answer a question from the indexed articles, with citations (article id, character
+        offsets, quote, outlet, date). Optional: as_of, since, until (YYYY-MM-DD) limit the
+        articles by date; sources limits them to outlets; context is the previous question
+        of a follow-up."""
+        payload = {k: v for k, v in dict(question=question, as_of=as_of, since=since, until=until,
+                                          sources=sources, context=context).items() if v is not None}
+        status, out = service.api_answer(payload)
+        if status != 200:
+            raise ToolError(out.get("error", "the question could not be answered"))
+        return out
+
+    app = server.streamable_http_app(streamable_http_path=MCP_PATH, host=host)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        async with server.session_manager.run():
+            yield
+
+    return list(app.routes), lifespan
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--host", default=os.environ.get("QA_HOST", "127.0.0.1"), help="address to bind (default: %(default)s)")
@@ -388,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--concurrency", type=int, default=int(os.environ.get("QA_CONCURRENCY", "2")),
                    help="questions the page's queue answers at once (default: %(default)s; python -m bench.load "
                    "measures it); POST /api/ask answers in the server's thread pool")
+    p.add_argument("--mcp", action="store_true",
+                   help=f"also serve the ask function as an MCP tool (Streamable HTTP) at {MCP_PATH}")
     args = p.parse_args(argv)
     runtime.for_queries()
     try:
@@ -402,11 +449,15 @@ def main(argv: list[str] | None = None) -> int:
     demo = build_ui(service)
     import gradio as gr
 
+    app_kwargs = {"routes": api_routes(service)}
+    if args.mcp:
+        routes, lifespan = mcp_server(service, args.host)
+        app_kwargs = {"routes": app_kwargs["routes"] + routes, "lifespan": lifespan}
+        print(f"MCP tool \"ask\" at http://{args.host}:{args.port}{MCP_PATH}", file=sys.stderr)
     # The page has no upload control; Gradio's upload route still exists, so it takes almost nothing.
     demo.queue(default_concurrency_limit=args.concurrency).launch(server_name=args.host, server_port=args.port, css=CSS, js=JS,
                                                    theme=gr.themes.Soft(), show_error=False,
-                                                   max_file_size=MAX_UPLOAD,
-                                                   app_kwargs={"routes": api_routes(service)})
+                                                   max_file_size=MAX_UPLOAD, app_kwargs=app_kwargs)
     return 0
 
 

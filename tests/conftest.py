@@ -112,12 +112,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """`python app.py` on a free port, serving the shipped article and a hostile one."""
+    """`python app.py --mcp` on a free port, serving the shipped article and a hostile one."""
     work = tmp_path_factory.mktemp("browser")
     corpus = work / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
     shutil.copy(DATA / "xss" / "museum-reopens.txt", corpus)
-    yield from _serve(work, corpus)
+    yield from _serve(work, corpus, "--mcp")
 
 
 @pytest.fixture(scope="session")
@@ -129,11 +129,11 @@ def news_app_url(tmp_path_factory):
     yield from _serve(work, corpus)
 
 
-def _serve(work: Path, corpus: Path):
+def _serve(work: Path, corpus: Path, *args: str):
     port = _free_port()
     log = open(work / "app.log", "w")
     proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus),
-                             "--index-dir", str(work / "index")], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                             "--index-dir", str(work / "index"), *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             env=dict(os.environ, HF_HUB_OFFLINE="1"))
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 240
