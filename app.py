@@ -4,6 +4,7 @@
   python app.py --port 8080 --host 0.0.0.0 --corpus corpus --index-dir data/index
   curl -s -X POST localhost:7860/api/ask -d '{"question": "Who authorized the meetings?"}'
   python app.py --mcp                    # also an MCP tool "ask" at http://127.0.0.1:7860/mcp
+  python app.py --host 0.0.0.0 --allow-upload   # readers may add articles (on by default on 127.0.0.1)
 
 Only this file imports gradio; answering lives in `qa` (its public API).
 """
@@ -19,11 +20,12 @@ from typing import Any
 from common import runtime
 from common.errors import BadQuestionError, QAError
 from index.store import DEFAULT_INDEX_DIR
+from index.uploads import MAX_BYTES
 from qa.citations import answer_markdown, md_escape, sources_html
 
 API_FIELDS = {"question", "context", "as_of", "since", "until", "sources"}
 MAX_API_BODY = 64_000  # bytes of a POST /api/ask body
-MAX_UPLOAD = "1kb"  # Gradio's /gradio_api/upload route: refused above this (the page uploads nothing)
+MAX_UPLOAD = "1kb"  # Gradio's /gradio_api/upload route when the page takes no files (--no-upload)
 EXAMPLES = ["Who authorized the meetings?", "Which newspaper revealed the meetings?",
             "What did the meetings result in?", "Who won the 2010 FIFA World Cup?"]
 HELP = ("Ask a question about the indexed articles. Every answer quotes the sentence it comes from, "
@@ -115,8 +117,12 @@ def scope_note(scope) -> str:
 class ChatService:
     """Holds the loaded QA object (or the error that stopped it loading)."""
 
-    def __init__(self, index_dir: str, corpus_dir: str | None, embedder=None):
+    def __init__(self, index_dir: str, corpus_dir: str | None, embedder=None, uploads: bool = False):
+        import threading
+
         self.index_dir, self.corpus_dir = index_dir, corpus_dir
+        self.uploads = uploads and corpus_dir is not None  # the "Add articles" tab works
+        self._corpus_lock = threading.Lock()  # one change of the corpus at a time
         self.live, self.error = None, None
         try:
             from qa import LiveQA
@@ -263,6 +269,81 @@ class ChatService:
                 for i, a in enumerate(qa.data.articles)
                 if not q or q in a.title.lower() or q in a.text.lower() or q in a.id]
 
+    def add_articles(self, paths: list | None) -> str:
+        """Store uploaded files (paths of their bytes, named as uploaded) in the corpus, build
+        the index incrementally and switch to it: a report in Markdown. Refused files are
+        named with the reason; questions go on being answered from the old version meanwhile."""
+        from index.uploads import MAX_BYTES, MAX_FILES, add_files
+
+        if not self.uploads:
+            return "Adding articles from the page is off (see the note above)."
+        paths = [str(p) for p in (paths or []) if p]
+        if not paths:
+            return "Choose or drop one or more files first."
+        import time
+
+        t0 = time.perf_counter()
+        with self._corpus_lock:
+            report = add_files(self.corpus_dir, [(Path(p).name, p) for p in paths], MAX_FILES, MAX_BYTES)
+            lines = []
+            if report.stored:
+                try:
+                    summary = self._rebuild()
+                except QAError as exc:
+                    lines.append(f"**The index was not updated:** {md_escape(exc.user_message())}")
+                else:
+                    lines.append(f"**Added {len(report.article_ids)} article{'s' * (len(report.article_ids) != 1)}** "
+                                 f"from {len(report.stored)} file{'s' * (len(report.stored) != 1)}; "
+                                 f"they answer now ({time.perf_counter() - t0:.1f} s, of which the index update "
+                                 f"{summary.seconds:.1f} s).\n")
+        for orig, rel in report.stored:
+            lines.append(f"- added *{md_escape(orig)}* as {md_escape(rel)}")
+        if report.refused:
+            lines.append(f"\n**Not added ({len(report.refused)}):**\n")
+            lines += [f"- *{md_escape(orig)}*: {md_escape(why)}" for orig, why in report.refused]
+        return "\n".join(lines)
+
+    def remove_article(self, article_id: str | None) -> str:
+        """Move an article's file out of the corpus (into the index folder's `removed/`)
+        and update the index: a report in Markdown."""
+        from index.uploads import remove_article
+
+        if not self.uploads:
+            return "Removing articles from the page is off (see the note above)."
+        qa = self.qa
+        if not article_id or qa is None or article_id not in qa.data.article_row:
+            return "Choose an article to remove first."
+        if len(qa.data.articles) == 1:
+            return "That is the only article; add another before removing it."
+        art = qa.data.articles[qa.data.article_row[article_id]]
+        with self._corpus_lock:
+            try:
+                moved = remove_article(self.corpus_dir, art.path, art.id, Path(self.index_dir) / "removed")
+            except (ValueError, OSError) as exc:
+                return f"**Not removed:** {md_escape(str(exc))}"
+            try:
+                self._rebuild()
+            except QAError as exc:
+                return f"**The index was not updated:** {md_escape(exc.user_message())}"
+        return f"**Removed** {md_escape(art.title)}; its file was moved to {md_escape(moved)}."
+
+    def _rebuild(self):
+        from index.build import build_index
+
+        qa = self.qa
+        summary = build_index(self.corpus_dir, self.index_dir, embedder=qa.retriever.embedder if qa else None,
+                              progress=True, wait_for_lock=True)
+        if self.live is None:  # no index could be loaded before: load the new one
+            from qa import LiveQA
+
+            self.live, self.error = LiveQA(self.index_dir, self.corpus_dir), None
+        self.live.get()  # switch now, so the next question and the tables see the new articles
+        return summary
+
+    def article_choices(self) -> list[tuple[str, str]]:
+        qa = self.qa
+        return [(f"{a.title} ({a.id})", a.id) for a in qa.data.articles] if qa is not None else []
+
     def status_markdown(self) -> str:
         qa = self.qa
         if qa is None:
@@ -333,6 +414,8 @@ def build_ui(service: ChatService):
             demo.load(lambda: (service.status_markdown(), service.corpus_rows(), service.corpus_summary()), None,
                       [status, table, corpus_line],
                       api_visibility="private")
+        with gr.Tab("Add articles", elem_id="add-tab"):
+            upload_parts = _upload_tab(service)
         turns = gr.State([])
         inputs, outputs = [box, chat, turns, as_of, since, until, outlets], [chat, sources, box, turns]
 
@@ -347,10 +430,57 @@ def build_ui(service: ChatService):
         reset = (lambda: ([], sources_html(None), "", []), None, outputs)
         clear.click(*reset, api_visibility="private")
         chat.clear(*reset, api_visibility="private")  # the chat's own clear icon forgets the conversation too
+        if upload_parts:
+            files, add_report, remove_choice, remove_btn, add_btn = upload_parts
+
+            def refresh():
+                return (service.corpus_rows(), service.corpus_summary(), service.status_markdown(),
+                        gr.update(choices=service.article_choices(), value=None), gr.update(choices=service.outlets()))
+
+            tables = [table, corpus_line, status, remove_choice, outlets]
+            add_btn.click(lambda paths: (service.add_articles(paths), None), files, [add_report, files],
+                          concurrency_limit=1, concurrency_id="corpus", show_progress="full",
+                          api_name="add_articles").then(refresh, None, tables, api_visibility="private")
+            remove_btn.click(service.remove_article, remove_choice, add_report, concurrency_limit=1,
+                             concurrency_id="corpus", api_visibility="private").then(refresh, None, tables,
+                                                                                     api_visibility="private")
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
         api_btn = gr.Button(visible=False)
         api_btn.click(service.ask_json, api_in, api_out, api_name="ask")
     return demo
+
+
+UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".pdf"]
+
+
+def _upload_tab(service: ChatService):
+    """The "Add articles" tab's controls, or None (with a note) when uploads are off."""
+    import gradio as gr
+
+    from index.uploads import MAX_BYTES, MAX_FILES
+
+    if not service.uploads:
+        gr.Markdown("Adding articles from the page is **off**: the app listens on an address other "
+                    "computers can reach. Start it with `--allow-upload` to turn it on, or copy files into "
+                    "the corpus folder and run `python -m index build`; the page picks up the new index "
+                    "without a restart.", elem_id="upload-off")
+        return None
+    gr.Markdown(f"Drop or choose article files ({', '.join(UPLOAD_TYPES)}; up to {MAX_FILES} files of "
+                f"{MAX_BYTES // 1_000_000} MB each), then press *Add to the corpus*. They are stored in the "
+                "corpus folder under `uploads/`, the index is updated (only the new articles are embedded) and "
+                "they answer at once; questions are answered meanwhile. A file that cannot be used is named "
+                "with the reason, and the others are still added.")
+    # no file_types: Gradio would refuse the whole batch for one odd file; add_files names it instead
+    files = gr.File(label="Article files", file_count="multiple", type="filepath",
+                    elem_id="upload")
+    add_btn = gr.Button("Add to the corpus", variant="primary", elem_id="add-articles")
+    report = gr.Markdown(elem_id="add-report")
+    with gr.Accordion("Remove an article", open=False, elem_id="remove"):
+        choice = gr.Dropdown(service.article_choices(), label="Article", elem_id="remove-choice")
+        remove_btn = gr.Button("Remove from the corpus", variant="stop", elem_id="remove-article")
+        gr.Markdown("Its file is moved into the index folder's `removed/` folder, not deleted; a file holding "
+                    "several articles (JSON list, JSONL) is left alone.", elem_classes="qa-meta")
+    return files, report, choice, remove_btn, add_btn
 
 
 def api_routes(service: ChatService) -> list:
@@ -382,6 +512,12 @@ def api_routes(service: ChatService) -> list:
 
 
 MCP_PATH = "/mcp"
+
+
+def uploads_on(host: str, allow: bool = False, refuse: bool = False) -> bool:
+    """Whether the page takes articles: on a loopback address by default, elsewhere only
+    with --allow-upload; never with --no-upload."""
+    return not refuse and (allow or host in ("127.0.0.1", "localhost", "::1"))
 
 
 def mcp_server(service: ChatService, host: str = "127.0.0.1"):
@@ -433,6 +569,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--concurrency", type=int, default=int(os.environ.get("QA_CONCURRENCY", "2")),
                    help="questions the page's queue answers at once (default: %(default)s; python -m bench.load "
                    "measures it); POST /api/ask answers in the server's thread pool")
+    p.add_argument("--allow-upload", action="store_true",
+                   help="let readers add and remove articles from the page even when --host is not a loopback "
+                   "address (on by default for 127.0.0.1 / localhost)")
+    p.add_argument("--no-upload", action="store_true", help="no \"Add articles\" tab, whatever the address")
     p.add_argument("--mcp", action="store_true",
                    help=f"also serve the ask function as an MCP tool (Streamable HTTP) at {MCP_PATH}")
     args = p.parse_args(argv)
@@ -443,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
             print(note, file=sys.stderr)
     except QAError as exc:
         print(f"Error: {exc.user_message()}", file=sys.stderr)
-    service = ChatService(args.index_dir, args.corpus)
+    service = ChatService(args.index_dir, args.corpus, uploads=uploads_on(args.host, args.allow_upload, args.no_upload))
     if service.error:
         print(f"Error: {service.error}", file=sys.stderr)
     demo = build_ui(service)
@@ -454,10 +594,12 @@ def main(argv: list[str] | None = None) -> int:
         routes, lifespan = mcp_server(service, args.host)
         app_kwargs = {"routes": app_kwargs["routes"] + routes, "lifespan": lifespan}
         print(f"MCP tool \"ask\" at http://{args.host}:{args.port}{MCP_PATH}", file=sys.stderr)
-    # The page has no upload control; Gradio's upload route still exists, so it takes almost nothing.
+    # Without the "Add articles" tab the page uploads nothing; Gradio's upload route still
+    # exists, so it then takes almost nothing.
     demo.queue(default_concurrency_limit=args.concurrency).launch(server_name=args.host, server_port=args.port, css=CSS, js=JS,
                                                    theme=gr.themes.Soft(), show_error=False,
-                                                   max_file_size=MAX_UPLOAD, app_kwargs=app_kwargs)
+                                                   max_file_size=f"{MAX_BYTES // 1_000_000}mb" if service.uploads else MAX_UPLOAD,
+                                                   app_kwargs=app_kwargs)
     return 0
 
 

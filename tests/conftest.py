@@ -112,12 +112,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """`python app.py --mcp` on a free port, serving the shipped article and a hostile one."""
+    """`python app.py --mcp --no-upload` on a free port, serving the shipped article and a hostile one."""
     work = tmp_path_factory.mktemp("browser")
     corpus = work / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
     shutil.copy(DATA / "xss" / "museum-reopens.txt", corpus)
-    yield from _serve(work, corpus, "--mcp")
+    yield from _serve(work, corpus, "--mcp", "--no-upload")
 
 
 @pytest.fixture(scope="session")
@@ -127,6 +127,17 @@ def news_app_url(tmp_path_factory):
     corpus = work / "corpus"
     shutil.copytree(ROOT / "eval" / "news_fixture" / "corpus", corpus)
     yield from _serve(work, corpus)
+
+
+@pytest.fixture(scope="session")
+def upload_app_url(tmp_path_factory):
+    """`python app.py` (uploads on: it binds to 127.0.0.1) on a copy of the shipped corpus;
+    yields (url, corpus folder)."""
+    work = tmp_path_factory.mktemp("upload-browser")
+    corpus = work / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    for url in _serve(work, corpus):
+        yield url, corpus
 
 
 def _serve(work: Path, corpus: Path, *args: str):

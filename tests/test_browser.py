@@ -110,7 +110,7 @@ def test_hostile_article_renders_inert(page):
 
 
 def test_articles_tab_and_narrow_screen(page):
-    page.get_by_role("tab", name="Articles").click()
+    page.get_by_role("tab", name="Articles", exact=True).click()
     page.wait_for_selector("#article-table", timeout=10_000)
     table = page.inner_text("#article-table")
     assert "dea-secret-meetings-with-cartels" in table and "museum-reopens" in table
@@ -228,3 +228,54 @@ def test_evaluation_html_report_renders(browser, tmp_path):
     pg.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
     pg.close()
     assert errors == [] and requests == []
+
+
+def test_upload_tab_off_says_how(page):
+    page.get_by_role("tab", name="Add articles").click()
+    note = page.locator("#upload-off")
+    note.wait_for(timeout=10_000)
+    assert "--allow-upload" in note.inner_text() and page.locator("#upload").count() == 0
+    page.get_by_role("tab", name="Ask").click()
+
+
+def test_upload_ask_and_remove(browser, upload_app_url, tmp_path):
+    """Add articles from the page: one usable file and one that is not; the new article
+    answers at once with a citation to it; removing it takes it out of the answers."""
+    url, corpus = upload_app_url
+    story = tmp_path / "Harbour Bridge Reopens.txt"
+    story.write_text("Harbour bridge reopens after repairs\n\nThe Kelvin harbour bridge reopened on Monday after "
+                     "eight months of repairs. The repairs cost 41 million euros, the city council said. "
+                     "The engineer in charge of the works was Mirela Vantongeren.\n", encoding="utf-8")
+    junk = tmp_path / "notes.exe"
+    junk.write_bytes(b"MZ\x00\x01")
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    pg.goto(url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    pg.get_by_role("tab", name="Add articles").click()
+    pg.set_input_files("#upload input[type=file]", [str(story), str(junk)])
+    pg.wait_for_function("() => ['notes', 'Harbour'].every(w => document.querySelector('#upload').innerText.includes(w))",
+                         timeout=30_000)
+    pg.click("#add-articles")
+    pg.wait_for_function("() => document.querySelector('#add-report').innerText.includes('Added')", timeout=120_000)
+    report = pg.inner_text("#add-report")
+    assert "Added 1 article" in report and "notes.exe" in report and "not read" in report
+    assert (corpus / "uploads" / "harbour-bridge-reopens.txt").is_file() and not list(corpus.rglob("*.exe"))
+    pg.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
+
+    pg.get_by_role("tab", name="Ask").click()
+    assert "Answers from 2 articles" in pg.inner_text("#corpus-summary")
+    reply = ask(pg, "Who was the engineer in charge of the bridge works?")
+    assert "Mirela Vantongeren" in reply
+    assert "Harbour bridge reopens after repairs" in pg.inner_text("#sources")
+
+    pg.get_by_role("tab", name="Add articles").click()
+    pg.click("#remove summary, #remove button.label-wrap")  # open the accordion
+    pg.click("#remove-choice input")
+    pg.get_by_role("option", name="Harbour bridge reopens after repairs (uploads-harbour-bridge-reopens)").click()
+    pg.click("#remove-article")
+    pg.wait_for_function("() => document.querySelector('#add-report').innerText.includes('Removed')", timeout=120_000)
+    assert not (corpus / "uploads" / "harbour-bridge-reopens.txt").exists()
+    pg.get_by_role("tab", name="Ask").click()
+    reply = ask(pg, "Who was the engineer in charge of the bridge works?")
+    assert "Mirela Vantongeren" not in reply
+    pg.close()
