@@ -151,7 +151,10 @@ class ChatService:
                 until: str = "", sources: list | None = None):
         """One chat turn: (history, sources html, cleared box, conversation turns).
         `as_of`, `since`, `until` (YYYY-MM-DD) and `sources` (outlets) limit the articles used."""
+        from dataclasses import asdict
+
         from qa.conversation import Conversation, Turn
+        from qa.conversation import ask as ask_in_chat
         from qa.timeline import Scope
 
         history, turns = list(history or []), list(turns or [])
@@ -165,26 +168,27 @@ class ChatService:
         if qa is None:
             history.append({"role": "assistant", "content": f"The index could not be loaded:\n\n```\n{self.error}\n```"})
             return history, sources_html(None), "", turns
-        conv = Conversation([Turn(q, a) for q, a in turns])
+        conv = Conversation([Turn(**t) for t in turns])
         try:
             scope = Scope.make(as_of or None, since or None, until or None, sources or ())
         except ValueError as exc:
             history.append({"role": "assistant", "content": md_escape(str(exc).replace("--", ""))})
             return history, sources_html(None), message, turns
         try:
-            answer = qa.ask(message, conv.context_for(message), scope)
+            answer, resolved = ask_in_chat(qa, conv, message, scope)
         except BadQuestionError as exc:
             history.append({"role": "assistant", "content": md_escape(str(exc))})
             return history, sources_html(None), "", turns
         reply = answer_markdown(answer)
         if scope:
             reply += "\n\n*" + md_escape(scope_note(scope)) + "*"
-        if answer.searched and answer.searched != answer.question:
-            reply += f"\n\n*Follow-up, searched as:* {md_escape(answer.searched)}"
+        shown = resolved.shown(message)
+        if shown:
+            reply += f"\n\n*Answered as:* {md_escape(shown)}"
         if self.switch_error:
             reply += f"\n\n**Note for the operator:** {md_escape(self.switch_error)}"
         history.append({"role": "assistant", "content": reply})
-        turns.append([message, answer.answer])
+        turns.append(asdict(conv.turns[-1]))
         return history, sources_html(answer, lambda c: self.passage_parts(c, qa), self.article_of(qa)), "", turns
 
     def corpus_summary(self) -> str:

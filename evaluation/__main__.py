@@ -62,10 +62,14 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
             print("index: " + " / ".join(summary.lines()), file=sys.stderr)
         elif not args.index_dir:
             raise SystemExit("Error: give --corpus DIR (to build an index) or --index-dir DIR")
-    if args.limit:
+    if args.limit:  # a follow-up chain is sampled whole
         import random
 
-        questions = random.Random(args.seed).sample(questions, min(args.limit, len(questions)))
+        units: dict[str, list[Question]] = {}
+        for q in questions:
+            units.setdefault(q.chain or f"\0{q.id}", []).append(q)
+        keys = random.Random(args.seed).sample(list(units), min(args.limit, len(units)))
+        questions = [q for k in keys for q in units[k]]
     return index_dir, questions, texts
 
 
@@ -104,11 +108,23 @@ def run(args) -> dict:
     records = []
     from qa.timeline import Scope
 
+    from qa.conversation import Conversation
+    from qa.conversation import ask as ask_in_chat
+
+    chain, conv = None, Conversation()
     for q in tqdm(questions, desc="questions", unit="q", file=sys.stderr, disable=args.quiet):
         scope = Scope.make(as_of=q.as_of or args.as_of, since=args.since, until=args.until, sources=args.source)
+        if q.chain != chain:  # a new chat
+            chain, conv = q.chain, Conversation(mode=args.follow_ups)
         t0 = time.perf_counter()
-        answer = qa.ask(q.question, scope=scope)
-        records.append(score_question(q, answer, qa.data, texts, time.perf_counter() - t0))
+        if q.chain:
+            answer, resolved = ask_in_chat(qa, conv, q.question, scope)
+        else:
+            answer = qa.ask(q.question, scope=scope)
+        rec = score_question(q, answer, qa.data, texts, time.perf_counter() - t0)
+        if q.chain:
+            rec.update(question=q.question, chain=q.chain, turn=q.turn, asked_as=resolved.shown(q.question))
+        records.append(rec)
     manifest = {k: v for k, v in qa.data.manifest.items() if k not in ("articles", "files", "corpus")}
 
     metrics = summarize(records)
@@ -164,6 +180,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="embedding path when building the index (default: $QA_EMBEDDER or onnx-int8)")
     p.add_argument("--hand-weights", action="store_true",
                    help="ablation: hand-set sentence and span weights instead of the learned ones")
+    p.add_argument("--follow-ups", choices=["rewrite", "keywords"], default="rewrite",
+                   help="follow-up turns of a chain (records with \"chain\" and \"turn\"): rewritten into standalone "
+                   "questions (default), or searched with the last turn's words (version 1, to compare)")
     p.add_argument("--as-of", metavar="DATE", help="answer every question as of this day (a question's own "
                    "as_of wins): articles dated later are not used")
     p.add_argument("--since", metavar="DATE", help="use only articles dated on or after this day")

@@ -18,7 +18,7 @@ METRIC_KEYS = ["n_questions", "gold_hit@1", "gold_hit@5", "gold_hit@20", "mrr@20
                "sentence_hit@1", "citation_exactness", "refusal_rate", "refusal_rate_on_topic",
                "refusal_rate_off_topic", "false_refusal_rate", "broken_spans", "right_article_rate",
                "correct_with_article", "cited_after_as_of", "surfaced_expected", "disagreement_rate",
-               "copies_in_one_answer", "passage_words_mean", "latency_p50_ms", "latency_p95_ms"]
+               "copies_in_one_answer", "chain_turns_right", "chains_all_right", "passage_words_mean", "latency_p50_ms", "latency_p95_ms"]
 
 
 def score_question(q: Question, answer, data, texts: dict[str, str], seconds: float) -> dict:
@@ -55,6 +55,14 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
             rec["sentence_hit"] = float(bool(cites) and M.contains_span(
                 cites[0].article_id, cites[0].start, cites[0].end, q.article_id, q.answer_spans))
     return rec
+
+
+def turn_right(rec: dict) -> bool:
+    """A follow-up turn is right when an answerable one is answered with EM 1 or F1 >= 0.5
+    (SQuAD normalisation, best gold answer), and an unanswerable one is refused."""
+    if rec["unanswerable"]:
+        return bool(rec["refused"])
+    return not rec["refused"] and (rec["em"] == 1 or rec["f1"] >= 0.5)
 
 
 def _copies_cited(ids: list[str], data) -> int:
@@ -101,6 +109,13 @@ def summarize(records: list[dict]) -> dict:
     if unexpected:
         out["disagreement_rate"] = M.mean(float(bool(r.get("disagreement"))) for r in unexpected)
     out["copies_in_one_answer"] = sum(r.get("copies_cited", 0) for r in records)
+    chained = [r for r in records if r.get("chain") is not None]
+    if chained:
+        out["chain_turns_right"] = M.mean(float(turn_right(r)) for r in chained)
+        chains: dict[str, bool] = {}
+        for r in chained:
+            chains[r["chain"]] = chains.get(r["chain"], True) and turn_right(r)
+        out["chains_all_right"] = M.mean(float(v) for v in chains.values())
     out["citation_exactness"] = sum(r["citations_exact"] for r in records) / n_cites if n_cites else None
     lat = [r["latency_ms"] for r in records]
     out["latency_p50_ms"], out["latency_p95_ms"] = M.percentile(lat, 50), M.percentile(lat, 95)

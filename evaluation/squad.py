@@ -30,6 +30,8 @@ class Question:
     article_ids: list[str] = field(default_factory=list)  # every article that answers it (copies, reports)
     as_of: str | None = None  # the day the question is asked: later articles do not count
     expect: str | None = None  # "update" or "disagreement": the answer must surface it
+    chain: str | None = None  # follow-up chains: turns with one chain id are asked in order, as one chat
+    turn: int | None = None
 
     def to_json(self) -> dict:
         out = {"id": self.id, "question": self.question, "answers": self.answers}
@@ -116,7 +118,8 @@ def load_questions(path: str | Path) -> list[Question]:
             out.append(Question(str(obj["id"]), obj["question"], answers, una, obj.get("article_id"),
                                 [list(s) for s in obj.get("answer_spans", [])],
                                 list(obj.get("article_ids") or ([obj["article_id"]] if obj.get("article_id") else [])),
-                                obj.get("as_of"), obj.get("expect")))
+                                obj.get("as_of"), obj.get("expect"),
+                                None if obj.get("chain") is None else str(obj["chain"]), obj.get("turn")))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: not a valid question record ({exc})") from None
     return out

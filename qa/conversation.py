@@ -1,13 +1,35 @@
-"""Follow-up questions in a chat: carry the topic of the last turn into retrieval.
+"""Follow-up questions in a chat, rewritten into standalone questions.
 
 "Who authorized the meetings?" -> "the U.S. government", then "When did they take
-place?" gets the context "authorized meetings U.S government": the content words of
-the previous question and its answer, which `QA.ask` adds to what it searches when
-the new question leans on them (a pronoun, or too few content words of its own).
-The answer type still comes from the new question alone.
+place?" is asked as "When did the meetings take place?": the question is resolved
+from the conversation, never by piling the previous answer's words into the search.
+
+`Conversation.resolve(question)` decides from the question alone whether it leans on
+the conversation (a pronoun, a "this/that + noun" phrase, "what about ...?", or too
+few words of its own), and if so rewrites it by rules:
+
+- *Antecedents* are the noun phrases of the earlier questions, as they were resolved
+  (a determiner phrase cut where the words stop matching the earlier questions and the
+  cited sentences, or a run of capitalised words), and the earlier answers, most
+  recent turn first.
+- *Agreement* picks one: they/them/their/these/those take a plural phrase; it/its a
+  singular one that is not a person; he/she/him/his/her a person's name; "there" the
+  answer to a where-question; "then" the answer to a when-question. The answer of a
+  who- or which-question comes before the question's own phrases (it is the entity
+  the reader just learned); after other questions the question's phrases come first
+  (an answer like "drug seizures, arrests, ..." is not what "they" means).
+- *Ellipsis*: "What about X?" / "And X?" repeats the previous question with X in the
+  place of its last noun phrase (or of its year, when X is a year).
+- A question too short to rewrite ("Why?", "When?") keeps the content words of the
+  previous question (not its answer) as search context, as before.
+
+The rewritten question is what is searched and read; the reply shows it ("Answered
+as: When did the meetings take place?"). Measured on the follow-up chains of
+eval/followups.jsonl (`python -m evaluation eval/followups.jsonl ...`, README).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from common.text import STOPWORDS, raw_words, words
@@ -15,37 +37,401 @@ from common.text import STOPWORDS, raw_words, words
 PRONOUNS = {"they", "them", "their", "theirs", "it", "its", "he", "him", "his", "she", "her", "hers",
             "this", "that", "these", "those", "there", "then", "such"}
 WH = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how"}
+PLURAL = {"they", "them", "their", "theirs", "these", "those"}
+SINGULAR = {"it", "its"}
+PERSON = {"he", "him", "his", "she", "her", "hers"}
+POSSESSIVE = {"their", "its", "his"}  # "her" is either; decided by what follows
+DETERMINERS = {"the", "a", "an"}
+DEMONSTRATIVES = {"this", "that", "these", "those"}
+# words that end a noun phrase in a question although they are not stop words
+PHRASE_END = STOPWORDS | WH | {"take", "result", "happen", "begin", "start", "end", "say", "said", "cost", "costs",
+                                "open", "close", "reveal", "revealed", "win", "won", "lead", "led", "become",
+                                "mean", "play", "hold", "held", "get", "make", "made", "come", "go", "last", "find",
+                                "found", "pay", "paid", "vote", "voted", "happened", "took", "began", "started"}
+_DO = {"did", "does", "do", "will", "would", "can", "could", "should", "may", "might", "must", "didn't", "doesn't"}
+IRREGULAR_PARTICIPLES = {"built", "made", "held", "found", "paid", "sold", "told", "won", "led", "shut", "hit", "set",
+                         "put", "cut", "run", "begun", "done", "seen", "known", "taken", "given", "written", "chosen",
+                         "born", "hurt", "lost", "left", "sent", "spent", "kept", "brought", "bought", "caught", "met",
+                         "read", "rebuilt", "struck", "shot", "stolen", "sunk", "sworn", "elected"}
+_BE = {"was", "were", "is", "are", "has", "have", "had", "been", "be"}
+_TOKEN = re.compile(r"[\w'’.\-$%]+|[^\w\s]")
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+_TIME_Q = re.compile(r"(?i)\b(?:what|which)\s+(?:year|month|day|date|decade|century)\b")
+_PLACE_Q = re.compile(r"(?i)\b(?:what|which)\s+(?:country|city|town|state|place|region|street)\b")
+_ONE = re.compile(r"(?i)\b(?:the|this|that)\s+(?:\w+\s+)?ones?\b")
+_ELLIPSIS = re.compile(r"^(?:and\s+)?(?:what|how)\s+about\s+(.+?)\s*\??$|^and\s+(.+?)\s*\?$", re.I)
 
 
 @dataclass
 class Turn:
     question: str
     answer: str | None
+    asked_as: str | None = None  # the standalone question it was answered as
+    sentence: str | None = None  # the sentence the answer came from
+    genders: dict = field(default_factory=dict)  # "female"/"male" -> who she/he stood for in this turn
+
+
+@dataclass
+class Resolved:
+    question: str  # what is searched and read: the rewritten question, or the question itself
+    context: str | None = None  # search words carried over, only when no rewrite was possible
+    rewritten: bool = False
+    genders: dict = field(default_factory=dict)  # "female"/"male" -> the name she/he was read as
+    antecedents: list = field(default_factory=list)  # what the pronouns were read as
+
+    def shown(self, original: str) -> str | None:
+        """What the reply says the question was answered as, or None when it stood alone."""
+        if self.rewritten:
+            return self.question
+        if self.context:
+            return f"{original} (about: {self.context})"
+        return None
 
 
 @dataclass
 class Conversation:
     turns: list[Turn] = field(default_factory=list)
-    max_context_words: int = 12
+    max_context_words: int = 8
+    mode: str = "rewrite"  # or "keywords": the version-1 way (words of the last question and answer), to compare
 
-    def add(self, question: str, answer: str | None) -> None:
-        self.turns.append(Turn(question, answer))
+    def add(self, question: str, answer: str | None, asked_as: str | None = None,
+            sentence: str | None = None, genders: dict | None = None) -> None:
+        self.turns.append(Turn(question, answer, asked_as, sentence, dict(genders or {})))
 
     def clear(self) -> None:
         self.turns.clear()
 
-    def context_for(self, question: str) -> str | None:
-        """Words to add to the search for `question`, or None if it stands alone."""
+    def resolve(self, question: str) -> Resolved:
+        """The question as it is to be answered (see the module docstring)."""
+        question = question.strip()
         if not self.turns or not is_follow_up(question):
+            return Resolved(question)
+        if self.mode == "keywords":
+            return Resolved(question, self._keywords(question))
+        ell = _ELLIPSIS.match(question)
+        if ell:
+            rewritten = self._ellipsis((ell.group(1) or ell.group(2)).strip())
+            if rewritten:
+                return Resolved(rewritten, rewritten=True)
+        genders: dict = {}
+        used: list[str] = []
+        rewritten = self._replace_references(question, genders, used)
+        if rewritten and rewritten != question:
+            return Resolved(rewritten, rewritten=True, genders=genders, antecedents=used)
+        return Resolved(question, self.context_for(question))
+
+    def context_for(self, question: str) -> str | None:
+        """Content words of the previous question (as resolved) that `question` lacks."""
+        if not self.turns:
             return None
         last = self.turns[-1]
-        own = set(content_words(question))
+        own = {w.lower() for w in content_words(question)}
         extra = []
+        for w in content_words(last.asked_as or last.question):
+            if w.lower() not in own and w not in extra:
+                extra.append(w)
+        return " ".join(extra[: self.max_context_words]) or None
+
+    def _keywords(self, question: str) -> str | None:
+        """Version 1: up to 12 content words of the last question and its answer."""
+        own, extra = set(content_words(question)), []
+        last = self.turns[-1]
         for text in (last.question, last.answer or ""):
             for w in content_words(text):
                 if w not in own and w not in extra:
                     extra.append(w)
-        return " ".join(extra[: self.max_context_words]) or None
+        return " ".join(extra[:12]) or None
+
+    # -- antecedents ------------------------------------------------------------------
+
+    def _known_text(self, leave_out: Turn | None = None) -> str:
+        """What was said before (questions, answers, cited sentences), without `leave_out`'s question."""
+        parts = []
+        for t in self.turns:
+            parts += [t.answer or "", t.sentence or ""]
+            if t is not leave_out:
+                parts.append(t.asked_as or t.question)
+        return " ".join(parts)
+
+    def _candidates(self, kind: str) -> list[str]:
+        """Antecedents for a pronoun of `kind` (plural, singular, person, place, time),
+        best first."""
+        out: list[str] = []
+        for turn in reversed(self.turns):
+            asked = turn.asked_as or turn.question
+            wh = _wh(asked)
+            answer = (turn.answer or "").strip()
+            phrases = noun_phrases(asked, self._known_text(turn))
+            if kind == "place":
+                if answer and (wh == "where" or _PLACE_Q.search(asked)):
+                    out.append(answer if answer.lower().startswith(("in ", "at ", "on ")) else f"in {answer}")
+                continue
+            if kind == "time":
+                if answer and (wh == "when" or _TIME_Q.search(asked)):
+                    out.append(answer if answer.lower().startswith(("in ", "on ", "at ")) else f"in {answer}")
+                continue
+            answer_first = wh in ("who", "which", "whom") or _asks_for_thing(asked)
+            kind_of = re.match(r"(?i)(?:what|which)\s+(?:kind|type|sort|species|breed)s?\s+of\s+(\w+)", asked)
+            if kind_of:  # "What kind of whale ...?" answers with a kind; "it" is then the whale
+                phrases = ["the " + kind_of.group(1)] + phrases
+                answer_first = False
+            options = ([answer] if answer and answer_first else []) + phrases + \
+                      ([answer] if answer and not answer_first else [])
+            for p in options:
+                if p and _agrees(p, kind, wh if p is answer else None) and p not in out:
+                    out.append(p)
+        return out
+
+    def _person_for(self, gender: str, kind: str) -> str | None:
+        """she/he: the name the same pronoun stood for last, else the best candidate that
+        the other pronoun has not stood for."""
+        for t in reversed(self.turns):
+            if gender in t.genders:
+                return t.genders[gender]
+        other = {t.genders[g] for t in self.turns for g in t.genders if g != gender}
+        return next((c for c in self._candidates(kind) if c not in other), None)
+
+    def _replace_references(self, question: str, genders: dict, used: list) -> str | None:
+        toks = _tokens(question)
+        low = [t.lower() for t in toks]
+        out, changed, i = [], False, 0
+        while i < len(toks):
+            t, lt = toks[i], low[i]
+            nxt = low[i + 1] if i + 1 < len(toks) else ""
+            if lt in ("this", "that") and nxt in ("year", "month", "day", "week", "time", "date"):
+                when = next(iter(self._candidates("time")), None)  # "in June of that year" -> "... of 2009"
+                if when:
+                    when = re.sub(r"(?i)^(in|on|at)\s+", "", when)
+                    out.append(when)
+                    used.append(when)
+                    changed, i = True, i + 2
+                    continue
+            if lt in DEMONSTRATIVES and nxt and nxt not in PHRASE_END and nxt.isalpha():
+                # "that operation" -> an earlier phrase with the same head noun
+                head = nxt
+                match = next((p for p in self._candidates("plural" if lt in ("these", "those") else "singular")
+                              + self._candidates("plural" if lt in ("this", "that") else "singular")
+                              if p.lower().split()[-1].rstrip("s") == head.rstrip("s")), None)
+                if match:
+                    out.append(match)
+                    used.append(match)
+                    changed, i = True, i + 2
+                    continue
+            if lt in ("one", "ones") and i > 0 and low[i - 1] not in STOPWORDS - DETERMINERS and \
+                    low[i - 1].isalpha() and (i < 2 or low[i - 2] in DETERMINERS or low[i - 1] in DETERMINERS):
+                # "the old one" -> "the old park": the head noun of the thing talked about
+                head = next((p.split()[-1] for p in self._candidates("plural" if lt == "ones" else "singular")
+                             if p.split()[0].lower() in DETERMINERS), None)
+                if head:
+                    out.append(head)
+                    used.append(head)
+                    changed, i = True, i + 1
+                    continue
+            kind = _pronoun_kind(lt, nxt)
+            if kind:
+                if kind.startswith("person"):
+                    gender = "female" if lt in ("she", "her", "hers") else "male"
+                    rep = genders.get(gender) or self._person_for(gender, kind)
+                    cands = [rep] if rep else []
+                    if rep:
+                        genders[gender] = rep
+                else:
+                    cands = self._candidates(kind)
+                if cands:
+                    rep = cands[0]
+                    used.append(rep)
+                    if lt in POSSESSIVE or (lt == "her" and kind == "person-possessive"):
+                        rep = _possessive(rep)
+                    if i == 0 or (out and out[-1] in ".?!"):
+                        rep = rep[0].upper() + rep[1:]
+                    out.append(rep)
+                    changed = True
+                    i += 1
+                    continue
+            out.append(t)
+            i += 1
+        return _join(out) if changed else None
+
+    def _ellipsis(self, rest: str) -> str | None:
+        """"What about X?" -> the previous question with X in place of its last phrase."""
+        last = self.turns[-1]
+        prev = (last.asked_as or last.question).strip().rstrip("?")
+        year = _YEAR.search(rest)
+        if year and _YEAR.search(prev):
+            return _YEAR.sub(year.group(0), prev, count=1) + "?"
+        phrases = noun_phrases(prev, self._known_text(last))
+        if not phrases:
+            return None
+        pos, target = max((prev.rfind(p), p) for p in phrases if p in prev) if any(p in prev for p in phrases) \
+            else (-1, "")
+        if pos < 0:
+            return None
+        return prev[:pos] + rest + prev[pos + len(target):] + "?"
+
+
+def ask(qa, conv: Conversation, question: str, scope=None):
+    """One chat turn: resolve `question` in `conv`, answer it with `qa`, remember the turn;
+    returns (answer, resolved). When the rewritten question is refused, the question as
+    typed is tried with what its pronouns were read as for search context (an article
+    often says "it" or "the paper" where the rewrite names the thing), and the answer
+    that is not refused is kept."""
+    resolved = conv.resolve(question)
+    answer = qa.ask(resolved.question, resolved.context, scope)
+    if answer.refused and resolved.rewritten:
+        retry = Resolved(question.strip(), " ".join(resolved.antecedents), genders=resolved.genders)
+        second = qa.ask(retry.question, retry.context, scope)
+        if not second.refused:
+            answer, resolved = second, retry
+    conv.add(question, answer.answer, resolved.question if resolved.rewritten else None, answer.sentence,
+             resolved.genders)
+    return answer, resolved
+
+
+def _wh(question: str) -> str:
+    for w in words(question)[:3]:
+        if w in WH:
+            return w
+    return ""
+
+
+def _asks_for_thing(question: str) -> bool:
+    """"What kind of whale ...?", "What newspaper ...?": a what-phrase whose answer is the
+    thing talked about next (not "What did ...", "What is ...")."""
+    toks = words(question)
+    return len(toks) > 1 and toks[0] == "what" and toks[1] not in STOPWORDS
+
+
+def _pronoun_kind(lt: str, nxt: str) -> str | None:
+    if lt in ("they", "them", "their", "theirs"):
+        return "plural"
+    if lt in ("these", "those") and (not nxt or nxt in PHRASE_END or not nxt.isalpha()):
+        return "plural"
+    if lt in ("it", "its"):
+        return "singular"
+    if lt in ("he", "him", "his", "she", "hers"):
+        return "person"
+    if lt == "her":
+        return "person-possessive" if nxt and nxt.isalpha() and nxt not in PHRASE_END else "person"
+    if lt == "there":
+        return "place"
+    if lt == "then":
+        return "time"
+    return None
+
+
+def _plural(phrase: str) -> bool:
+    toks = phrase.split()
+    head = toks[-1].lower().strip(".,")
+    if " and " in phrase:
+        return True
+    if all(t[:1].isupper() for t in toks):  # a name: "Breitbart News", "Kingsport United"
+        return False
+    return head.endswith("s") and not head.endswith(("ss", "us", "is", "'s", "’s"))
+
+
+# words that make a capitalised name an organisation or a place, not a person
+NOT_PERSON = {"el", "la", "le", "los", "las", "news", "times", "post", "daily", "gazette", "ledger", "radio", "wire",
+              "universal", "department", "agency", "council", "company", "inc", "ltd", "association", "board",
+              "station", "hospital", "museum", "office", "university", "school", "club", "party", "government",
+              "court", "street", "river", "island", "bridge", "park", "cartel", "bank", "group", "homes", "marine",
+              "properties", "city", "county", "state", "states", "united", "nations", "cup", "house"}
+
+
+def _person(phrase: str) -> bool:
+    toks = phrase.split()
+    return (1 <= len(toks) <= 4 and toks[0].lower() not in DETERMINERS and all(t[:1].isupper() for t in toks)
+            and not any(ch.isdigit() for ch in phrase)
+            and not any(t.lower().strip(".,'’s") in NOT_PERSON for t in toks))
+
+
+def _agrees(phrase: str, kind: str, wh: str | None) -> bool:
+    """Can `phrase` stand for a pronoun of `kind`? (`wh`: the question it answered, for answers.)"""
+    if kind == "person" or kind == "person-possessive":
+        return _person(phrase) and wh in (None, "who", "whom")
+    if wh in ("when", "how", "why") or (any(ch.isdigit() for ch in phrase) and not re.search(r"[A-Za-z]{3}", phrase)):
+        return False  # a date, amount or reason is not a thing "it" or "they" can be
+    if kind == "plural":
+        return _plural(phrase)
+    if kind == "singular":
+        return not _plural(phrase) and not (wh in ("who", "whom") and _person(phrase))
+    return False
+
+
+def _possessive(phrase: str) -> str:
+    return phrase + ("'" if phrase.endswith("s") else "'s")
+
+
+def _join(tokens: list[str]) -> str:
+    out = ""
+    for t in tokens:
+        if out and not (len(t) == 1 and t in ",.?!;:)'’") and not out.endswith(("(", "$")):
+            out += " "
+        out += t
+    return out
+
+
+def _participle(word: str) -> bool:
+    w = word.lower()
+    return w in IRREGULAR_PARTICIPLES or bool(re.search(r"..(ed|ing)$", w))
+
+
+def _tokens(text: str) -> list[str]:
+    """Words and punctuation; a sentence's final full stop is split from its last word
+    ("papers." -> "papers", "."), an abbreviation's is not ("U.S.")."""
+    out = []
+    for t in _TOKEN.findall(text):
+        if len(t) > 1 and t.endswith(".") and "." not in t[:-1] and not (len(t) <= 4 and t[0].isupper()):
+            out += [t[:-1], "."]
+        else:
+            out.append(t)
+    return out
+
+
+def noun_phrases(question: str, known: str = "") -> list[str]:
+    """Noun phrases of a question, in order: determiner phrases ("the meetings",
+    "the U.S. government") cut where their words stop appearing together in `known`
+    (earlier questions and cited sentences) or at a verb-like word, and runs of
+    capitalised words ("Felipe Calderón") that are not the first word."""
+    toks = _tokens(question)
+    known_low = " " + " ".join(_tokens(known.lower())) + " "
+    out, i = [], 0
+    while i < len(toks):
+        t = toks[i]
+        if t.lower() in DETERMINERS:
+            j = i + 1
+            while j < len(toks) and j - i <= 5 and toks[j].lower() not in PHRASE_END and re.match(r"[\w$]", toks[j]):
+                j += 1
+            if j - i >= 2:
+                body = toks[i + 1 : j]
+                at_end = j >= len(toks) or not re.match(r"[\w$]", toks[j])
+                before = toks[i - 1].lower() if i else ""
+                if at_end and len(body) >= 2 and (before in _DO or (before in _BE and _participle(body[-1]))):
+                    body = body[:-1]  # "did the storm hit?", "is the market moving?": the verb ends the question
+                # the longest prefix of the body that appears as such in what was said before;
+                # if none does, the body less a trailing participle ("the mill built")
+                keep = len(body)
+                while keep > 0 and f" {' '.join(body[:keep]).lower()} " not in known_low:
+                    keep -= 1
+                if keep == 0:
+                    keep = len(body) - (len(body) > 1 and _participle(body[-1]))
+                out.append(" ".join([t.lower()] + body[:keep]))
+                if keep >= 3:  # "the Alder River bridge repairs" also offers "the Alder River bridge"
+                    out.append(" ".join([t.lower()] + body[: keep - 1]))
+                i = i + 1 + keep
+                continue
+        if t[:1].isupper() and i > 0 and t.lower() not in STOPWORDS and t.lower() not in WH and t.isalpha():
+            j = i
+            while j < len(toks) and (toks[j][:1].isupper() or toks[j].lower() in ("of", "de", "del")) and \
+                    toks[j].lower() not in WH:
+                j += 1
+            while j > i and toks[j - 1].lower() in ("of", "de", "del"):
+                j -= 1
+            if not toks[j - 1].endswith(("'s", "’s")):  # "Port Alder's harbor": a modifier, not a thing
+                out.append(" ".join(toks[i:j]))
+            i = j
+            continue
+        i += 1
+    return out
 
 
 def content_words(text: str) -> list[str]:
@@ -64,6 +450,8 @@ def is_follow_up(question: str) -> bool:
     >>> is_follow_up("When did they take place?"), is_follow_up("Who won the 2010 FIFA World Cup?")
     (True, False)
     """
+    if _ELLIPSIS.match(question.strip()) or _ONE.search(question):
+        return True
     toks = words(question)
     if any(t in PRONOUNS for t in toks):
         return True

@@ -70,7 +70,7 @@ def test_question_follow_up_and_refusal(page):
     page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
 
     reply = ask(page, "What did they result in?")
-    assert "drug seizures" in reply and "searched as" in reply
+    assert "drug seizures" in reply and "Answered as: What did the meetings result in?" in reply
 
     reply = ask(page, "Who won the 2010 FIFA World Cup?")
     assert "Not found in the articles" in reply
@@ -96,7 +96,7 @@ def test_new_conversation_clears_chat(page):
     page.wait_for_function("() => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length == 0",
                            timeout=10_000)
     reply = ask(page, "When did they take place?")
-    assert "searched as" not in reply  # nothing to follow up on after clearing
+    assert "Answered as" not in reply  # nothing to follow up on after clearing
 
 
 def test_hostile_article_renders_inert(page):
@@ -164,7 +164,7 @@ def test_empty_submit_keeps_sources_and_clear_icon_forgets(page):
     page.locator("#chat button[aria-label='Clear'], #chat button[title='Clear']").first.click()
     page.wait_for_function("() => !document.querySelector('#sources #source-1')", timeout=10_000)
     reply = ask(page, "What did they result in?")
-    assert "searched as" not in reply  # nothing remembered from before the clear
+    assert "Answered as" not in reply  # nothing remembered from before the clear
 
 
 def test_example_asks_at_once(page):

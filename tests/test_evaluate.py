@@ -123,3 +123,25 @@ def test_ablation_switches(tmp_path, shipped_index):
     report = json.loads((tmp_path / "b" / "report.json").read_text())
     assert report["settings"]["answer"]["span_weights"] == "hand"
     assert report["metrics"]["citation_exactness"] == 1.0 and report["metrics"]["em"] > 0.3
+
+
+FOLLOWUPS = ROOT / "eval" / "followups.jsonl"
+# Measured on the shipped article (README, Follow-up questions): 21 of 27 turns right.
+FOLLOWUP_FLOOR = 0.7
+
+
+def test_follow_up_chains_are_asked_as_chats(tmp_path, shipped_index):
+    assert main([str(FOLLOWUPS), "--index-dir", str(shipped_index), "--out", str(tmp_path / "fu"), "--quiet"]) == 0
+    m = json.loads((tmp_path / "fu" / "report.json").read_text())["metrics"]
+    assert m["chain_turns_right"] >= FOLLOWUP_FLOOR, m
+    recs = [json.loads(line) for line in (tmp_path / "fu" / "questions.jsonl").read_text().splitlines()]
+    first = [r for r in recs if r["chain"] == "dea-authorized"]
+    assert [r["turn"] for r in first] == [1, 2, 3, 4]
+    assert first[0]["asked_as"] is None and first[2]["asked_as"] == "What did the meetings result in?"
+    # --limit samples whole chains
+    assert main([str(FOLLOWUPS), "--index-dir", str(shipped_index), "--out", str(tmp_path / "fu2"), "--quiet",
+                 "--limit", "2", "--follow-ups", "keywords"]) == 0
+    recs = [json.loads(line) for line in (tmp_path / "fu2" / "questions.jsonl").read_text().splitlines()]
+    chains = {r["chain"] for r in recs}
+    assert len(chains) == 2 and all(r["turn"] == i + 1 for c in chains
+                                    for i, r in enumerate(x for x in recs if x["chain"] == c))

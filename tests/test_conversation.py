@@ -1,0 +1,69 @@
+"""qa.conversation: follow-ups rewritten into standalone questions by rules (no model)."""
+from __future__ import annotations
+
+from qa.conversation import Conversation, is_follow_up, noun_phrases
+
+
+def _chat(*turns):
+    conv = Conversation()
+    for q, a, sentence in turns:
+        r = conv.resolve(q)
+        conv.add(q, a, r.question if r.rewritten else None, sentence, r.genders)
+    return conv
+
+
+def test_stand_alone_questions_are_left_alone():
+    conv = _chat(("Who built the lighthouse?", "Tomas Reyes", "The lighthouse was built by Tomas Reyes in 1871."))
+    r = conv.resolve("Which newspaper reported the storm?")
+    assert r.question == "Which newspaper reported the storm?" and not r.rewritten and r.context is None
+    assert not is_follow_up("Who won the 2010 FIFA World Cup?") and is_follow_up("Why?")
+
+
+def test_plural_singular_and_possessive_pronouns():
+    conv = _chat(("Who approved the new tram lines?", "the regional council",
+                  "The regional council approved the new tram lines on Monday."))
+    assert conv.resolve("When will they open?").question == "When will the new tram lines open?"
+    assert conv.resolve("How much did it spend?").question == "How much did the regional council spend?"
+    assert conv.resolve("What is their length?").question == "What is the new tram lines' length?"
+
+
+def test_he_and_she_keep_to_whom_they_stood_for():
+    conv = _chat(("Who is the new harbour master?", "Lena Fischer", "Lena Fischer is the new harbour master."),
+                 ("Whom does she succeed?", "Paul Brandt", "She succeeds Paul Brandt, who retired."))
+    assert conv.turns[1].asked_as == "Whom does Lena Fischer succeed?"
+    r = conv.resolve("When did he retire?")
+    assert r.question == "When did Paul Brandt retire?"
+    conv.add("When did he retire?", "in May", r.question, None, r.genders)
+    assert conv.resolve("How old is she?").question == "How old is Lena Fischer?"
+
+
+def test_answers_of_what_and_when_questions_are_not_antecedents():
+    conv = _chat(("What did the storm destroy?", "three piers and a boathouse",
+                  "The storm destroyed three piers and a boathouse."),
+                 ("When did the storm hit?", "on Friday", "The storm hit on Friday."))
+    assert conv.resolve("How strong was it?").question == "How strong was the storm?"
+
+
+def test_ellipsis_that_year_and_the_other_one():
+    conv = _chat(("How many runners finished the city marathon in 2024?", "4,200",
+                  "In 2024, 4,200 runners finished the city marathon."))
+    assert conv.resolve("What about 2023?").question == "How many runners finished the city marathon in 2023?"
+    conv = _chat(("In which year did the museum reopen?", "2019", "The museum reopened in 2019."))
+    assert conv.resolve("Who was its director in that year?").question == "Who was the museum's director in 2019?"
+    conv = _chat(("Who designed the new library building?", "Aino Berg",
+                  "Aino Berg designed the new library building."))
+    assert conv.resolve("When did the old one close?").question == "When did the old building close?"
+
+
+def test_too_short_to_rewrite_keeps_the_previous_question_words():
+    conv = _chat(("Why did the ferry company raise fares?", "higher fuel prices", "Fuel prices rose."))
+    r = conv.resolve("When?")
+    assert not r.rewritten and r.context == "ferry company raise fares"
+    assert r.shown("When?") == "When? (about: ferry company raise fares)"
+
+
+def test_noun_phrases_are_cut_by_what_was_said():
+    said = "The repairs of the Alder River bridge are expected to cost $2.4 million."
+    assert noun_phrases("How much are the repairs expected to cost?", said)[0] == "the repairs"
+    assert noun_phrases("When was the mill built?")[0] == "the mill"
+    assert "Felipe Calderón" in noun_phrases("What did Felipe Calderón say?")
