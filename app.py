@@ -21,7 +21,7 @@ from common import runtime
 from common.errors import BadQuestionError, QAError
 from index.store import DEFAULT_INDEX_DIR
 from index.uploads import MAX_BYTES
-from qa.citations import answer_markdown, md_escape, sources_html
+from qa.citations import answer_markdown, md_escape, sources_html, sources_panel
 
 API_FIELDS = {"question", "context", "as_of", "since", "until", "sources"}
 MAX_API_BODY = 64_000  # bytes of a POST /api/ask body
@@ -33,6 +33,8 @@ HELP = ("Ask a question about the indexed articles. Every answer quotes the sent
         "an answer, the page says so instead of guessing.")
 CSS = """
 .qa-sources { font-size: 0.95rem; }
+.qa-sources-title h2 { font-size: 1.15rem; margin: 0; }
+footer, footer a, footer button { color: #4b5563 !important; }
 .qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; }
 .qa-source-head { margin-bottom: 4px; }
 .qa-meta { color: var(--body-text-color); opacity: 0.78; font-size: 0.85rem; }
@@ -50,6 +52,22 @@ CSS = """
 .qa-differ { border: 1px solid #d97706; border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; }
 .qa-reports { display: flex; gap: 12px; flex-wrap: wrap; }
 .qa-report { flex: 1 1 140px; }
+.qa-ref { font-size: 0.8rem; color: var(--body-text-color); opacity: 0.78; margin: 2px 0 0 0; }
+.qa-earlier > summary { cursor: pointer; margin: 6px 0; color: var(--body-text-color); }
+.qa-flash { animation: qa-flash 1.2s ease-out; }
+@keyframes qa-flash { from { box-shadow: 0 0 0 4px #2563eb; } to { box-shadow: 0 0 0 0 transparent; } }
+.qa-preview { position: absolute; z-index: 1000; max-width: 420px; background: #111827; color: #f9fafb;
+              padding: 6px 10px; border-radius: 6px; font-size: 0.85rem; line-height: 1.35; }
+.qa-counter { font-size: 0.8rem; color: #b45309; margin-top: 2px; }
+.qa-reader { max-width: 46rem; line-height: 1.6; }
+.qa-reader h2 { margin-bottom: 2px; }
+#chat a:focus-visible, .qa-earlier > summary:focus-visible, #article-table :focus-visible
+  { outline: 3px solid #2563eb; outline-offset: 2px; }
+@media (max-width: 640px) {
+  #qa-help { display: none; }
+  #chat { height: 46vh !important; min-height: 260px; }
+  #examples { flex-wrap: wrap; }
+}
 """
 
 
@@ -167,29 +185,38 @@ class ChatService:
         qa = self.qa
         if qa is None:
             history.append({"role": "assistant", "content": f"The index could not be loaded:\n\n```\n{self.error}\n```"})
-            return history, sources_html(None), "", turns
-        conv = Conversation([Turn(**t) for t in turns])
+            return history, SKIP, "", turns
+        fields = set(Turn.__dataclass_fields__)
+        conv = Conversation([Turn(**{k: v for k, v in t.items() if k in fields}) for t in turns])
         try:
             scope = Scope.make(as_of or None, since or None, until or None, sources or ())
         except ValueError as exc:
             history.append({"role": "assistant", "content": md_escape(str(exc).replace("--", ""))})
-            return history, sources_html(None), message, turns
+            return history, SKIP, message, turns
         try:
             answer, resolved = ask_in_chat(qa, conv, message, scope)
         except BadQuestionError as exc:
             history.append({"role": "assistant", "content": md_escape(str(exc))})
-            return history, sources_html(None), "", turns
-        reply = answer_markdown(answer)
-        if scope:
-            reply += "\n\n*" + md_escape(scope_note(scope)) + "*"
+            return history, SKIP, "", turns
+        n = len(turns) + 1  # this answer's number: its markers open its own source cards
+        reply = answer_markdown(answer, turn=n)
         shown = resolved.shown(message)
         if shown:
-            reply += f"\n\n*Answered as:* {md_escape(shown)}"
+            reply = f"*Answered as:* {md_escape(shown)}\n\n" + reply
+        if scope:
+            reply += "\n\n*" + md_escape(scope_note(scope)) + "*"
         if self.switch_error:
             reply += f"\n\n**Note for the operator:** {md_escape(self.switch_error)}"
         history.append({"role": "assistant", "content": reply})
-        turns.append(asdict(conv.turns[-1]))
-        return history, sources_html(answer, lambda c: self.passage_parts(c, qa), self.article_of(qa)), "", turns
+        section = sources_html(answer, lambda c: self.passage_parts(c, qa), self.article_of(qa), turn=n, wrap=False)
+        turns.append({**asdict(conv.turns[-1]), "n": n, "panel": section})
+        return history, self.panel(turns), "", turns
+
+    @staticmethod
+    def panel(turns: list) -> str:
+        """The sources panel for the conversation so far (every answer keeps its cards)."""
+        return sources_panel([{"turn": t.get("n", i + 1), "question": t["question"], "html": t["panel"]}
+                              for i, t in enumerate(turns or []) if t.get("panel")])
 
     def corpus_summary(self) -> str:
         """What the page answers from, in words: "1 article: <title>" or "44 articles from
@@ -348,6 +375,48 @@ class ChatService:
         qa = self.qa
         return [(f"{a.title} ({a.id})", a.id) for a in qa.data.articles] if qa is not None else []
 
+    def _matching(self, query: str = "") -> list:
+        qa = self.qa
+        if qa is None:
+            return []
+        q = (query or "").strip().lower()
+        return [(i, a) for i, a in enumerate(qa.data.articles)
+                if not q or q in a.title.lower() or q in a.text.lower() or q in a.id]
+
+    def reader_rows(self, query: str = "") -> list[list]:
+        """The Articles tab for readers: title, outlet, date, passages."""
+        qa = self.qa
+        if qa is None:
+            return []
+        import numpy as np
+
+        counts = np.bincount(qa.data.chunks[:, 0], minlength=len(qa.data.articles))
+        return [[a.title, a.source or "", (a.date or "")[:10] or "undated", int(counts[i])]
+                for i, a in self._matching(query)]
+
+    def found_note(self, query: str) -> str:
+        n = len(self._matching(query))
+        if (query or "").strip() and not n:
+            return f"No article matches “{md_escape(query.strip())}”."
+        return f"{n:,} article{'s' * (n != 1)}" + (" match" if (query or "").strip() else "") + \
+            ". Choose one to read it."
+
+    def reader_view(self, query: str, row: int | None) -> str:
+        """The article chosen in the table, as a page to read (escaped text, paragraphs kept)."""
+        import html
+
+        rows = self._matching(query)
+        if row is None or not 0 <= row < len(rows):
+            return ""
+        _, a = rows[row]
+        meta = " · ".join(x for x in (a.source, (a.date or "")[:10] or "undated", a.author,
+                                     f"{len(a.text.split()):,} words") if x)
+        paras = "".join(f"<p>{html.escape(p)}</p>" for p in a.text.split("\n\n") if p.strip())
+        link = (f'<p class="qa-meta">Original: {html.escape(a.url)}</p>' if a.url else "")
+        return (f'<article class="qa-reader" aria-label="{html.escape(a.title)}"><h2>{html.escape(a.title)}</h2>'
+                f'<p class="qa-meta">{html.escape(meta)}</p>{link}{paras}'
+                f'<p class="qa-ref">{html.escape(a.id)} · {html.escape(a.path)}</p></article>')
+
     def status_markdown(self) -> str:
         qa = self.qa
         if qa is None:
@@ -362,6 +431,54 @@ class ChatService:
 
 JS = """
 () => {
+  // A citation marker opens its own answer's source card (unfolding an earlier answer's
+  // sources), scrolls to it and flashes it; its title is shown as a preview on focus too.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('#chat a[href^="#t"], #chat a[href^="#source-"]');
+    if (!a) return;
+    const card = document.getElementById(a.getAttribute('href').slice(1));
+    if (!card) return;
+    e.preventDefault();
+    const fold = card.closest('details.qa-earlier');
+    if (fold) fold.open = true;
+    card.scrollIntoView({block: 'center'});
+    card.classList.remove('qa-flash'); void card.offsetWidth; card.classList.add('qa-flash');
+    card.setAttribute('tabindex', '-1'); card.focus({preventScroll: true});
+  }, true);
+  let tip = null;
+  const hideTip = () => { if (tip) { tip.remove(); tip = null; } };
+  const showTip = (a) => {
+    hideTip();
+    const text = a.getAttribute('title') || a.dataset.preview;
+    if (!text) return;
+    a.dataset.preview = text;
+    tip = document.createElement('div');
+    tip.className = 'qa-preview'; tip.setAttribute('role', 'tooltip'); tip.id = 'qa-preview';
+    tip.textContent = text;
+    document.body.appendChild(tip);
+    const r = a.getBoundingClientRect();
+    tip.style.left = Math.max(8, Math.min(r.left, window.innerWidth - tip.offsetWidth - 8)) + 'px';
+    tip.style.top = (r.bottom + window.scrollY + 6) + 'px';
+    a.setAttribute('aria-describedby', 'qa-preview');
+  };
+  document.addEventListener('focusin', (e) => {
+    const a = e.target.closest && e.target.closest('#chat a[href^="#t"]');
+    if (a) showTip(a); else hideTip();
+  });
+  document.addEventListener('focusout', hideTip);
+  // A counter under the question box once the question nears the 1,000-character limit.
+  document.addEventListener('input', (e) => {
+    const box = e.target;
+    if (!box.closest || !box.closest('#question')) return;
+    let c = document.getElementById('qa-counter');
+    if (!c) {
+      c = document.createElement('div');
+      c.id = 'qa-counter'; c.className = 'qa-counter'; c.setAttribute('aria-live', 'polite');
+      box.closest('#question').appendChild(c);
+    }
+    const n = box.value.length;
+    c.textContent = n >= 800 ? `${n} / 1000 characters` + (n >= 1000 ? ': questions are cut here' : '') : '';
+  });
   // Opening a full article scrolls it to the highlighted sentence.
   document.addEventListener('toggle', (e) => {
     const d = e.target;
@@ -374,11 +491,23 @@ JS = """
 """
 
 
+def theme():
+    """Gradio's Soft theme with text at WCAG AA contrast (>= 4.5:1): darker labels, primary
+    buttons and secondary text than its defaults (3.6:1, 4.46:1 and 2.4:1 under axe-core)."""
+    import gradio as gr
+
+    return gr.themes.Soft().set(
+        block_label_text_color="*primary_700", block_title_text_color="*primary_700",
+        button_primary_background_fill="*primary_600", button_primary_background_fill_hover="*primary_700",
+        body_text_color_subdued="*neutral_600", block_info_text_color="*neutral_600")
+
+
 def build_ui(service: ChatService):
     import gradio as gr
 
     with gr.Blocks(title="Cited answers from the articles") as demo:
-        gr.Markdown("# Cited answers from the articles\n" + HELP)
+        gr.Markdown("# Cited answers from the articles")
+        gr.Markdown(HELP, elem_id="qa-help")
         if service.error:
             gr.Markdown(f"**The index could not be loaded.**\n\n```\n{service.error}\n```")
         with gr.Tab("Ask"):
@@ -386,8 +515,9 @@ def build_ui(service: ChatService):
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=320):
                     chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat", latex_delimiters=[],
+                                      buttons=["copy", "copy_all"], feedback_options=None,
                                       placeholder="Ask a question about the articles. Follow-up questions "
-                                                  "(\"When did they take place?\") use the previous turn.")
+                                                  "(\"When did they take place?\") are read with the conversation.")
                     with gr.Row():
                         box = gr.Textbox(label="Your question", placeholder="e.g. Who authorized the meetings?",
                                          show_label=False,
@@ -407,41 +537,68 @@ def build_ui(service: ChatService):
                                               info="Empty: every outlet", elem_id="outlets")
                     clear = gr.Button("New conversation", elem_id="new-conversation")
                 with gr.Column(scale=2, min_width=300):
-                    gr.Markdown("### Sources")
+                    gr.Markdown("## Sources", elem_classes="qa-sources-title")
                     sources = gr.HTML(sources_html(None), elem_id="sources")
         with gr.Tab("Articles", elem_id="articles-tab"):
-            status = gr.Markdown(service.status_markdown(), elem_id="index-status")
-            search = gr.Textbox(placeholder="Search titles and text", show_label=False, elem_id="article-search")
-            table = gr.Dataframe(service.corpus_rows(), headers=["Title", "Id", "Date", "Source", "Passages"],
-                                 interactive=False, elem_id="article-table", wrap=True)
-            search.change(service.corpus_rows, search, table, api_visibility="private")
-            demo.load(lambda: (service.status_markdown(), service.corpus_rows(), service.corpus_summary()), None,
-                      [status, table, corpus_line],
+            search = gr.Textbox(label="Search the articles", placeholder="Words of a title or of the text",
+                                elem_id="article-search")
+            table = gr.Dataframe(service.reader_rows(), headers=READER_HEADERS, interactive=False,
+                                 elem_id="article-table", wrap=True, column_widths=["52%", "18%", "14%", "16%"])
+            found = gr.Markdown(service.found_note(""), elem_id="article-found")
+            reader = gr.HTML("", elem_id="article-reader")
+            with gr.Accordion("Index details (for operators)", open=False, elem_id="index-details"):
+                status = gr.Markdown(service.status_markdown(), elem_id="index-status")
+                ids = gr.Dataframe(service.corpus_rows(), headers=["Title", "Id", "Date", "Source", "Passages"],
+                                   interactive=False, elem_id="article-ids", wrap=True)
+            search.change(lambda q: (service.reader_rows(q), service.found_note(q)), search, [table, found],
+                          api_visibility="private")
+
+            def open_article(query: str, evt: gr.SelectData):
+                return service.reader_view(query, evt.index[0] if evt.index else None)
+
+            open_article.__annotations__["evt"] = gr.SelectData  # a real class: annotations here are strings
+            table.select(open_article, search, reader, api_visibility="private")
+            demo.load(lambda: (service.status_markdown(), service.reader_rows(), service.corpus_rows(),
+                               service.corpus_summary()), None, [status, table, ids, corpus_line],
                       api_visibility="private")
         with gr.Tab("Add articles", elem_id="add-tab"):
             upload_parts = _upload_tab(service)
         turns = gr.State([])
+        # the conversation survives a page refresh: kept in the browser (localStorage), not on the server
+        saved = gr.BrowserState({"history": [], "turns": []}, storage_key="article-qa-conversation")
         inputs, outputs = [box, chat, turns, as_of, since, until, outlets], [chat, sources, box, turns]
 
         def respond(*args):
             out = service.respond(*args)
             return tuple(gr.skip() if x is SKIP else x for x in out)
 
-        ask.click(respond, inputs, outputs, api_visibility="private")
+        def keep(history, turns_now):
+            return {"history": history, "turns": keep_turns(turns_now)}
+
+        def restore(state):
+            history, turns_then = restored(state)
+            return history, service.panel(turns_then), turns_then
+
+        ask.click(respond, inputs, outputs, api_visibility="private").then(
+            keep, [chat, turns], saved, api_visibility="private")
         for button, q in zip(example_buttons, EXAMPLES):  # an example asks at once
-            button.click(lambda *a, q=q: respond(q, *a), inputs[1:], outputs, api_visibility="private")
-        box.submit(respond, inputs, outputs, api_visibility="private")
-        reset = (lambda: ([], sources_html(None), "", []), None, outputs)
+            button.click(lambda *a, q=q: respond(q, *a), inputs[1:], outputs, api_visibility="private").then(
+                keep, [chat, turns], saved, api_visibility="private")
+        box.submit(respond, inputs, outputs, api_visibility="private").then(
+            keep, [chat, turns], saved, api_visibility="private")
+        reset = (lambda: ([], sources_html(None), "", [], {"history": [], "turns": []}), None, outputs + [saved])
         clear.click(*reset, api_visibility="private")
         chat.clear(*reset, api_visibility="private")  # the chat's own clear icon forgets the conversation too
+        demo.load(restore, saved, [chat, sources, turns], api_visibility="private")
         if upload_parts:
             files, add_report, remove_choice, remove_btn, add_btn = upload_parts
 
             def refresh():
-                return (service.corpus_rows(), service.corpus_summary(), service.status_markdown(),
-                        gr.update(choices=service.article_choices(), value=None), gr.update(choices=service.outlets()))
+                return (service.reader_rows(), service.corpus_rows(), service.corpus_summary(),
+                        service.status_markdown(), gr.update(choices=service.article_choices(), value=None),
+                        gr.update(choices=service.outlets()))
 
-            tables = [table, corpus_line, status, remove_choice, outlets]
+            tables = [table, ids, corpus_line, status, remove_choice, outlets]
             add_btn.click(lambda paths: (service.add_articles(paths), None), files, [add_report, files],
                           concurrency_limit=1, concurrency_id="corpus", show_progress="full",
                           api_name="add_articles").then(refresh, None, tables, api_visibility="private")
@@ -454,7 +611,30 @@ def build_ui(service: ChatService):
     return demo
 
 
+READER_HEADERS = ["Title", "Outlet", "Date", "Passages"]
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".pdf"]
+
+
+KEEP_PANELS = 8  # answers whose source cards are kept in the browser across a refresh (the text stays for all)
+
+
+def keep_turns(turns: list) -> list:
+    """The turns as kept in the browser: source cards only for the latest KEEP_PANELS
+    answers (they hold whole articles), the questions and answers for all."""
+    turns = list(turns or [])
+    return [t if i >= len(turns) - KEEP_PANELS else {k: v for k, v in t.items() if k != "panel"}
+            for i, t in enumerate(turns)]
+
+
+def restored(state) -> tuple[list, list]:
+    """(chat history, turns) from what the browser kept; anything unreadable is dropped."""
+    try:
+        history, turns = list(state.get("history") or []), list(state.get("turns") or [])
+        ok = all(isinstance(m, dict) and m.get("role") in ("user", "assistant") for m in history) and \
+            all(isinstance(t, dict) and isinstance(t.get("question"), str) for t in turns)
+        return (history, turns) if ok else ([], [])
+    except (AttributeError, TypeError):
+        return [], []
 
 
 def _upload_tab(service: ChatService):
@@ -601,7 +781,7 @@ def main(argv: list[str] | None = None) -> int:
     # Without the "Add articles" tab the page uploads nothing; Gradio's upload route still
     # exists, so it then takes almost nothing.
     demo.queue(default_concurrency_limit=args.concurrency).launch(server_name=args.host, server_port=args.port, css=CSS, js=JS,
-                                                   theme=gr.themes.Soft(), show_error=False,
+                                                   theme=theme(), show_error=False, footer_links=["api"],
                                                    max_file_size=f"{MAX_BYTES // 1_000_000}mb" if service.uploads else MAX_UPLOAD,
                                                    app_kwargs=app_kwargs)
     return 0

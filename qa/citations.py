@@ -20,9 +20,35 @@ def md_escape(text: str) -> str:
                            text).replace("\n", " ")
 
 
-def marker(n: int) -> str:
-    """Citation marker [n], a link to source card n in the sources panel."""
-    return f"[\\[{n}\\]](#source-{n})"
+def card_id(n: int, turn: int | None = None) -> str:
+    """The id of source card n of answer `turn` in the sources panel."""
+    return f"t{turn}-source-{n}" if turn else f"source-{n}"
+
+
+def marker(n: int, turn: int | None = None, citation=None) -> str:
+    """Citation marker [n]: a link to card n of this answer's sources; its title (shown on
+    hover and focus) previews the cited sentence with outlet and date."""
+    title = ""
+    if citation is not None:
+        preview = citation.quote if len(citation.quote) <= 220 else citation.quote[:217] + "..."
+        by = byline(citation)
+        title = f' "{_title_escape(preview + (f" ({by})" if by else ""))}"'
+    return f"[\\[{n}\\]](#{card_id(n, turn)}{title})"
+
+
+def _title_escape(text: str) -> str:
+    """Text for a Markdown link title: no quote or bracket that would end it, no Markdown."""
+    return re.sub(r"[\"\\\[\]()<>`*_]", " ", text).replace("\n", " ")
+
+
+def sources_text(answer: Answer) -> str:
+    """The answer's citations as plain lines, so that copying the answer copies them."""
+    lines = []
+    for n, c in enumerate(answer.citations, 1):
+        where = ", ".join(x for x in (byline(c), f"page {c.page}" if c.page else "") if x)
+        title = c.title if len(c.title) <= 60 else c.title[:57].rstrip() + "..."
+        lines.append(f"[{n}] {title}" + (f" ({where})" if where else "") + f", {c.article_id} chars {c.start}–{c.end}")
+    return "\n".join(lines)
 
 
 def byline(citation) -> str:
@@ -34,18 +60,21 @@ def confidence_label(conf: float) -> str:
     return "high" if conf >= 0.8 else "medium" if conf >= 0.6 else "low"
 
 
-def answer_markdown(answer: Answer) -> str:
-    """The chat reply: short answer in bold, the quoted sentence with [n] markers."""
+def answer_markdown(answer: Answer, turn: int | None = None) -> str:
+    """The chat reply: short answer in bold, the quoted sentence with [n] markers (links
+    to this answer's own source cards when `turn` numbers it), and the sources as text."""
     if answer.refused:
         return (f"**{NOT_FOUND}** The indexed articles do not support an answer to this question "
                 f"(confidence {answer.confidence:.2f}).")
-    by = byline(answer.citations[0]) if answer.citations else ""
+    cites = answer.citations
+    by = byline(cites[0]) if cites else ""
+    first = marker(1, turn, cites[0] if cites else None)
     parts = [f"**{md_escape(answer.answer or '')}**" + (f" — {md_escape(by)}" if by else "")]
     if answer.sentence and answer.sentence != answer.answer:
-        parts.append(f"> {md_escape(answer.sentence)} {marker(1)}")
+        parts.append(f"> {md_escape(answer.sentence)} {first}")
     else:
-        parts[0] += " " + marker(1)
-    more = " ".join(marker(n) for n in range(2, len(answer.citations) + 1))
+        parts[0] += " " + first
+    more = " ".join(marker(n, turn, cites[n - 1]) for n in range(2, len(cites) + 1))
     if more:
         parts.append(f"Also supported by {more}.")
     if answer.disagreement:
@@ -57,10 +86,13 @@ def answer_markdown(answer: Answer) -> str:
             f"{md_escape(r.answer)} ({md_escape(byline(r.citations[0]) or r.citations[0].article_id)})"
             for r in answer.earlier))
     parts.append(f"*Confidence: {confidence_label(answer.confidence)} ({answer.confidence:.2f})*")
+    if cites:
+        parts.append("Sources:  \n" + "  \n".join(md_escape(line) for line in sources_text(answer).splitlines()))
     return "\n\n".join(parts)
 
 
-def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
+def sources_html(answer: Answer | None, passage_text=None, article=None, turn: int | None = None,
+                 wrap: bool = True) -> str:
     """The sources panel: one card per citation, with the passage and the cited
     sentence highlighted, and the full article (opened on click, highlight kept).
     `passage_text(citation)` returns (before, sentence, after); `article(id)` the Article.
@@ -78,12 +110,14 @@ def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
     cards = []
     for n, c in enumerate(cites, 1):
         before, sent, after = passage_text(c) if passage_text else ("", c.quote, "")
-        meta = ([f"page {c.page}"] if c.page else []) + [c.article_id, f"chars {c.start}–{c.end}"]
+        meta = [f"page {c.page}"] if c.page else []
+        ref = f'<p class="qa-ref">{html.escape(c.article_id)} · chars {c.start}–{c.end}</p>'
         full = ""
         if article is not None:
             art = article(c.article_id)
             meta = [x for x in (art.source, (art.date or "")[:10] or "undated") if x] + meta
-            full = (f'<details class="qa-article" id="article-{n}"><summary>Open the full article</summary>'
+            full = (f'<details class="qa-article" id="{card_id(n, turn).replace("source", "article")}">'
+                    f'<summary>Open the full article</summary>'
                     f'<div class="qa-article-body">{html.escape(art.text[:c.start])}<mark>'
                     f'{html.escape(art.text[c.start:c.end])}</mark>{html.escape(art.text[c.end:])}</div></details>')
         if c.also_in:
@@ -91,21 +125,38 @@ def sources_html(answer: Answer | None, passage_text=None, article=None) -> str:
                     f'{html.escape(", ".join(_also(x) for x in c.also_in))}</p>') + full
         if answer.refused:  # no answer highlight: these passages are not an answer
             cards.append(
-                f'<div class="qa-source qa-related" id="related-{n}"><div class="qa-source-head">Related '
+                f'<div class="qa-source qa-related" id="{card_id(n, turn).replace("source", "related")}">'
+                f'<div class="qa-source-head">Related '
                 f'<b>{html.escape(c.title)}</b> <span class="qa-meta">{html.escape(" · ".join(meta))}</span></div>'
-                f'<p>{html.escape(before + sent + after)}</p></div>')
+                f'<p>{html.escape(before + sent + after)}</p>{ref}</div>')
             continue
         cards.append(
-            f'<div class="qa-source" id="source-{n}"><div class="qa-source-head">[{n}] '
+            f'<div class="qa-source" id="{card_id(n, turn)}"><div class="qa-source-head">[{n}] '
             f'<b>{html.escape(c.title)}</b> <span class="qa-meta">{html.escape(" · ".join(meta))}</span></div>'
-            f'<p>{html.escape(before)}<mark>{html.escape(sent)}</mark>{html.escape(after)}</p>{full}</div>')
+            f'<p>{html.escape(before)}<mark>{html.escape(sent)}</mark>{html.escape(after)}</p>{ref}{full}</div>')
     reports = ""
     if not answer.refused and answer.disagreement:
         cols = "".join(f'<div class="qa-report"><b>{html.escape(r.answer)}</b><br><span class="qa-meta">'
                        f'{html.escape(byline(r.citations[0]) or r.citations[0].article_id)}</span><p>'
                        f'{html.escape(r.citations[0].quote)}</p></div>' for r in answer.disagreement)
         reports = f'<div class="qa-differ"><p><b>Reports differ</b></p><div class="qa-reports">{cols}</div></div>'
-    return '<div class="qa-sources" aria-live="polite">' + head + reports + "".join(cards) + "</div>"
+    body = head + reports + "".join(cards)
+    return body if not wrap else '<div class="qa-sources" aria-live="polite">' + body + "</div>"
+
+
+def sources_panel(sections: list[dict]) -> str:
+    """The sources panel of a conversation: the latest answer's sources, then each earlier
+    answer's, folded, newest first (`sections`: {"turn", "question", "html"} in turn order).
+    Every answer keeps its own cards, so its [n] markers open its own passages."""
+    if not sections:
+        return sources_html(None)
+    last, earlier = sections[-1], sections[-2::-1]
+    out = [f'<section class="qa-turn" id="turn-{last["turn"]}" aria-label="Sources of answer {last["turn"]}">'
+           f'{last["html"]}</section>']
+    for sec in earlier:
+        out.append(f'<details class="qa-turn qa-earlier" id="turn-{sec["turn"]}"><summary>Sources of answer '
+                   f'{sec["turn"]}: {html.escape(sec["question"])}</summary>{sec["html"]}</details>')
+    return '<div class="qa-sources" aria-live="polite">' + "".join(out) + "</div>"
 
 
 def related_passages(answer: Answer, most: int = 2) -> list:

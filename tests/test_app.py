@@ -35,17 +35,23 @@ def test_service_answers_with_sources(shipped_index, real_embedder):
     assert service.error is None
     history, sources, box, turns = service.respond("Who authorized the meetings?", [], [])
     assert box == "" and history[0]["role"] == "user" and history[1]["role"] == "assistant"
-    assert "**the U\\.S\\. government**" in history[1]["content"] and "(#source-1)" in history[1]["content"]
+    assert "**the U\\.S\\. government**" in history[1]["content"] and "(#t1-source-1 \"Court documents" in history[1]["content"]
+    assert "Sources:" in history[1]["content"] and "chars 433–607" in history[1]["content"]  # copied with the answer
+    assert 'id="t1-source-1"' in sources
     assert "<mark>Court documents show that the U.S. government knew" in sources
     assert "DEA, U.S Attorneys Secretly Met" in sources and "Open the full article" in sources
     assert [(t["question"], t["answer"]) for t in turns] == [("Who authorized the meetings?", "the U.S. government")]
     # A follow-up is rewritten into a standalone question, and the reply says how it was read.
     history, sources, _, turns = service.respond("What did they result in?", history, turns)
     assert "*Answered as:* What did the meetings result in?" in history[-1]["content"]
-    assert "drug seizures" in history[-1]["content"]
+    assert "drug seizures" in history[-1]["content"] and "(#t2-source-1" in history[-1]["content"]
+    # each answer keeps its own cards: the first answer's, folded, below the second's
+    assert sources.index('id="t2-source-1"') < sources.index('<details class="qa-turn qa-earlier" id="turn-1">') \
+        < sources.index('id="t1-source-1"')
     history, sources, _, turns = service.respond("Who won the 2010 FIFA World Cup?", history, turns)
     assert "Not found in the articles" in history[-1]["content"] and len(history) == 6
-    assert "Not in the articles, and nothing in them is related" in sources and "<mark>" not in sources
+    latest = sources.split('<details class="qa-turn qa-earlier"')[0]
+    assert "Not in the articles, and nothing in them is related" in latest and "<mark>" not in latest
     from app import SKIP
 
     history, sources, _, turns = service.respond("   ", history, turns)

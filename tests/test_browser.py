@@ -63,9 +63,10 @@ def test_question_follow_up_and_refusal(page):
     assert "Answers from 2 articles" in page.inner_text("#corpus-summary")  # the page names what it answers from
     reply = ask(page, "Who authorized the meetings?")
     assert "the U.S. government" in reply and "[1]" in reply
-    link = page.locator("#chat a[href='#source-1']").last
+    link = page.locator("#chat a[href$='-source-1']").last
     assert link.inner_text() == "[1]"
-    assert page.locator("#sources #source-1").count() == 1  # the card the marker points to
+    card = link.get_attribute("href")[1:]
+    assert page.locator(f"#sources #{card}").count() == 1  # the card the marker points to
     assert "Court documents show that the U.S. government knew" in page.inner_text("#sources")
     page.screenshot(path=str(ARTIFACTS / "answer.png"), full_page=True)
 
@@ -74,9 +75,10 @@ def test_question_follow_up_and_refusal(page):
 
     reply = ask(page, "Who won the 2010 FIFA World Cup?")
     assert "Not found in the articles" in reply
-    assert "nothing in them is related" in page.inner_text("#sources")
+    assert "nothing in them is related" in page.inner_text("#sources section.qa-turn")
     ask(page, "How many DEA agents attended the secret meetings?")  # on-topic, not answered by the article
-    assert page.locator("#sources .qa-related").count() in (1, 2) and page.locator("#sources mark").count() == 0
+    latest = "#sources section.qa-turn"  # the latest answer's sources (earlier ones are folded below)
+    assert page.locator(f"{latest} .qa-related").count() in (1, 2) and page.locator(f"{latest} mark").count() == 0
     page.screenshot(path=str(ARTIFACTS / "refusal.png"), full_page=True)
 
 
@@ -109,18 +111,117 @@ def test_hostile_article_renders_inert(page):
     page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
 
 
-def test_articles_tab_and_narrow_screen(page):
+def test_articles_tab_for_readers(page):
+    """Titles, outlets, dates and passages with readable headers; a chosen article opens in a
+    reader view (its text inert); a search with no match says so; operator details folded."""
     page.get_by_role("tab", name="Articles", exact=True).click()
     page.wait_for_selector("#article-table", timeout=10_000)
     table = page.inner_text("#article-table")
-    assert "dea-secret-meetings-with-cartels" in table and "museum-reopens" in table
-    assert "2 articles" in page.inner_text("#index-status")
-    page.set_viewport_size({"width": 390, "height": 844})
+    assert "DEA, U.S Attorneys Secretly Met" in table and "Museum Reopens" in table and "undated" in table
+    heads = page.locator("#article-table thead th, #article-table [role='columnheader']").all_inner_texts()
+    assert {"Title", "Outlet", "Date", "Passages"} <= {h.strip() for h in heads}  # not squashed into "Dat e"
+    assert "2 articles" in page.inner_text("#article-found")
+    page.locator("#article-table").get_by_text("Museum Reopens").first.click()
+    page.wait_for_function("() => document.querySelector('#article-reader').innerText.includes('renovation cost')",
+                           timeout=10_000)
+    assert page.locator("#article-reader h2").inner_text().startswith("Museum Reopens <script>")
+    assert page.locator("#article-reader script, #article-reader img").count() == 0 and page.dialogs == []
+    page.screenshot(path=str(ARTIFACTS / "articles.png"), full_page=True)
+    page.fill("#article-search textarea, #article-search input", "no such words anywhere")
+    page.wait_for_function("() => document.querySelector('#article-found').innerText.includes('No article matches')",
+                           timeout=10_000)
+    assert not page.locator("#index-status").is_visible()  # operator details are folded away
+    page.locator("#index-details").get_by_text("Index details (for operators)").click()
+    page.wait_for_function("() => (document.querySelector('#index-status') || {innerText: ''})"
+                           ".innerText.includes('2 articles')", timeout=10_000)
+    page.fill("#article-search textarea, #article-search input", "")
     page.get_by_role("tab", name="Ask").click()
-    page.wait_for_selector("#question textarea")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 400  # no sideways scrolling
-    page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_phone_layout(browser, app_url):
+    """390 px wide: no sideways scrolling, and after an answer the question box and the
+    answer are on screen without scrolling past the sources."""
+    pg = browser.new_page(viewport={"width": 390, "height": 844})
+    pg.goto(app_url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    ask(pg, "Who authorized the meetings?")
+    pg.evaluate("window.scrollTo(0, 0)")
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 400
+    box = pg.locator("#question textarea").bounding_box()
+    answer = pg.locator("#chat .bot-row, #chat [data-testid='bot']").last.bounding_box()
+    sources = pg.locator("#sources").bounding_box()
+    assert box["y"] + box["height"] <= 844 and answer["y"] < 844 and answer["y"] + 40 < sources["y"]
+    pg.screenshot(path=str(ARTIFACTS / "phone.png"))
+    pg.close()
+
+
+def test_each_answer_keeps_its_sources_and_the_chat_survives_refresh(browser, app_url):
+    """After a follow-up, [1] of the first answer opens the first answer's passage (not the
+    latest one's); a marker previews its sentence on focus; copying an answer copies its
+    sources; a refresh keeps the conversation; clearing forgets it."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    pg = ctx.new_page()
+    pg.goto(app_url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    ask(pg, "Who authorized the meetings?")
+    ask(pg, "When did they take place?")
+    first = pg.locator("#chat a[href='#t1-source-1']")
+    assert first.count() == 1 and pg.locator("#chat a[href='#t2-source-1']").count() == 1
+    assert not pg.evaluate("document.getElementById('turn-1').open")  # folded under the latest answer
+    first.click()
+    pg.wait_for_function("() => document.getElementById('turn-1').open", timeout=10_000)
+    card = pg.locator("#t1-source-1")
+    assert card.is_visible() and "Court documents show that the U.S. government knew" in card.inner_text()
+    pg.locator("#chat a[href='#t2-source-1']").focus()
+    tip = pg.locator("#qa-preview[role='tooltip']")
+    tip.wait_for(timeout=5_000)
+    assert "Vicente Fox" in tip.inner_text()
+    pg.locator("#chat .message-buttons-left button[aria-label='Copy message']").first.click()  # the first answer
+    copied = pg.evaluate("navigator.clipboard.readText()")
+    assert "the U.S. government" in copied and "Sources:" in copied and "chars 433–607" in copied
+    pg.reload(wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    pg.wait_for_function("() => document.querySelectorAll('#chat .bot-row').length == 2", timeout=15_000)
+    assert pg.locator("#sources #t2-source-1").count() == 1
+    reply = ask(pg, "Who revealed them?")  # the follow-up memory came back too
+    assert "Answered as: Who revealed the meetings?" in reply
+    pg.click("#new-conversation")
+    pg.wait_for_function("() => !document.querySelector('#sources .qa-source')", timeout=10_000)
+    pg.reload(wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    pg.wait_for_timeout(1500)
+    assert pg.locator("#chat .bot-row").count() == 0
+    ctx.close()
+
+
+def test_counter_near_the_length_limit(page):
+    page.fill("#question textarea", "x" * 899)
+    page.type("#question textarea", "y")
+    page.wait_for_selector("#qa-counter", timeout=5_000)
+    assert page.inner_text("#qa-counter") == "900 / 1000 characters"
+    page.fill("#question textarea", "")
+
+
+def test_accessibility_axe(browser, app_url):
+    """axe-core (the copy inside axe-playwright-python) on the Ask tab after an answer and a
+    refusal, on the Articles tab and on the Add articles tab: no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    pg.goto(app_url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    ask(pg, "Who authorized the meetings?")
+    ask(pg, "How many DEA agents attended the secret meetings?")
+    found = {}
+    for tab in ("Ask", "Articles", "Add articles"):
+        pg.get_by_role("tab", name=tab, exact=True).click()
+        pg.wait_for_timeout(500)
+        bad = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in Axe().run(pg).response["violations"]
+               if v["impact"] in ("serious", "critical")]
+        found[tab] = bad
+    pg.close()
+    assert found == {"Ask": [], "Articles": [], "Add articles": []}
 
 
 @pytest.fixture(scope="module")
@@ -156,13 +257,15 @@ def test_empty_submit_keeps_sources_and_clear_icon_forgets(page):
     """An empty Ask leaves the answer's sources; the chat's own clear icon empties the
     sources and the follow-up memory, as "New conversation" does."""
     ask(page, "Who authorized the meetings?")
-    assert page.locator("#sources #source-1").count() == 1
+    cards = "#sources .qa-source[id$='-source-1']"
+    assert page.locator(cards).count() >= 1
+    before = page.inner_html("#sources")
     page.fill("#question textarea", "   ")
     page.click("#ask")
     page.wait_for_timeout(1500)
-    assert page.locator("#sources #source-1").count() == 1
+    assert page.inner_html("#sources") == before
     page.locator("#chat button[aria-label='Clear'], #chat button[title='Clear']").first.click()
-    page.wait_for_function("() => !document.querySelector('#sources #source-1')", timeout=10_000)
+    page.wait_for_function("() => !document.querySelector(\"#sources .qa-source\")", timeout=10_000)
     reply = ask(page, "What did they result in?")
     assert "Answered as" not in reply  # nothing remembered from before the clear
 
