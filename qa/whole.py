@@ -48,6 +48,8 @@ def asks_for_several(question: str) -> bool:
 def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple[int, int]:
     start, end = _words(sentence, start, end)
     start, end = _balance(sentence, start, end)
+    if question and _WHEN_Q.search(question):
+        start, end = _annotated(sentence, start, end, question)
     start, end = _names(sentence, start, end, question)
     if question and _MEASURE_Q.search(question):
         start, end = _unit(sentence, start, end)
@@ -55,6 +57,30 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
         start, end = _list(sentence, start, end, question)
         start, end = _balance(sentence, start, end)
     return _trim(sentence, start, end)
+
+
+_WHEN_Q = re.compile(r"^\s*when\b", re.I)
+
+
+def _annotated(s: str, start: int, end: int, question: str) -> tuple[int, int]:
+    """A date in brackets after a name, in a list of such items ("during the presidencies of
+    Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)"): asked "when", the answer is
+    the whole list, not the first bracket.
+
+    >>> s = "It happened under Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)."
+    >>> a = s.index("2000"); s[slice(*_annotated(s, a, a + 9, "When did it happen?"))]
+    'Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)'
+    """
+    if start == 0 or s[start - 1] != "(" or s[end:end + 1] != ")" or not re.search(r"\d", s[start:end]):
+        return start, end
+    name = re.search(r"(?:[A-Z][\w.’'-]*\s+)*[A-Z][\w.’'-]*\s*$", s[:start - 1])
+    if not name or set(name.group(0).lower().split()) & set(question.lower().replace("?", " ").split()):
+        return start, end  # the question names the item: its own bracket is the answer
+    after = re.match(r"\)\s*(?:,\s*|\s+)(?:and\s+|or\s+)?[A-Z][^()]{0,60}\([^()]*\d[^()]*\)", s[end:])
+    before = re.search(r"\([^()]*\d[^()]*\)\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", s[:name.start()])
+    if not (after or before):
+        return start, end
+    return _list(s, name.start(), end + 1, question)
 
 
 _MEASURE_Q = re.compile(r"\bhow (long|far|tall|high|big|heavy|wide|deep|large|old|fast)\b", re.I)

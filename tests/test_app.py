@@ -82,7 +82,7 @@ def test_four_turn_chain_stays_right(shipped_qa):
     got = [ask(shipped_qa, conv, q)[0].answer for q in ("Who authorized the meetings?", "When did they take place?",
                                                        "What did they result in?", "Who revealed them?")]
     assert got[0] == "the U.S. government"
-    assert "Vicente Fox" in got[1] or "2000" in got[1]
+    assert got[1] == "Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)"
     assert got[2].startswith("drug seizures") and "El Universal" in got[3]
     assert [t.asked_as for t in conv.turns[1:]] == ["When did the meetings take place?",
                                                    "What did the meetings result in?", "Who revealed the meetings?"]

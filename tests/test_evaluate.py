@@ -126,8 +126,8 @@ def test_ablation_switches(tmp_path, shipped_index):
 
 
 FOLLOWUPS = ROOT / "eval" / "followups.jsonl"
-# Measured on the shipped article (README, Follow-up questions): 21 of 27 turns right.
-FOLLOWUP_FLOOR = 0.7
+# Measured on the shipped article (README, Follow-up questions): 22 of 27 turns right.
+FOLLOWUP_FLOOR = 0.74
 
 
 def test_follow_up_chains_are_asked_as_chats(tmp_path, shipped_index):
