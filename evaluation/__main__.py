@@ -49,8 +49,8 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
             questions += [Question(g.id, g.question, [], "on-topic") for g in generate(args.squad, args.seed)
                           if g.article_id in texts]
         summary = build_from_articles(articles, index_dir, make_embedder(args.embedder), settings=settings,
-                                      progress=not args.quiet,
-                                      corpus={"squad": str(args.squad)})
+                                      progress=not args.quiet, corpus={"squad": str(args.squad)},
+                                      sentence_vectors=args.sentence_vectors)
         print("index: " + " / ".join(summary.lines()), file=sys.stderr)
     else:
         if not args.questions:
@@ -58,7 +58,7 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
         questions = load_questions(args.questions)
         if args.corpus:
             summary = build_index(args.corpus, index_dir, make_embedder(args.embedder), settings=settings,
-                                  progress=not args.quiet)
+                                  progress=not args.quiet, sentence_vectors=args.sentence_vectors)
             print("index: " + " / ".join(summary.lines()), file=sys.stderr)
         elif not args.index_dir:
             raise SystemExit("Error: give --corpus DIR (to build an index) or --index-dir DIR")
@@ -178,6 +178,9 @@ def _parser() -> argparse.ArgumentParser:
                    "(default: auto, the model when installed)")
     p.add_argument("--embedder", choices=["onnx-int8", "torch-fp32"],
                    help="embedding path when building the index (default: $QA_EMBEDDER or onnx-int8)")
+    p.add_argument("--sentence-vectors", choices=["late", "separate"],
+                   help="when building: sentence vectors pooled from their passage's pass (late chunking) or "
+                   "embedded again on their own (default: $QA_SENTENCE_VECTORS or the build's default)")
     p.add_argument("--hand-weights", action="store_true",
                    help="ablation: hand-set sentence and span weights instead of the learned ones")
     p.add_argument("--follow-ups", choices=["rewrite", "keywords"], default="rewrite",

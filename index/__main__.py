@@ -35,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="embedding path: int8 ONNX Runtime (default; faster builds, measured side by side by "
                    "python -m bench) or fp32 PyTorch "
                    "(the reference); a change re-embeds everything (default: $QA_EMBEDDER or onnx-int8)")
+    b.add_argument("--sentence-vectors", choices=("late", "separate"), default=None,
+                   help="late: sentence vectors pooled from their passage's one pass (late chunking); separate: "
+                   "every sentence embedded again on its own (version 1); a change re-embeds everything "
+                   "(default: $QA_SENTENCE_VECTORS or the build default)")
+    b.add_argument("--device", default="cpu", help="cpu (default) or cuda: embed in fp16 on an NVIDIA GPU "
+                   "(torch); the index then records the torch backend and answers on the CPU")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("status", help="show the live index and whether the corpus changed since")
@@ -51,10 +57,11 @@ def _build(args) -> int:
     if not Path(args.corpus).is_dir():
         print(f"Error: corpus folder {args.corpus} does not exist", file=sys.stderr)
         return 2
-    embedder = make_embedder(args.embedder, progress=None if args.quiet else _note)
+    embedder = make_embedder(args.embedder, device=args.device, progress=None if args.quiet else _note)
     summary = build_index(args.corpus, args.index_dir, embedder,
                           settings=ChunkSettings(max_words=args.passage_words),
-                          full=args.full, progress=not args.quiet, wait_for_lock=args.wait)
+                          full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
+                          sentence_vectors=args.sentence_vectors)
     for s in summary.skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
     for line in summary.lines():

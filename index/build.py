@@ -7,6 +7,7 @@ beside the live one, verified, and only then made live.
 """
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -74,7 +75,8 @@ def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[st
     except QAError as exc:
         return {}, {}, f"previous index unusable ({exc}); rebuilt from scratch"
     man = data.manifest
-    same = all(man.get(k) == manifest_base[k] for k in ("model", "chunking", "embed_title"))
+    same = all(man.get(k, "separate" if k == "sentence_vectors" else None) == manifest_base[k]
+               for k in ("model", "chunking", "embed_title", "sentence_vectors"))
     if not same:
         return {}, {}, "model or passage settings changed; rebuilt from scratch"
     pvecs = data.passage_matrix() if data.n_passages else None
@@ -102,7 +104,18 @@ def _split(article: Article, settings: ChunkSettings, count_tokens) -> _Part:
     return _Part(article, s, c)
 
 
-def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool) -> int:
+SENTENCE_VECTORS = ("late", "separate")
+DEFAULT_SENTENCE_VECTORS = os.environ.get("QA_SENTENCE_VECTORS", "separate")
+
+
+def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool,
+                 sentence_vectors: str = "late") -> int:
+    """Passage and sentence vectors of `parts`. "late": one pass over the passages, each
+    sentence pooled from its passage's token vectors (a sentence outside every passage or
+    cut off by the model's window is embedded alone); "separate": every sentence embedded
+    again on its own (version 1). Returns the number of texts run through the model."""
+    if sentence_vectors == "late":
+        return _embed_late(parts, embedder, with_title, progress)
     texts = []
     for p in parts:
         t = p.article.text
@@ -122,6 +135,43 @@ def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool)
         p.sentence_vectors = vecs[pos + n_c : pos + n_c + n_s]
         pos += n_c + n_s
     return len(texts)
+
+
+def _embed_late(parts: list[_Part], embedder, with_title: bool, progress: bool) -> int:
+    texts, spans, owners = [], [], []  # owners: (part, [sentence rows]) of each passage
+    for p in parts:
+        t = p.article.text
+        for cs, ce, lo, hi in p.chunks[:, :4]:
+            text = lexical.passage_search_text(p.article.title, t[cs:ce], with_title)
+            shift = len(text) - (ce - cs)  # the title prefix
+            rows = list(range(lo, hi))
+            texts.append(text)
+            spans.append([(int(p.sentences[r, 0] - cs + shift), int(p.sentences[r, 1] - cs + shift)) for r in rows])
+            owners.append((p, rows))
+    if not texts:
+        return 0
+    from tqdm import tqdm
+
+    embedder.model
+    with tqdm(total=len(texts), desc="embedding", unit="passage", file=sys.stderr, disable=not progress) as bar:
+        pvecs, svecs = embedder.embed_late(texts, spans, progress=bar.update)
+    pos = 0
+    for p in parts:
+        p.passage_vectors = pvecs[pos : pos + len(p.chunks)]
+        p.sentence_vectors = np.zeros((len(p.sentences), embedder.dim), dtype=np.float32)
+        pos += len(p.chunks)
+    filled = {}
+    for (p, rows), vecs in zip(owners, svecs):
+        for r, v in zip(rows, vecs):
+            if (id(p), r) not in filled and v.any():  # a sentence repeated by the overlap: its first passage
+                p.sentence_vectors[r] = v
+                filled[(id(p), r)] = True
+    alone = [(p, r) for p in parts for r in range(len(p.sentences)) if (id(p), r) not in filled]
+    if alone:
+        vecs = embedder.embed([p.article.text[p.sentences[r, 0]:p.sentences[r, 1]] for p, r in alone])
+        for (p, r), v in zip(alone, vecs):
+            p.sentence_vectors[r] = v
+    return len(texts) + len(alone)
 
 
 def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
@@ -149,22 +199,26 @@ def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, embedder=None,
                 settings: ChunkSettings = ChunkSettings(), embed_title: bool = True,
-                full: bool = False, progress: bool = True, wait_for_lock: bool = False) -> BuildSummary:
+                full: bool = False, progress: bool = True, wait_for_lock: bool = False,
+                sentence_vectors: str | None = None) -> BuildSummary:
     """(Re)build the index of `corpus_dir` into `index_dir`; returns what was done."""
     t0 = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     report = load_articles(corpus_dir)
     return build_from_articles(report.articles, index_dir, embedder, settings, embed_title, full, progress,
                                wait_for_lock, corpus={"dir": str(corpus_dir), "files": report.file_hashes},
-                               skipped=report.skipped, t0=t0)
+                               skipped=report.skipped, t0=t0, sentence_vectors=sentence_vectors)
 
 
 def build_from_articles(articles: list[Article], index_dir: str | Path, embedder=None,
                         settings: ChunkSettings = ChunkSettings(), embed_title: bool = True,
                         full: bool = False, progress: bool = True, wait_for_lock: bool = False,
                         corpus: dict | None = None, skipped: list[Skipped] | None = None,
-                        t0: float | None = None) -> BuildSummary:
+                        t0: float | None = None, sentence_vectors: str | None = None) -> BuildSummary:
     t0 = time.perf_counter() if t0 is None else t0
+    sentence_vectors = sentence_vectors or DEFAULT_SENTENCE_VECTORS
+    if sentence_vectors not in SENTENCE_VECTORS:
+        raise ValueError(f"sentence vectors must be one of {', '.join(SENTENCE_VECTORS)}, not {sentence_vectors!r}")
     index_dir = Path(index_dir)
     if not articles:
         raise EmptyCorpusError(f"no usable articles in {corpus.get('dir') if corpus else 'the input'}"
@@ -176,7 +230,7 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
     base = {"model": {"name": embedder.name, "fingerprint": embedder.fingerprint, "dim": embedder.dim,
                       "path": getattr(embedder, "path", ""),
                       "backend": getattr(embedder, "backend", "torch-fp32")},
-            "chunking": settings.as_dict(), "embed_title": embed_title}
+            "chunking": settings.as_dict(), "embed_title": embed_title, "sentence_vectors": sentence_vectors}
     with store.build_lock(index_dir, wait=wait_for_lock):
         prev_parts, prev_hashes, note = _previous(index_dir, base, full)
         summary = BuildSummary(full=not prev_hashes, note=note, skipped=list(skipped or []))
@@ -199,7 +253,7 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
                 summary.kept.append(art.id)
         ids = {a.id for a in articles}
         summary.removed = sorted(set(prev_hashes) - ids)
-        summary.embedded_texts = _embed_parts(todo, embedder, embed_title, progress)
+        summary.embedded_texts = _embed_parts(todo, embedder, embed_title, progress, sentence_vectors)
         need_sig = [p for p in parts if p.minhash is None]
         for p, sig in zip(need_sig, wire.signatures([p.article.text for p in need_sig])):
             p.minhash = sig

@@ -56,10 +56,12 @@ def _is_boundary(text: str, m: re.Match, para_end: int) -> bool:
         return False
     if text[m.start()] != "." or m.end() - m.start() > 1:
         return True  # ! ? … or a period followed by a closing quote
-    word = re.search(r"(\S+)$", text[: m.start()])
-    if not word:
+    j = m.start()  # the word before the period (scanned back: a regex over the prefix is quadratic)
+    while j > 0 and not text[j - 1].isspace():
+        j -= 1
+    if j == m.start():
         return True
-    token = word.group(1).lstrip("\"'“‘([").lower()
+    token = text[j : m.start()].lstrip("\"'“‘([").lower()
     if token in ABBREVIATIONS:
         return False
     if re.fullmatch(r"(?:[a-z]\.)+[a-z]", token):  # U.S, U.N, e.g: dotted initialisms
@@ -157,16 +159,20 @@ def chunk_article(article: Article, settings: ChunkSettings = ChunkSettings(),
             sents.append(s)
     chunks: list[Chunk] = []
     n_words = [word_count(text[s.start : s.end]) for s in sents]
+    # Word pieces of a run of sentences = the sum of theirs: the tokenizer splits at the white
+    # space between them ([CLS]/[SEP], counted once per text, are `special`). Counting each
+    # sentence once keeps chunking linear; counting every candidate run was quadratic.
+    special = count_tokens("")
+    n_tokens = [count_tokens(text[s.start : s.end]) - special for s in sents]
     para_words: dict[int, int] = {}  # words of each paragraph
     for s, n in zip(sents, n_words):
         para_words[s.paragraph] = para_words.get(s.paragraph, 0) + n
     lo = 0
     while lo < len(sents):
         hi = lo + 1
-        cur_words = n_words[lo]
+        cur_words, cur_tokens = n_words[lo], special + n_tokens[lo]
         while hi < len(sents):
-            cand = text[sents[lo].start : sents[hi].end]
-            if count_tokens(cand) > budget or cur_words + n_words[hi] > settings.max_words:
+            if cur_tokens + n_tokens[hi] > budget or cur_words + n_words[hi] > settings.max_words:
                 break
             if sents[hi].paragraph != sents[hi - 1].paragraph and cur_words >= settings.min_words:
                 # Pack the next paragraph only whole, and only in "pack" mode: news paragraphs
@@ -174,6 +180,7 @@ def chunk_article(article: Article, settings: ChunkSettings = ChunkSettings(),
                 if not settings.pack or cur_words + para_words[sents[hi].paragraph] > settings.max_words:
                     break
             cur_words += n_words[hi]
+            cur_tokens += n_tokens[hi]
             hi += 1
         start, end = sents[lo].start, sents[hi - 1].end
         chunks.append(Chunk(article.id, start, end, text[start:end], lo, hi))

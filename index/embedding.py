@@ -90,10 +90,11 @@ class Embedder:
     dim = MODEL_DIM
     backend = "torch-fp32"
 
-    def __init__(self, path: str | None = None, batch_size: int = 64, threads: int = 0):
+    def __init__(self, path: str | None = None, batch_size: int = 64, threads: int = 0, device: str = "cpu"):
         self.path = path or model_path()
         self.batch_size = batch_size
         self.threads = threads  # 0: the library's default
+        self.device = device  # "cuda": fp16 on the GPU (vectors of the same model: queries run fp32 on CPU)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -117,7 +118,9 @@ class Embedder:
         hf_logging.set_verbosity_error()
         hf_logging.disable_progress_bar()
         # A str path: a Path object makes sentence-transformers try the hub.
-        model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+        model = SentenceTransformer(str(self.path), device=self.device, local_files_only=True)
+        if self.device.startswith("cuda"):
+            model.half()
         if self.threads:
             # torch's thread count is per process: asked for explicitly by whoever built
             # this embedder with `threads` (open_qa does for the query path)
@@ -147,6 +150,49 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+    def embed_late(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                   progress: Callable[[int], None] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """"Late chunking" (Günther et al., 2024): one forward pass per text gives its
+        vector (mean of its token vectors, as `embed`) and a vector for each char span of
+        `spans[i]` (mean of the token vectors inside the span, in the context of the whole
+        text). Returns (text vectors [n, dim], [span vectors [len(spans[i]), dim]]), unit
+        length; a span with no token inside the model's window (cut off) gets a zero row."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        parts: list[np.ndarray] = [np.zeros((len(sp), self.dim), dtype=np.float32) for sp in spans]
+        if not texts:
+            return out, parts
+        order = np.argsort([len(t) for t in texts])[::-1]
+        for i in range(0, len(texts), self.batch_size):
+            idx = order[i : i + self.batch_size]
+            for j, (tokens, offsets) in zip(idx, self._token_vectors([texts[j] for j in idx])):
+                out[j] = _unit(tokens.mean(0))
+                starts, ends = offsets[:, 0], offsets[:, 1]
+                real = ends > starts  # [CLS] and [SEP] have empty offsets
+                for k, (a, b) in enumerate(spans[j]):
+                    inside = real & (starts >= a) & (ends <= b)
+                    if inside.any():
+                        parts[j][k] = _unit(tokens[inside].mean(0))
+            if progress:
+                progress(len(idx))
+        return out, parts
+
+    def _token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(token vectors [n_tokens, dim], char offsets [n_tokens, 2]) of each text, [CLS]
+        and [SEP] included, up to the model's window."""
+        vecs = self.model.encode(list(texts), batch_size=self.batch_size, output_value="token_embeddings",
+                                 convert_to_numpy=False, show_progress_bar=False)
+        tok = self._window_tokenizer
+        return [(v.float().numpy(), np.array(e.offsets, dtype=np.int64)[: len(v)])
+                for v, e in zip(vecs, tok.encode_batch(list(texts)))]
+
+    @cached_property
+    def _window_tokenizer(self):
+        return tokenizer(self.path, MAX_SEQ)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
 
 
 # ---------------------------------------------------------------- int8 ONNX path
@@ -281,6 +327,18 @@ class OnnxEmbedder(Embedder):
         opts.log_severity_level = 3
         return ort.InferenceSession(str(file), opts, providers=["CPUExecutionProvider"])
 
+    def _token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        encs = self._batch_tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encs], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+        tokens = self.model.run(None, {"input_ids": ids, "attention_mask": mask,
+                                       "token_type_ids": np.zeros_like(ids)})[0]
+        out = []
+        for t, e, m in zip(tokens, encs, mask):
+            n = int(m.sum())
+            out.append((t[:n], np.array(e.offsets[:n], dtype=np.int64)))
+        return out
+
     def _run(self, texts: Sequence[str]) -> np.ndarray:
         encs = self._batch_tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encs], dtype=np.int64)
@@ -292,8 +350,18 @@ class OnnxEmbedder(Embedder):
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
 
 
-def make_embedder(backend: str | None = None, **kw) -> Embedder:
-    """The embedder for `backend` ("onnx-int8" or "torch-fp32"; default $QA_EMBEDDER or int8)."""
+def make_embedder(backend: str | None = None, device: str = "cpu", **kw) -> Embedder:
+    """The embedder for `backend` ("onnx-int8" or "torch-fp32"; default $QA_EMBEDDER or int8).
+    `device="cuda"` embeds with torch in fp16 on the GPU (the onnxruntime installed here is the
+    CPU build); the index records the torch backend, so its queries run fp32 on the CPU."""
+    if device != "cpu":
+        import torch
+
+        if not device.startswith("cuda") or not torch.cuda.is_available():
+            raise ModelError(f"device {device!r} is not available here (torch sees no CUDA GPU)",
+                             hint="build without --device, or on a machine with an NVIDIA GPU and CUDA torch")
+        kw.pop("progress", None)
+        return Embedder(device=device, batch_size=256, **kw)
     backend = backend or DEFAULT_BACKEND
     if backend == "onnx-int8":
         return OnnxEmbedder(**kw)

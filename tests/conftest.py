@@ -40,16 +40,26 @@ class FakeEmbedder:
         return len(text.split()) + 2
 
     def embed(self, texts, progress=None):
+        self.calls += len(texts)
+        if progress:
+            progress(len(texts))
+        return self._vectors(texts)
+
+    def embed_late(self, texts, spans, progress=None):
+        """One "pass" per text: its vector, and each span's vector from the text's own words."""
+        self.calls += len(texts)
+        if progress:
+            progress(len(texts))
+        return self._vectors(texts), [self._vectors([t[a:b] for a, b in sp]) for t, sp in zip(texts, spans)]
+
+    def _vectors(self, texts):
         from common.text import terms
 
-        self.calls += len(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, t in enumerate(texts):
             for w in terms(t) or ["empty"]:
                 out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % self.dim] += 1.0
             out[i] /= np.linalg.norm(out[i])
-        if progress:
-            progress(len(texts))
         return out
 
     def embed_query(self, text):

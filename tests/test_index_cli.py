@@ -33,3 +33,28 @@ def test_clear_errors(tmp_path, capsys):
     assert "no usable articles" in capsys.readouterr().err
     assert main(["status", "--index-dir", str(tmp_path / "none")]) == 1
     assert "python -m index build" in capsys.readouterr().err
+
+
+def test_device_cuda(tmp_path, capsys):
+    """--device cuda embeds in fp16 on a GPU; without one it stops with a message (the GPU
+    half of this test runs only where torch sees CUDA)."""
+    import pytest
+    import torch
+
+    from conftest import SHIPPED_CORPUS
+
+    args = ["build", "--corpus", str(SHIPPED_CORPUS), "--index-dir", str(tmp_path / "gpu"), "--quiet",
+            "--device", "cuda"]
+    if not torch.cuda.is_available():
+        assert main(args) == 1
+        assert "no CUDA GPU" in capsys.readouterr().err
+        pytest.skip("no CUDA GPU here: the fp16 build itself is not run")
+    import numpy as np
+
+    from index import store
+
+    assert main(args) == 0
+    assert main(["build", "--corpus", str(SHIPPED_CORPUS), "--index-dir", str(tmp_path / "cpu"), "--quiet",
+                 "--embedder", "torch-fp32"]) == 0
+    a, b = (store.load_version(store.current_version_dir(tmp_path / x)) for x in ("gpu", "cpu"))
+    assert float((a.passage_matrix() * b.passage_matrix()).sum(1).min()) > 0.999

@@ -150,3 +150,30 @@ def test_old_versions_are_pruned(tiny_corpus, tmp_path, fake_embedder):
         build(tiny_corpus, idx, fake_embedder)
     names = sorted(p.name for p in (idx / "versions").iterdir())
     assert len(names) == store.KEEP_VERSIONS and store.current_version_name(idx) == names[-1]
+
+
+def test_late_sentence_vectors_come_from_the_passage_pass(tiny_corpus, tmp_path, real_embedder):
+    """Late chunking: one pass over the passages gives the passage vectors (as the separate
+    build does) and every sentence's vector (pooled inside its passage, close to the sentence
+    alone); the manifest records the mode, and switching it rebuilds everything."""
+    import numpy as np
+
+    from index import store
+    from index.build import build_index
+
+    sep = build_index(tiny_corpus, tmp_path / "sep", real_embedder, progress=False, sentence_vectors="separate")
+    late = build_index(tiny_corpus, tmp_path / "late", real_embedder, progress=False, sentence_vectors="late")
+    a = store.load_version(store.current_version_dir(tmp_path / "sep"))
+    b = store.load_version(store.current_version_dir(tmp_path / "late"))
+    assert late.embedded_texts == b.n_passages < sep.embedded_texts == a.n_passages + len(a.sentences)
+    assert b.manifest["sentence_vectors"] == "late" and a.manifest["sentence_vectors"] == "separate"
+    assert float((a.passage_matrix() * b.passage_matrix()).sum(1).min()) > 0.98
+    sa, sb = a.sentence_vectors.astype(np.float32), b.sentence_vectors.astype(np.float32)
+    assert np.allclose(np.linalg.norm(sb, axis=1), 1, atol=1e-2)  # every sentence got a vector
+    cos = (sa * sb).sum(1)
+    assert cos.mean() > 0.6 and (sb @ sb.T).diagonal().min() > 0.99
+    # most late sentence vectors are closest to their own sentence alone (chance: 1 in len(sa));
+    # the rest lean towards their neighbours: the passage's context is in them
+    assert (np.argmax(sb @ sa.T, axis=1) == np.arange(len(sb))).mean() > 0.5
+    again = build_index(tiny_corpus, tmp_path / "late", real_embedder, progress=False, sentence_vectors="separate")
+    assert again.embedded_texts == a.n_passages + len(a.sentences)  # the mode changed: everything re-embedded

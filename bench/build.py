@@ -1,0 +1,185 @@
+"""Full index builds, timed: the SQuAD part-A corpus now and at a baseline commit, a
+10,000-article news-length archive, and 100 articles added to it.
+
+    python -m bench.build --out runs/build                      # everything (about 25 min on 2 cores)
+    python -m bench.build --out runs/build --archive 0          # part A only, now and at the baseline
+
+Every build is its own `python -m index build --full` process under /usr/bin/time (wall
+time, peak RSS), each into a fresh index folder, with the int8 model exported before the
+timing starts. The baseline runs the same command from a `git archive` of `--baseline`
+(default d644ffc, before this work) with the same Python. Part A is written as one JSON
+file per SQuAD article (bench.update's corpus).
+
+The archive (`write_archive`) is made from the SQuAD files in ../shared/eval (part A and the
+44 training articles, used here as text only): each article takes 3 to 6 paragraphs sampled
+without replacement from one SQuAD article (so it stays on one topic), in random order, each
+paragraph's sentences rotated by a random offset and re-cut into news paragraphs of two
+sentences; a title from the source title and a number, a date in 2024-2026 and one of eight
+outlets. About 600 words an article; no two articles share their paragraph set.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.update import timed_build, write_corpus  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval"
+PART_A = EVAL / "squad-v1.1-dev-part-a.json"
+TRAIN = EVAL / "squad-v1.1-train-44-articles.json"
+OUTLETS = ["Port Alder Gazette", "Harbor Ledger", "Northshore Daily", "Alder Valley Radio", "Coastal Wire",
+           "Kingsport Courier", "Gull Island Times", "Valley Post"]
+
+
+def write_archive(n: int, folder: Path, seed: int = 0, start: int = 0) -> int:
+    """`n` news-length articles as JSON files in `folder` (see the module docstring); returns words."""
+    from index.chunking import split_sentences
+
+    rng = random.Random(seed)
+    sources = []
+    for f in (PART_A, TRAIN):
+        for art in json.loads(f.read_text(encoding="utf-8"))["data"]:
+            paras = [p["context"] for p in art["paragraphs"] if len(p["context"].split()) > 40]
+            if len(paras) >= 6:
+                sources.append((art["title"].replace("_", " "), paras))
+    folder.mkdir(parents=True, exist_ok=True)
+    seen, words, i = set(), 0, 0
+    while i < n:
+        title, paras = sources[rng.randrange(len(sources))]
+        pick = tuple(sorted(rng.sample(range(len(paras)), rng.randint(3, 6))))
+        if (title, pick) in seen:
+            continue
+        seen.add((title, pick))
+        order = list(pick)
+        rng.shuffle(order)
+        out = []
+        for k in order:
+            text = paras[k]
+            sents = [text[s:e] for s, e in split_sentences(text)]
+            r = rng.randrange(len(sents))
+            sents = sents[r:] + sents[:r]
+            out += [" ".join(sents[j:j + 2]) for j in range(0, len(sents), 2)]
+        body = "\n\n".join(out)
+        words += len(body.split())
+        day = rng.randrange(3 * 365)
+        rec = {"id": f"news-{start + i:06d}", "title": f"{title}: report {start + i}", "text": body,
+               "date": time.strftime("%Y-%m-%d", time.gmtime(1704067200 + day * 86400)),
+               "source": OUTLETS[rng.randrange(len(OUTLETS))]}
+        (folder / f"news-{start + i:06d}.json").write_text(json.dumps(rec), encoding="utf-8")
+        i += 1
+    return words
+
+
+def _texts(summary: str) -> int:
+    m = re.search(r"embedded (\d+) texts", summary)
+    return int(m.group(1)) if m else 0
+
+
+def _row(res: dict, articles: int) -> dict:
+    res["articles"] = articles
+    res["articles_per_s"] = round(articles / res["wall_s"], 2)
+    res["texts"] = _texts(res["summary"])
+    res["texts_per_s"] = round(res["texts"] / res["wall_s"], 1)
+    return res
+
+
+def build_at(commit_dir: Path, corpus: Path, index_dir: Path, *extra: str) -> dict:
+    """`python -m index build --full` of the checkout at `commit_dir` (timed_build runs in ROOT)."""
+    cmd = ["/usr/bin/time", "-f", "TIME %e %M", sys.executable, "-m", "index", "build", "--quiet", "--full",
+           "--corpus", str(corpus), "--index-dir", str(index_dir), *extra]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=commit_dir)
+    if out.returncode != 0:
+        raise SystemExit(f"build at {commit_dir} failed: {out.stderr[-2000:]}")
+    wall, rss = re.search(r"TIME ([\d.]+) (\d+)", out.stderr).groups()
+    return {"wall_s": float(wall), "peak_rss_mb": round(int(rss) / 1024, 1), "summary": out.stdout.strip()}
+
+
+def latency(index_dir: Path, n: int = 200) -> dict:
+    """p50/p95 of answering `n` part-A questions one at a time (after a warm-up) from `index_dir`."""
+    from common import runtime
+    from evaluation.metrics import percentile
+    from evaluation.squad import load_squad
+    from qa import open_qa
+
+    runtime.for_queries()
+    qa = open_qa(index_dir)
+    _, questions = load_squad(str(PART_A))
+    qs = [q.question for q in random.Random(0).sample(questions, n)]
+    for q in qs[:5]:
+        qa.ask(q)
+    ms = []
+    for q in qs:
+        t = time.perf_counter()
+        qa.ask(q)
+        ms.append((time.perf_counter() - t) * 1e3)
+    return {"questions": n, "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.build", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--baseline", default="d644ffc", help="commit to time the part-A build at (default: %(default)s; "
+                   "'' to skip)")
+    p.add_argument("--archive", type=int, default=10_000, help="articles in the news-length archive (0: skip)")
+    p.add_argument("--add", type=int, default=100, help="articles then added to the archive index")
+    p.add_argument("--repeat", type=int, default=1, help="part-A builds per variant (the fastest is kept)")
+    p.add_argument("--out", help="folder for build.json")
+    args = p.parse_args(argv)
+    from common.runinfo import git_commit, machine, now_iso
+
+    work = Path(tempfile.mkdtemp(prefix="qa-bench-build-"))
+    res: dict = {"command": "python -m bench.build " + " ".join(argv if argv is not None else sys.argv[1:]),
+                 "commit": git_commit(), "machine": machine(), "date": now_iso()}
+    try:
+        corpus = work / "part-a"
+        write_corpus(str(PART_A), corpus, 1)
+        n = len(list(corpus.iterdir()))
+        timed_build(corpus, work / "warm")  # the int8 model export, if any, happens here, untimed
+        variants = {"now": ("--sentence-vectors", "late"), "now_separate": ("--sentence-vectors", "separate")}
+        for name, extra in variants.items():
+            runs = [timed_build(corpus, work / f"a-{name}-{r}", "--full", *extra) for r in range(args.repeat)]
+            res[f"part_a_{name}"] = _row(min(runs, key=lambda x: x["wall_s"]), n)
+            print(name, json.dumps(res[f"part_a_{name}"]), file=sys.stderr)
+        if args.baseline:
+            base = work / "baseline"
+            base.mkdir()
+            tar = subprocess.run(["git", "archive", args.baseline], cwd=ROOT, capture_output=True, check=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(base)], input=tar, check=True)
+            runs = [build_at(base, corpus, work / f"a-base-{r}") for r in range(args.repeat)]
+            res["part_a_baseline"] = _row(min(runs, key=lambda x: x["wall_s"]), n)
+            res["part_a_baseline"]["commit"] = args.baseline
+            res["part_a_speedup"] = round(res["part_a_baseline"]["wall_s"] / res["part_a_now"]["wall_s"], 2)
+            print("baseline", json.dumps(res["part_a_baseline"]), file=sys.stderr)
+        if args.archive:
+            arch = work / "archive"
+            res["archive_words"] = write_archive(args.archive, arch)
+            res["archive"] = _row(timed_build(arch, work / "arch-index", "--full"), args.archive)
+            print("archive", json.dumps(res["archive"]), file=sys.stderr)
+            if args.add:
+                write_archive(args.add, arch, seed=1, start=args.archive)
+                res["archive_add"] = _row(timed_build(arch, work / "arch-index"), args.add)
+                print("add", json.dumps(res["archive_add"]), file=sys.stderr)
+            res["archive_latency"] = latency(work / "arch-index")
+            res["part_a_latency"] = latency(work / "a-now-0")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(res, indent=1))
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        (Path(args.out) / "build.json").write_text(json.dumps(res, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
