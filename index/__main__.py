@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
                    "(default: $QA_SENTENCE_VECTORS or the build default)")
     b.add_argument("--device", default="cpu", help="cpu (default) or cuda: embed in fp16 on an NVIDIA GPU "
                    "(torch); the index then records the torch backend and answers on the CPU")
+    b.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="local (default) or ray: the same build as a Ray Data pipeline (read, chunk, embed in an "
+                   "actor pool, then the same write-verify-switch); needs requirements-ray.txt")
+    b.add_argument("--ray-address", help="with --engine ray: a running Ray cluster (ray://host:10001 or host:6379); "
+                   "default: start a local Ray with --workers CPUs")
+    b.add_argument("--workers", type=int, default=2, help="with --engine ray: embedding actors, one CPU each "
+                   "(default: %(default)s)")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("status", help="show the live index and whether the corpus changed since")
@@ -57,11 +64,23 @@ def _build(args) -> int:
     if not Path(args.corpus).is_dir():
         print(f"Error: corpus folder {args.corpus} does not exist", file=sys.stderr)
         return 2
+    if args.engine == "ray":
+        from .ray_engine import build_with_ray
+
+        summary = build_with_ray(args.corpus, args.index_dir, workers=args.workers, address=args.ray_address,
+                                 backend=args.embedder, settings=ChunkSettings(max_words=args.passage_words),
+                                 full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
+                                 sentence_vectors=args.sentence_vectors)
+        return _report(summary)
     embedder = make_embedder(args.embedder, device=args.device, progress=None if args.quiet else _note)
     summary = build_index(args.corpus, args.index_dir, embedder,
                           settings=ChunkSettings(max_words=args.passage_words),
                           full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
                           sentence_vectors=args.sentence_vectors)
+    return _report(summary)
+
+
+def _report(summary) -> int:
     for s in summary.skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
     for line in summary.lines():

@@ -93,7 +93,7 @@ def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[st
         hashes[art.id] = h
         parts[h] = _Part(art, data.sentences[srows, 1:4].copy(), ch,
                          pvecs[crows] if pvecs is not None else None,
-                         data.sentence_vectors[srows].astype(np.float32), sigs[row] if sigs is not None else None)
+                         data.sentence_vectors[srows].astype(np.float16), sigs[row] if sigs is not None else None)
     return parts, hashes, ""
 
 
@@ -132,7 +132,7 @@ def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool,
     for p in parts:
         n_c, n_s = len(p.chunks), len(p.sentences)
         p.passage_vectors = vecs[pos : pos + n_c]
-        p.sentence_vectors = vecs[pos + n_c : pos + n_c + n_s]
+        p.sentence_vectors = vecs[pos + n_c : pos + n_c + n_s].astype(np.float16)  # stored as float16
         pos += n_c + n_s
     return len(texts)
 
@@ -158,7 +158,7 @@ def _embed_late(parts: list[_Part], embedder, with_title: bool, progress: bool) 
     pos = 0
     for p in parts:
         p.passage_vectors = pvecs[pos : pos + len(p.chunks)]
-        p.sentence_vectors = np.zeros((len(p.sentences), embedder.dim), dtype=np.float32)
+        p.sentence_vectors = np.zeros((len(p.sentences), embedder.dim), dtype=np.float16)  # stored as float16
         pos += len(p.chunks)
     filled = {}
     for (p, rows), vecs in zip(owners, svecs):
@@ -191,7 +191,7 @@ def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
         return np.concatenate(arrs).astype(dtype) if arrs else np.zeros((0, cols), dtype)
 
     data = store.IndexData([p.article for p in parts], cat(sentences, 4, np.int32), cat(chunks, 5, np.int32),
-                           cat(pv, dim, np.float32), cat(sv, dim, np.float32))
+                           cat(pv, dim, np.float32), cat(sv, dim, np.float16))
     data.minhash = np.stack([p.minhash for p in parts]) if parts else np.zeros((0, wire.NUM_PERM), np.uint64)
     data.wire_group = wire.representatives(wire.groups(data.minhash), [p.article.date for p in parts])
     return data
@@ -214,7 +214,12 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
                         settings: ChunkSettings = ChunkSettings(), embed_title: bool = True,
                         full: bool = False, progress: bool = True, wait_for_lock: bool = False,
                         corpus: dict | None = None, skipped: list[Skipped] | None = None,
-                        t0: float | None = None, sentence_vectors: str | None = None) -> BuildSummary:
+                        t0: float | None = None, sentence_vectors: str | None = None,
+                        embed_new=None) -> BuildSummary:
+    """The build: reuse the parts of unchanged articles, split and embed the others, then
+    MinHash, BM25, FAISS, write, verify and switch. `embed_new(articles, settings,
+    embed_title, sentence_vectors)` -> (parts with vectors, texts embedded) replaces the local
+    split-and-embed step (the Ray engine runs it on a cluster)."""
     t0 = time.perf_counter() if t0 is None else t0
     sentence_vectors = sentence_vectors or DEFAULT_SENTENCE_VECTORS
     if sentence_vectors not in SENTENCE_VECTORS:
@@ -242,9 +247,8 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
                 parts.append(_Part(art, old.sentences, old.chunks, old.passage_vectors, old.sentence_vectors,
                                    old.minhash))
             else:
-                part = _split(art, settings, embedder.count_tokens)
-                parts.append(part)
-                todo.append(part)
+                parts.append(None)
+                todo.append(art)
             if art.id not in prev_hashes:
                 summary.added.append(art.id)
             elif prev_hashes[art.id] != h:
@@ -253,11 +257,18 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
                 summary.kept.append(art.id)
         ids = {a.id for a in articles}
         summary.removed = sorted(set(prev_hashes) - ids)
-        summary.embedded_texts = _embed_parts(todo, embedder, embed_title, progress, sentence_vectors)
+        if embed_new is None:
+            new_parts = [_split(a, settings, embedder.count_tokens) for a in todo]
+            summary.embedded_texts = _embed_parts(new_parts, embedder, embed_title, progress, sentence_vectors)
+        else:
+            new_parts, summary.embedded_texts = embed_new(todo, settings, embed_title, sentence_vectors)
+        fresh = iter(new_parts)
+        parts = [p if p is not None else next(fresh) for p in parts]
         need_sig = [p for p in parts if p.minhash is None]
         for p, sig in zip(need_sig, wire.signatures([p.article.text for p in need_sig])):
             p.minhash = sig
         data = _assemble(parts, embedder.dim)
+        del parts, new_parts, fresh, prev_parts  # the per-article arrays: _assemble copied them
         data.bm25 = lexical.build_bm25(lexical.passage_terms(data, embed_title))
         data.sentence_df = lexical.sentence_df(data)
         manifest = dict(base, created=now_iso(), corpus=corpus or {},
@@ -265,6 +276,7 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
                         machine=machine())
         manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
         version_dir = store.write_version(data, index_dir, manifest)
+        data.sentence_vectors = None  # written; the check below loads them back from disk
         check = store.load_version(version_dir, full_hash=True)
         _self_test(check, data)
         store.activate(index_dir, version_dir)

@@ -136,7 +136,7 @@ def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     np.save(tmp / "sentences.npy", data.sentences.astype(np.int32))
     np.save(tmp / "chunks.npy", data.chunks.astype(np.int32))
-    np.save(tmp / "sentence_vectors.npy", data.sentence_vectors.astype(np.float16))
+    np.save(tmp / "sentence_vectors.npy", data.sentence_vectors.astype(np.float16, copy=False))
     n = len(data.articles)
     np.save(tmp / "minhash.npy", (data.minhash if data.minhash is not None
                                   else np.zeros((n, 0), np.uint64)).astype(np.uint64))

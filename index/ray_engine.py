@@ -1,0 +1,135 @@
+"""`python -m index build --engine ray`: the same build as a Ray Data pipeline.
+
+    read      one task per corpus file (index.articles.load_file): cleaned articles
+    (driver)  which articles are new or changed: the local build's incremental rule
+    chunk     sentences and passages (index.chunking), in the embedding actors
+    embed     an actor pool of `workers` embedders, one CPU each (map_batches)
+    write     on the driver, index.build's own path: MinHash, BM25, FAISS, write the new
+              version, verify it, switch to it (a failed build leaves the old one live)
+
+Ray is optional (requirements-ray.txt). With no address a local Ray with `workers` CPUs
+is started and stopped; with `--ray-address` the build joins a running cluster, whose
+nodes must have this package installed (`pip install . -r requirements-ray.txt`).
+Batches are embedded one text at a time (`batch_size=1` inside the actors) so that a
+passage's vector does not depend on which other passages share its batch: the int8
+model quantises activations per batch.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import numpy as np
+
+from common.errors import QAError
+
+from .build import BuildSummary, _embed_parts, _Part, _split, build_from_articles
+from .chunking import ChunkSettings
+from .records import Article, Skipped
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class RayUnavailable(QAError):
+    pass
+
+
+def _read(row: dict) -> list[dict]:
+    """Ray task: one corpus file -> its articles (or why it was skipped), as rows."""
+    from .articles import digest, load_file
+
+    path, rel = Path(row["path"]), row["rel"]
+    try:
+        data = path.read_bytes()
+        articles, skipped = load_file(path, rel, data=data)
+    except Exception as exc:  # noqa: BLE001  one file never ends a build
+        msg = str(exc) if isinstance(exc, (OSError, ValueError)) else f"could not be read ({type(exc).__name__}: {exc})"
+        return [{"rel": rel, "digest": "", "article": b"", "skipped": pickle.dumps([Skipped(rel, msg)])}]
+    return [{"rel": rel, "digest": digest(data), "article": pickle.dumps(articles),
+             "skipped": pickle.dumps(skipped)}]
+
+
+class _Embedder:
+    """Ray actor: chunks and embeds the articles of a batch with its own model (one thread)."""
+
+    def __init__(self, backend: str | None, settings: dict, embed_title: bool, sentence_vectors: str):
+        from .embedding import make_embedder
+
+        self.embedder = make_embedder(backend, threads=1, batch_size=1)
+        self.settings, self.embed_title, self.mode = ChunkSettings(**settings), embed_title, sentence_vectors
+
+    def __call__(self, batch: dict) -> dict:
+        arts = [pickle.loads(b) for b in batch["article"]]
+        parts = [_split(a, self.settings, self.embedder.count_tokens) for a in arts]
+        n = _embed_parts(parts, self.embedder, self.embed_title, False, self.mode)
+        blobs = [pickle.dumps((p.sentences, p.chunks, p.passage_vectors, p.sentence_vectors)) for p in parts]
+        return {"id": np.array([a.id for a in arts], dtype=object), "parts": np.array(blobs, dtype=object),
+                "texts": np.array([n] + [0] * (len(arts) - 1))}
+
+
+def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int = 2, address: str | None = None,
+                   backend: str | None = None, settings: ChunkSettings = ChunkSettings(), embed_title: bool = True,
+                   full: bool = False, progress: bool = True, wait_for_lock: bool = False,
+                   sentence_vectors: str | None = None) -> BuildSummary:
+    try:
+        import ray
+    except ImportError:
+        raise RayUnavailable("Ray is not installed", hint="pip install -r requirements-ray.txt") from None
+    from .articles import walk_corpus
+    from .build import DEFAULT_SENTENCE_VECTORS
+    from .embedding import make_embedder
+
+    import time
+
+    t0 = time.perf_counter()
+    corpus_dir = Path(corpus_dir)
+    started = not ray.is_initialized()
+    if started:
+        env = {"env_vars": {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+                            "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}}
+        ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
+                 logging_level="ERROR", log_to_driver=False, runtime_env=env)
+    try:
+        ctx = ray.data.DataContext.get_current()
+        ctx.enable_progress_bars = progress
+        files, skipped = walk_corpus(corpus_dir)
+        rows = ray.data.from_items([{"path": str(p), "rel": p.relative_to(corpus_dir).as_posix()} for p in files],
+                                   override_num_blocks=max(1, min(len(files), 4 * workers))).flat_map(_read).take_all()
+        articles, hashes, seen = [], {}, {}
+        for r in sorted(rows, key=lambda r: r["rel"]):
+            skipped += pickle.loads(r["skipped"])
+            if not r["digest"]:
+                continue
+            hashes[r["rel"]] = r["digest"]
+            for art in pickle.loads(r["article"]):
+                if art.id in seen:
+                    skipped.append(Skipped(r["rel"], f"duplicate article id {art.id!r} (first in {seen[art.id]})"))
+                    continue
+                seen[art.id] = r["rel"]
+                articles.append(art)
+        mode = sentence_vectors or DEFAULT_SENTENCE_VECTORS
+
+        def embed_new(todo: list[Article], settings_, embed_title_, mode_) -> tuple[list[_Part], int]:
+            if not todo:
+                return [], 0
+            ds = ray.data.from_items([{"article": pickle.dumps(a)} for a in todo],
+                                     override_num_blocks=max(1, min(len(todo), 8 * workers)))
+            out = ds.map_batches(_Embedder, batch_size=4, concurrency=workers, num_cpus=1,
+                                 fn_constructor_kwargs={"backend": backend, "settings": settings_.as_dict(),
+                                                        "embed_title": embed_title_, "sentence_vectors": mode_},
+                                 batch_format="numpy").take_all()
+            got = {r["id"]: pickle.loads(r["parts"]) for r in out}
+            texts = int(sum(int(r["texts"]) for r in out))
+            parts = []
+            for a in todo:
+                s, c, pv, sv = got[a.id]
+                parts.append(_Part(a, s, c, pv, sv))
+            return parts, texts
+
+        return build_from_articles(articles, index_dir, make_embedder(backend), settings, embed_title, full,
+                                   progress, wait_for_lock, corpus={"dir": str(corpus_dir), "files": hashes},
+                                   skipped=skipped, t0=t0, sentence_vectors=mode, embed_new=embed_new)
+    finally:
+        if started:
+            ray.shutdown()
