@@ -3,6 +3,7 @@
 
     python -m bench.build --out runs/build                      # everything (about 25 min on 2 cores)
     python -m bench.build --out runs/build --archive 0          # part A only, now and at the baseline
+    python -m bench.build --out runs/ray --archive 0 --baseline '' --ray   # part A on Ray, 1 and 2 workers
 
 Part A is built with late sentence vectors and with separate ones (the default); the
 archive with late ones. Every build is its own `python -m index build --full` process under /usr/bin/time (wall
@@ -134,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                    "'' to skip)")
     p.add_argument("--archive", type=int, default=10_000, help="articles in the news-length archive (0: skip)")
     p.add_argument("--add", type=int, default=100, help="articles then added to the archive index")
+    p.add_argument("--ray", action="store_true", help="also build part A with --engine ray, 1 and 2 workers "
+                   "(needs requirements-ray.txt)")
     p.add_argument("--repeat", type=int, default=1, help="part-A builds per variant (the fastest is kept)")
     p.add_argument("--out", help="folder for build.json")
     args = p.parse_args(argv)
@@ -152,6 +155,11 @@ def main(argv: list[str] | None = None) -> int:
             runs = [timed_build(corpus, work / f"a-{name}-{r}", "--full", *extra) for r in range(args.repeat)]
             res[f"part_a_{name}"] = _row(min(runs, key=lambda x: x["wall_s"]), n)
             print(name, json.dumps(res[f"part_a_{name}"]), file=sys.stderr)
+        if args.ray:
+            for w in (1, 2):
+                res[f"part_a_ray_{w}"] = _row(timed_build(corpus, work / f"a-ray-{w}", "--full", "--engine", "ray",
+                                                          "--workers", str(w), *variants["late"]), n)
+                print(f"ray {w}", json.dumps(res[f"part_a_ray_{w}"]), file=sys.stderr)
         if args.baseline:
             base = work / "baseline"
             base.mkdir()

@@ -91,6 +91,9 @@ def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int =
         ray.init(address=address, num_cpus=None if address else workers, include_dashboard=False,
                  logging_level="ERROR", log_to_driver=False, runtime_env=env)
     try:
+        import logging
+
+        logging.getLogger("ray").setLevel(logging.WARNING)  # the streaming executor's INFO lines
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = progress
         files, skipped = walk_corpus(corpus_dir)
@@ -115,7 +118,7 @@ def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int =
                 return [], 0
             ds = ray.data.from_items([{"article": pickle.dumps(a)} for a in todo],
                                      override_num_blocks=max(1, min(len(todo), 8 * workers)))
-            out = ds.map_batches(_Embedder, batch_size=4, concurrency=workers, num_cpus=1,
+            out = ds.map_batches(_Embedder, batch_size=4, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
                                  fn_constructor_kwargs={"backend": backend, "settings": settings_.as_dict(),
                                                         "embed_title": embed_title_, "sentence_vectors": mode_},
                                  batch_format="numpy").take_all()
