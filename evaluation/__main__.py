@@ -180,7 +180,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="embedding path when building the index (default: $QA_EMBEDDER or onnx-int8)")
     p.add_argument("--sentence-vectors", choices=["late", "separate"],
                    help="when building: sentence vectors pooled from their passage's pass (late chunking) or "
-                   "embedded again on their own (default: $QA_SENTENCE_VECTORS or the build's default)")
+                   "embedded again on their own (default: $QA_SENTENCE_VECTORS or separate)")
     p.add_argument("--hand-weights", action="store_true",
                    help="ablation: hand-set sentence and span weights instead of the learned ones")
     p.add_argument("--follow-ups", choices=["rewrite", "keywords"], default="rewrite",

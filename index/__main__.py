@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--sentence-vectors", choices=("late", "separate"), default=None,
                    help="late: sentence vectors pooled from their passage's one pass (late chunking); separate: "
                    "every sentence embedded again on its own (version 1); a change re-embeds everything "
-                   "(default: $QA_SENTENCE_VECTORS or the build default)")
+                   "(default: $QA_SENTENCE_VECTORS or separate)")
     b.add_argument("--device", default="cpu", help="cpu (default) or cuda: embed in fp16 on an NVIDIA GPU "
                    "(torch); the index then records the torch backend and answers on the CPU")
     b.add_argument("--engine", choices=("local", "ray"), default="local",
