@@ -367,12 +367,19 @@ def file_digest(path: Path) -> str:
     return digest(path.read_bytes())
 
 
-def load_articles(corpus_dir: str | Path) -> LoadReport:
-    """Load every supported file under `corpus_dir` (recursively, sorted by path)."""
+def load_articles(corpus_dir: str | Path, progress: bool = False) -> LoadReport:
+    """Load every supported file under `corpus_dir` (recursively, sorted by path); with
+    `progress`, a bar in files/s with an ETA on stderr."""
     corpus_dir = Path(corpus_dir)
     report = LoadReport()
     seen: dict[str, str] = {}
     files, report.skipped = walk_corpus(corpus_dir)
+    if progress and len(files) > 1:
+        import sys
+
+        from tqdm import tqdm
+
+        files = tqdm(files, desc="reading", unit="file", file=sys.stderr, leave=False)
     for path in files:
         rel = path.relative_to(corpus_dir).as_posix()
         try:

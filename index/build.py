@@ -204,7 +204,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, embedder=None,
     """(Re)build the index of `corpus_dir` into `index_dir`; returns what was done."""
     t0 = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    report = load_articles(corpus_dir)
+    report = load_articles(corpus_dir, progress=progress)
     return build_from_articles(report.articles, index_dir, embedder, settings, embed_title, full, progress,
                                wait_for_lock, corpus={"dir": str(corpus_dir), "files": report.file_hashes},
                                skipped=report.skipped, t0=t0, sentence_vectors=sentence_vectors)
@@ -258,7 +258,11 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
         ids = {a.id for a in articles}
         summary.removed = sorted(set(prev_hashes) - ids)
         if embed_new is None:
-            new_parts = [_split(a, settings, embedder.count_tokens) for a in todo]
+            from tqdm import tqdm
+
+            new_parts = [_split(a, settings, embedder.count_tokens)
+                         for a in tqdm(todo, desc="chunking", unit="article", file=sys.stderr, leave=False,
+                                       disable=not progress or len(todo) < 2)]
             summary.embedded_texts = _embed_parts(new_parts, embedder, embed_title, progress, sentence_vectors)
         else:
             new_parts, summary.embedded_texts = embed_new(todo, settings, embed_title, sentence_vectors)
