@@ -4,7 +4,8 @@
 # then:  python -m bench.tables OUT_DIR --write docs/results.md
 # The peer comparison needs the peers' packages: PEERS_PY=/path/to/python with
 # requirements.txt and bench/requirements.txt installed (skipped when unset).
-# WITH_UPDATES=1 adds the index-update runs (1x and 2x corpus); WITH_10X=1 the 10x-corpus memory run.
+# WITH_UPDATES=1 adds the index-update runs (1x and 2x corpus); WITH_10X=1 the 10x-corpus memory run;
+# WITH_BUILD=1 the full-build benchmark (python -m bench.build --ray: about 12 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs}
@@ -12,7 +13,8 @@ SQUAD=../shared/eval/squad-v1.1-dev-part-a.json
 PY=${PY:-.venv/bin/python}
 export HF_HUB_OFFLINE=1
 mkdir -p "$OUT"
-rm -rf data/eval-news data/eval-squad data/eval-squad-u20 data/cal-u20-s1 data/eval-fixture data/eval-news2 data/eval-news2-nopack
+rm -rf data/eval-news data/eval-squad data/eval-squad-u20 data/cal-u20-s1 data/eval-fixture data/eval-news2 data/eval-news2-nopack \
+  data/eval-squad-late data/eval-u20-late
 rm -f "$OUT/calibration/levers.jsonl"; mkdir -p "$OUT/calibration"
 CAL="$PY -m training.calibrate $OUT/cal-s1/questions.jsonl --check $OUT/squad-u20/questions.jsonl --report $OUT/calibration/levers.jsonl"
 {
@@ -50,11 +52,24 @@ CAL="$PY -m training.calibrate $OUT/cal-s1/questions.jsonl --check $OUT/squad-u2
   echo "== load: 8 clients x 50 questions, with and without 2 rebuilds; memory over 20 rebuilds"
   $PY -m bench.load --clients 8 --questions 50 --rebuilds 2 --out "$OUT/load"
   $PY -m bench.load --clients 8 --questions 100 --rebuilds 2 --via api --memory-rebuilds 20 --out "$OUT/load-long"
+  echo "== follow-up chains: rewritten (now) and keywords (version 1)"
+  for m in rewrite keywords; do
+    $PY -m evaluation eval/followups.jsonl --corpus corpus --follow-ups $m --out "$OUT/fu-$m-dea" --quiet
+    $PY -m evaluation eval/news_fixture/followups.jsonl --corpus eval/news_fixture/corpus --follow-ups $m --out "$OUT/fu-$m-news" --quiet
+  done
+  echo "== late sentence vectors (one pass over the passages) against separate ones"
+  $PY -m evaluation --squad $SQUAD --sentence-vectors late --index-dir data/eval-squad-late --out "$OUT/late-squad" --quiet
+  $PY -m evaluation --squad $SQUAD --sentence-vectors late --unanswerable-share 0.2 --on-topic-unanswerable --index-dir data/eval-u20-late --out "$OUT/late-u20" --quiet
+  echo "== 20 articles added from the page while a client asks"; $PY -m bench.upload --articles 20 --out "$OUT/upload"
   echo "== fuzzing: 10,000 generated inputs"; QA_FUZZ_EXAMPLES=2500 $PY -m pytest -q -p no:cacheprovider tests/test_fuzz.py
   if [ "${WITH_UPDATES:-0}" = 1 ]; then
     echo "== index updates: full build vs one added article (1x and 2x the SQuAD corpus)"
     $PY -m bench.update --squad $SQUAD --out "$OUT/update-1x"
     $PY -m bench.update --squad $SQUAD --repeat 2 --out "$OUT/update-2x"
+  fi
+  if [ "${WITH_BUILD:-0}" = 1 ]; then
+    echo "== full builds: part A now and at d644ffc, Ray 1 and 2 workers, 10,000-article archive, +100"
+    $PY -m bench.build --ray --out "$OUT/build"
   fi
   if [ "${WITH_10X:-0}" = 1 ]; then
     echo "== peak memory at 10x the corpus"; $PY -m bench.update --squad $SQUAD --repeat 10 --out "$OUT/update-10x"
