@@ -287,8 +287,8 @@ class ChatService:
         except BadQuestionError as exc:
             return 422, {"question": question, "error": str(exc)}
 
-    def corpus_rows(self, query: str = "") -> list[list]:
-        """The indexed articles (title, id, date, source, passages), filtered by `query`."""
+    def _articles(self, query: str = "") -> list[tuple]:
+        """(article, passages) of each indexed article whose title, text or id holds `query`."""
         qa = self.qa
         if qa is None:
             return []
@@ -296,15 +296,18 @@ class ChatService:
 
         counts = np.bincount(qa.data.chunks[:, 0], minlength=len(qa.data.articles))
         q = (query or "").strip().lower()
-        return [[a.title, a.id, a.date or "", a.source or "", int(counts[i])]
-                for i, a in enumerate(qa.data.articles)
+        return [(a, int(counts[i])) for i, a in enumerate(qa.data.articles)
                 if not q or q in a.title.lower() or q in a.text.lower() or q in a.id]
+
+    def corpus_rows(self, query: str = "") -> list[list]:
+        """The indexed articles (title, id, date, source, passages), filtered by `query`."""
+        return [[a.title, a.id, a.date or "", a.source or "", n] for a, n in self._articles(query)]
 
     def add_articles(self, paths: list | None) -> str:
         """Store uploaded files (paths of their bytes, named as uploaded) in the corpus, build
         the index incrementally and switch to it: a report in Markdown. Refused files are
         named with the reason; questions go on being answered from the old version meanwhile."""
-        from index.uploads import MAX_BYTES, MAX_FILES, add_files
+        from index.uploads import MAX_FILES, add_files
 
         if not self.uploads:
             return "Adding articles from the page is off (see the note above)."
@@ -375,27 +378,12 @@ class ChatService:
         qa = self.qa
         return [(f"{a.title} ({a.id})", a.id) for a in qa.data.articles] if qa is not None else []
 
-    def _matching(self, query: str = "") -> list:
-        qa = self.qa
-        if qa is None:
-            return []
-        q = (query or "").strip().lower()
-        return [(i, a) for i, a in enumerate(qa.data.articles)
-                if not q or q in a.title.lower() or q in a.text.lower() or q in a.id]
-
     def reader_rows(self, query: str = "") -> list[list]:
         """The Articles tab for readers: title, outlet, date, passages."""
-        qa = self.qa
-        if qa is None:
-            return []
-        import numpy as np
-
-        counts = np.bincount(qa.data.chunks[:, 0], minlength=len(qa.data.articles))
-        return [[a.title, a.source or "", (a.date or "")[:10] or "undated", int(counts[i])]
-                for i, a in self._matching(query)]
+        return [[a.title, a.source or "", (a.date or "")[:10] or "undated", n] for a, n in self._articles(query)]
 
     def found_note(self, query: str) -> str:
-        n = len(self._matching(query))
+        n = len(self._articles(query))
         if (query or "").strip() and not n:
             return f"No article matches “{md_escape(query.strip())}”."
         return f"{n:,} article{'s' * (n != 1)}" + (" match" if (query or "").strip() else "") + \
@@ -405,10 +393,10 @@ class ChatService:
         """The article chosen in the table, as a page to read (escaped text, paragraphs kept)."""
         import html
 
-        rows = self._matching(query)
+        rows = self._articles(query)
         if row is None or not 0 <= row < len(rows):
             return ""
-        _, a = rows[row]
+        a = rows[row][0]
         meta = " · ".join(x for x in (a.source, (a.date or "")[:10] or "undated", a.author,
                                      f"{len(a.text.split()):,} words") if x)
         paras = "".join(f"<p>{html.escape(p)}</p>" for p in a.text.split("\n\n") if p.strip())
@@ -641,7 +629,7 @@ def _upload_tab(service: ChatService):
     """The "Add articles" tab's controls, or None (with a note) when uploads are off."""
     import gradio as gr
 
-    from index.uploads import MAX_BYTES, MAX_FILES
+    from index.uploads import MAX_FILES
 
     if not service.uploads:
         gr.Markdown("Adding articles from the page is **off**: the app listens on an address other "
@@ -771,8 +759,6 @@ def main(argv: list[str] | None = None) -> int:
     if service.error:
         print(f"Error: {service.error}", file=sys.stderr)
     demo = build_ui(service)
-    import gradio as gr
-
     app_kwargs = {"routes": api_routes(service)}
     if args.mcp:
         routes, lifespan = mcp_server(service, args.host)

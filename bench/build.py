@@ -96,17 +96,6 @@ def _row(res: dict, articles: int) -> dict:
     return res
 
 
-def build_at(commit_dir: Path, corpus: Path, index_dir: Path, *extra: str) -> dict:
-    """`python -m index build --full` of the checkout at `commit_dir` (timed_build runs in ROOT)."""
-    cmd = ["/usr/bin/time", "-f", "TIME %e %M", sys.executable, "-m", "index", "build", "--quiet", "--full",
-           "--corpus", str(corpus), "--index-dir", str(index_dir), *extra]
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=commit_dir)
-    if out.returncode != 0:
-        raise SystemExit(f"build at {commit_dir} failed: {out.stderr[-2000:]}")
-    wall, rss = re.search(r"TIME ([\d.]+) (\d+)", out.stderr).groups()
-    return {"wall_s": float(wall), "peak_rss_mb": round(int(rss) / 1024, 1), "summary": out.stdout.strip()}
-
-
 def latency(index_dir: Path, n: int = 200) -> dict:
     """p50/p95 of answering `n` part-A questions one at a time (after a warm-up) from `index_dir`."""
     from common import runtime
@@ -165,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             base.mkdir()
             tar = subprocess.run(["git", "archive", args.baseline], cwd=ROOT, capture_output=True, check=True).stdout
             subprocess.run(["tar", "-x", "-C", str(base)], input=tar, check=True)
-            runs = [build_at(base, corpus, work / f"a-base-{r}") for r in range(args.repeat)]
+            runs = [timed_build(corpus, work / f"a-base-{r}", "--full", cwd=base) for r in range(args.repeat)]
             res["part_a_baseline"] = _row(min(runs, key=lambda x: x["wall_s"]), n)
             res["part_a_baseline"]["commit"] = args.baseline
             for name in variants:

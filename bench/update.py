@@ -35,12 +35,13 @@ def write_corpus(squad: str, corpus: Path, repeat: int) -> None:
             (corpus / f"{rec['id']}.json").write_text(json.dumps(rec))
 
 
-def timed_build(corpus: Path, index_dir: Path, *extra: str) -> dict:
+def timed_build(corpus: Path, index_dir: Path, *extra: str, cwd: Path = ROOT) -> dict:
+    """`python -m index build` of the checkout at `cwd` under /usr/bin/time: wall s, peak RSS."""
     cmd = ["/usr/bin/time", "-f", "TIME %e %M", sys.executable, "-m", "index", "build", "--quiet",
            "--corpus", str(corpus), "--index-dir", str(index_dir), *extra]
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=dict(os.environ, HF_HUB_OFFLINE="1"))
     if out.returncode != 0:
-        raise SystemExit(f"build failed: {out.stderr[-2000:]}")
+        raise SystemExit(f"build at {cwd} failed: {out.stderr[-2000:]}")
     wall, rss = re.search(r"TIME ([\d.]+) (\d+)", out.stderr).groups()
     return {"wall_s": float(wall), "peak_rss_mb": round(int(rss) / 1024, 1), "summary": out.stdout.strip()}
 

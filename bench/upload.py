@@ -22,25 +22,18 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.browser import start_app  # noqa: E402
+from bench.load import _post  # noqa: E402
 from common.runinfo import git_commit, machine, now_iso  # noqa: E402
 from evaluation.metrics import percentile  # noqa: E402
 
 SQUAD = ROOT.parent / "shared" / "eval" / "squad-v1.1-dev-part-a.json"
 ASKED = "Who authorized the meetings?"
-
-
-def _post(url: str, question: str) -> dict:
-    req = urllib.request.Request(url + "api/ask", data=json.dumps({"question": question}).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=120) as r:
-        return json.loads(r.read())
 
 
 def main(argv: list[str] | None = None) -> int:

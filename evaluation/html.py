@@ -38,6 +38,17 @@ def _groups(records: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
+def _finish(fig, ax, xlabel: str, ylabel: str, title: str, legend: bool = False) -> str:
+    """Labels, title, legend and grid of a plot, then its PNG (data: URI)."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if legend:
+        ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    return _png(fig)
+
+
 def tradeoff_plot(records: list[dict], threshold: float | None) -> str:
     import matplotlib.pyplot as plt
 
@@ -47,12 +58,7 @@ def tradeoff_plot(records: list[dict], threshold: float | None) -> str:
         ax.plot(ts, [sum(r["confidence"] < t for r in rs) / len(rs) for t in ts], label=f"{name} ({len(rs)})")
     if threshold is not None:
         ax.axvline(threshold, color="grey", linestyle="--", linewidth=1, label=f"threshold {threshold:.2f}")
-    ax.set_xlabel("confidence threshold")
-    ax.set_ylabel("share refused")
-    ax.set_title("Refusal trade-off")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    return _png(fig)
+    return _finish(fig, ax, "confidence threshold", "share refused", "Refusal trade-off", legend=True)
 
 
 def reliability_plot(records: list[dict], bins: int = 10) -> str:
@@ -74,12 +80,7 @@ def reliability_plot(records: list[dict], bins: int = 10) -> str:
     ax.plot(xs, ys, marker="o", label="answers given")
     for x, y, n in zip(xs, ys, ns):
         ax.annotate(str(n), (x, y), fontsize=7, textcoords="offset points", xytext=(3, 3))
-    ax.set_xlabel("confidence (bin mean)")
-    ax.set_ylabel("share right (EM)")
-    ax.set_title("Reliability of the confidence")
-    ax.legend(fontsize=8)
-    ax.grid(alpha=0.3)
-    return _png(fig)
+    return _finish(fig, ax, "confidence (bin mean)", "share right (EM)", "Reliability of the confidence", legend=True)
 
 
 def hit_at_k_plot(records: list[dict]) -> str | None:
@@ -91,12 +92,8 @@ def hit_at_k_plot(records: list[dict]) -> str | None:
     ks = list(range(1, 21))
     fig, ax = plt.subplots(figsize=(5.2, 3.4))
     ax.plot(ks, [M.mean(M.hit_at(r["gold_rank"], k) for r in spans) for k in ks], marker=".")
-    ax.set_xlabel("k (passages retrieved)")
-    ax.set_ylabel("gold-hit@k")
-    ax.set_title(f"Gold passage in the top k ({len(spans)} questions)")
     ax.set_xticks([1, 5, 10, 15, 20])
-    ax.grid(alpha=0.3)
-    return _png(fig)
+    return _finish(fig, ax, "k (passages retrieved)", "gold-hit@k", f"Gold passage in the top k ({len(spans)} questions)")
 
 
 def failure(r: dict) -> str:

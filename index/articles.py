@@ -367,6 +367,38 @@ def file_digest(path: Path) -> str:
     return digest(path.read_bytes())
 
 
+def read_file(path: Path, rel: str) -> tuple[str | None, list[Article], list[Skipped]]:
+    """One corpus file: (the digest of its bytes, None when they cannot be read; its
+    articles; what was skipped and why). One read: the hash and the text come from the
+    same bytes. Never raises: one file never ends a build."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [], [Skipped(rel, str(exc))]
+    try:
+        articles, skipped = load_file(path, rel, data=data)
+    except (OSError, ValueError) as exc:
+        return digest(data), [], [Skipped(rel, str(exc))]
+    except Exception as exc:  # noqa: BLE001
+        return digest(data), [], [Skipped(rel, f"could not be read ({type(exc).__name__}: {exc})")]
+    return digest(data), articles, skipped
+
+
+def add_read(report: LoadReport, rel: str, read: tuple, seen: dict[str, str]) -> None:
+    """Add what `read_file` gave for `rel` to `report`; an article id already taken (by the
+    file `seen[id]`) is skipped with a message."""
+    file_hash, articles, skipped = read
+    if file_hash is not None:
+        report.file_hashes[rel] = file_hash
+    report.skipped.extend(skipped)
+    for art in articles:
+        if art.id in seen:
+            report.skipped.append(Skipped(rel, f"duplicate article id {art.id!r} (first in {seen[art.id]})"))
+            continue
+        seen[art.id] = rel
+        report.articles.append(art)
+
+
 def load_articles(corpus_dir: str | Path, progress: bool = False) -> LoadReport:
     """Load every supported file under `corpus_dir` (recursively, sorted by path); with
     `progress`, a bar in files/s with an ETA on stderr."""
@@ -382,21 +414,5 @@ def load_articles(corpus_dir: str | Path, progress: bool = False) -> LoadReport:
         files = tqdm(files, desc="reading", unit="file", file=sys.stderr, leave=False)
     for path in files:
         rel = path.relative_to(corpus_dir).as_posix()
-        try:
-            data = path.read_bytes()  # one read: the hash and the text come from the same bytes
-            report.file_hashes[rel] = digest(data)
-            articles, skipped = load_file(path, rel, data=data)
-        except (OSError, ValueError) as exc:
-            report.skipped.append(Skipped(rel, str(exc)))
-            continue
-        except Exception as exc:  # noqa: BLE001  one file never ends a build
-            report.skipped.append(Skipped(rel, f"could not be read ({type(exc).__name__}: {exc})"))
-            continue
-        report.skipped.extend(skipped)
-        for art in articles:
-            if art.id in seen:
-                report.skipped.append(Skipped(rel, f"duplicate article id {art.id!r} (first in {seen[art.id]})"))
-                continue
-            seen[art.id] = rel
-            report.articles.append(art)
+        add_read(report, rel, read_file(path, rel), seen)
     return report

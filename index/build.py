@@ -108,8 +108,7 @@ SENTENCE_VECTORS = ("late", "separate")
 DEFAULT_SENTENCE_VECTORS = os.environ.get("QA_SENTENCE_VECTORS", "separate")
 
 
-def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool,
-                 sentence_vectors: str = "late") -> int:
+def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool, sentence_vectors: str) -> int:
     """Passage and sentence vectors of `parts`. "late": one pass over the passages, each
     sentence pooled from its passage's token vectors (a sentence outside every passage or
     cut off by the model's window is embedded alone); "separate": every sentence embedded
@@ -160,13 +159,13 @@ def _embed_late(parts: list[_Part], embedder, with_title: bool, progress: bool) 
         p.passage_vectors = pvecs[pos : pos + len(p.chunks)]
         p.sentence_vectors = np.zeros((len(p.sentences), embedder.dim), dtype=np.float16)  # stored as float16
         pos += len(p.chunks)
-    filled = {}
+    filled = {id(p): np.zeros(len(p.sentences), dtype=bool) for p in parts}
     for (p, rows), vecs in zip(owners, svecs):
         for r, v in zip(rows, vecs):
-            if (id(p), r) not in filled and v.any():  # a sentence repeated by the overlap: its first passage
+            if not filled[id(p)][r] and v.any():  # a sentence repeated by the overlap: its first passage
                 p.sentence_vectors[r] = v
-                filled[(id(p), r)] = True
-    alone = [(p, r) for p in parts for r in range(len(p.sentences)) if (id(p), r) not in filled]
+                filled[id(p)][r] = True
+    alone = [(p, int(r)) for p in parts for r in np.flatnonzero(~filled[id(p)])]
     if alone:
         vecs = embedder.embed([p.article.text[p.sentences[r, 0]:p.sentences[r, 1]] for p, r in alone])
         for (p, r), v in zip(alone, vecs):

@@ -333,12 +333,17 @@ class OnnxEmbedder(Embedder):
         opts.log_severity_level = 3
         return ort.InferenceSession(str(file), opts, providers=["CPUExecutionProvider"])
 
-    def _token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _forward(self, texts: Sequence[str]):
+        """One padded batch through the model: (encodings, attention mask, token vectors)."""
         encs = self._batch_tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encs], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
         tokens = self.model.run(None, {"input_ids": ids, "attention_mask": mask,
                                        "token_type_ids": np.zeros_like(ids)})[0]
+        return encs, mask, tokens
+
+    def _token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        encs, mask, tokens = self._forward(texts)
         out = []
         for t, e, m in zip(tokens, encs, mask):
             n = int(m.sum())
@@ -346,11 +351,7 @@ class OnnxEmbedder(Embedder):
         return out
 
     def _run(self, texts: Sequence[str]) -> np.ndarray:
-        encs = self._batch_tokenizer.encode_batch(list(texts))
-        ids = np.array([e.ids for e in encs], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
-        tokens = self.model.run(None, {"input_ids": ids, "attention_mask": mask,
-                                       "token_type_ids": np.zeros_like(ids)})[0]
+        _, mask, tokens = self._forward(texts)
         m = mask[..., None].astype(np.float32)
         vecs = (tokens * m).sum(1) / np.maximum(m.sum(1), 1e-9)
         return vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)

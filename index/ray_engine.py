@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ from common.errors import QAError
 
 from .build import BuildSummary, _embed_parts, _Part, _split, build_from_articles
 from .chunking import ChunkSettings
-from .records import Article, Skipped
+from .records import Article, LoadReport
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,18 +37,10 @@ class RayUnavailable(QAError):
 
 
 def _read(row: dict) -> list[dict]:
-    """Ray task: one corpus file -> its articles (or why it was skipped), as rows."""
-    from .articles import digest, load_file
+    """Ray task: one corpus file -> what `read_file` gives for it, as a row."""
+    from .articles import read_file
 
-    path, rel = Path(row["path"]), row["rel"]
-    try:
-        data = path.read_bytes()
-        articles, skipped = load_file(path, rel, data=data)
-    except Exception as exc:  # noqa: BLE001  one file never ends a build
-        msg = str(exc) if isinstance(exc, (OSError, ValueError)) else f"could not be read ({type(exc).__name__}: {exc})"
-        return [{"rel": rel, "digest": "", "article": b"", "skipped": pickle.dumps([Skipped(rel, msg)])}]
-    return [{"rel": rel, "digest": digest(data), "article": pickle.dumps(articles),
-             "skipped": pickle.dumps(skipped)}]
+    return [{"rel": row["rel"], "read": pickle.dumps(read_file(Path(row["path"]), row["rel"]))}]
 
 
 class _Embedder:
@@ -76,11 +69,9 @@ def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int =
         import ray
     except ImportError:
         raise RayUnavailable("Ray is not installed", hint="pip install -r requirements-ray.txt") from None
-    from .articles import walk_corpus
+    from .articles import add_read, walk_corpus
     from .build import DEFAULT_SENTENCE_VECTORS
     from .embedding import make_embedder
-
-    import time
 
     t0 = time.perf_counter()
     corpus_dir = Path(corpus_dir)
@@ -99,18 +90,9 @@ def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int =
         files, skipped = walk_corpus(corpus_dir)
         rows = ray.data.from_items([{"path": str(p), "rel": p.relative_to(corpus_dir).as_posix()} for p in files],
                                    override_num_blocks=max(1, min(len(files), 4 * workers))).flat_map(_read).take_all()
-        articles, hashes, seen = [], {}, {}
+        report, seen = LoadReport(skipped=skipped), {}
         for r in sorted(rows, key=lambda r: r["rel"]):
-            skipped += pickle.loads(r["skipped"])
-            if not r["digest"]:
-                continue
-            hashes[r["rel"]] = r["digest"]
-            for art in pickle.loads(r["article"]):
-                if art.id in seen:
-                    skipped.append(Skipped(r["rel"], f"duplicate article id {art.id!r} (first in {seen[art.id]})"))
-                    continue
-                seen[art.id] = r["rel"]
-                articles.append(art)
+            add_read(report, r["rel"], pickle.loads(r["read"]), seen)
         mode = sentence_vectors or DEFAULT_SENTENCE_VECTORS
 
         def embed_new(todo: list[Article], settings_, embed_title_, mode_) -> tuple[list[_Part], int]:
@@ -130,9 +112,9 @@ def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int =
                 parts.append(_Part(a, s, c, pv, sv))
             return parts, texts
 
-        return build_from_articles(articles, index_dir, make_embedder(backend), settings, embed_title, full,
-                                   progress, wait_for_lock, corpus={"dir": str(corpus_dir), "files": hashes},
-                                   skipped=skipped, t0=t0, sentence_vectors=mode, embed_new=embed_new)
+        return build_from_articles(report.articles, index_dir, make_embedder(backend), settings, embed_title, full,
+                                   progress, wait_for_lock, corpus={"dir": str(corpus_dir), "files": report.file_hashes},
+                                   skipped=report.skipped, t0=t0, sentence_vectors=mode, embed_new=embed_new)
     finally:
         if started:
             ray.shutdown()

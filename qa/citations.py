@@ -20,9 +20,15 @@ def md_escape(text: str) -> str:
                            text).replace("\n", " ")
 
 
-def card_id(n: int, turn: int | None = None) -> str:
-    """The id of source card n of answer `turn` in the sources panel."""
-    return f"t{turn}-source-{n}" if turn else f"source-{n}"
+def card_id(n: int, turn: int | None = None, kind: str = "source") -> str:
+    """The id of source card n of answer `turn` in the sources panel (`kind`: "source", its
+    "article" view, or a "related" passage of a refusal)."""
+    return f"t{turn}-{kind}-{n}" if turn else f"{kind}-{n}"
+
+
+def _panel(body: str) -> str:
+    """The sources panel around its content: a polite live region."""
+    return '<div class="qa-sources" aria-live="polite">' + body + "</div>"
 
 
 def marker(n: int, turn: int | None = None, citation=None) -> str:
@@ -99,8 +105,7 @@ def sources_html(answer: Answer | None, passage_text=None, article=None, turn: i
     A refusal lists at most two related passages instead, in another style and without
     highlight, or says that nothing is related."""
     if answer is None:
-        return ('<div class="qa-sources" aria-live="polite"><p class="qa-empty">Sources of the answer appear '
-                'here.</p></div>')
+        return _panel('<p class="qa-empty">Sources of the answer appear here.</p>')
     cites, head = answer.citations, ""
     if answer.refused:
         cites = related_passages(answer)
@@ -116,7 +121,7 @@ def sources_html(answer: Answer | None, passage_text=None, article=None, turn: i
         if article is not None:
             art = article(c.article_id)
             meta = [x for x in (art.source, (art.date or "")[:10] or "undated") if x] + meta
-            full = (f'<details class="qa-article" id="{card_id(n, turn).replace("source", "article")}">'
+            full = (f'<details class="qa-article" id="{card_id(n, turn, "article")}">'
                     f'<summary>Open the full article</summary>'
                     f'<div class="qa-article-body">{html.escape(art.text[:c.start])}<mark>'
                     f'{html.escape(art.text[c.start:c.end])}</mark>{html.escape(art.text[c.end:])}</div></details>')
@@ -125,7 +130,7 @@ def sources_html(answer: Answer | None, passage_text=None, article=None, turn: i
                     f'{html.escape(", ".join(_also(x) for x in c.also_in))}</p>') + full
         if answer.refused:  # no answer highlight: these passages are not an answer
             cards.append(
-                f'<div class="qa-source qa-related" id="{card_id(n, turn).replace("source", "related")}">'
+                f'<div class="qa-source qa-related" id="{card_id(n, turn, "related")}">'
                 f'<div class="qa-source-head">Related '
                 f'<b>{html.escape(c.title)}</b> <span class="qa-meta">{html.escape(" · ".join(meta))}</span></div>'
                 f'<p>{html.escape(before + sent + after)}</p>{ref}</div>')
@@ -141,7 +146,7 @@ def sources_html(answer: Answer | None, passage_text=None, article=None, turn: i
                        f'{html.escape(r.citations[0].quote)}</p></div>' for r in answer.disagreement)
         reports = f'<div class="qa-differ"><p><b>Reports differ</b></p><div class="qa-reports">{cols}</div></div>'
     body = head + reports + "".join(cards)
-    return body if not wrap else '<div class="qa-sources" aria-live="polite">' + body + "</div>"
+    return _panel(body) if wrap else body
 
 
 def sources_panel(sections: list[dict]) -> str:
@@ -156,7 +161,7 @@ def sources_panel(sections: list[dict]) -> str:
     for sec in earlier:
         out.append(f'<details class="qa-turn qa-earlier" id="turn-{sec["turn"]}"><summary>Sources of answer '
                    f'{sec["turn"]}: {html.escape(sec["question"])}</summary>{sec["html"]}</details>')
-    return '<div class="qa-sources" aria-live="polite">' + "".join(out) + "</div>"
+    return _panel("".join(out))
 
 
 def related_passages(answer: Answer, most: int = 2) -> list:

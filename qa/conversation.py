@@ -206,7 +206,7 @@ class Conversation:
                     used.append(when)
                     changed, i = True, i + 2
                     continue
-            if lt in DEMONSTRATIVES and nxt and nxt not in PHRASE_END and nxt.isalpha():
+            if lt in DEMONSTRATIVES and _before_noun(nxt):
                 # "that operation" -> an earlier phrase with the same head noun
                 head = nxt
                 match = next((p for p in self._candidates("plural" if lt in ("these", "those") else "singular")
@@ -301,17 +301,20 @@ def _asks_for_thing(question: str) -> bool:
     return len(toks) > 1 and toks[0] == "what" and toks[1] not in STOPWORDS
 
 
+def _before_noun(nxt: str) -> bool:
+    """Is the next word one a determiner would stand before ("that *operation*", "her *boat*")?"""
+    return bool(nxt) and nxt.isalpha() and nxt not in PHRASE_END
+
+
 def _pronoun_kind(lt: str, nxt: str) -> str | None:
-    if lt in ("they", "them", "their", "theirs"):
-        return "plural"
-    if lt in ("these", "those") and (not nxt or nxt in PHRASE_END or not nxt.isalpha()):
-        return "plural"
-    if lt in ("it", "its"):
+    if lt in PLURAL:  # "these/those" before a noun are determiners, not pronouns
+        return None if lt in DEMONSTRATIVES and _before_noun(nxt) else "plural"
+    if lt in SINGULAR:
         return "singular"
-    if lt in ("he", "him", "his", "she", "hers"):
+    if lt == "her":  # possessive before a noun ("her boat"), else the person
+        return "person-possessive" if _before_noun(nxt) else "person"
+    if lt in PERSON:
         return "person"
-    if lt == "her":
-        return "person-possessive" if nxt and nxt.isalpha() and nxt not in PHRASE_END else "person"
     if lt == "there":
         return "place"
     if lt == "then":

@@ -49,8 +49,6 @@ def test_device_cuda(tmp_path, capsys):
         assert main(args) == 1
         assert "no CUDA GPU" in capsys.readouterr().err
         pytest.skip("no CUDA GPU here: the fp16 build itself is not run")
-    import numpy as np
-
     from index import store
 
     assert main(args) == 0
