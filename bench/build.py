@@ -44,8 +44,9 @@ OUTLETS = ["Port Alder Gazette", "Harbor Ledger", "Northshore Daily", "Alder Val
            "Kingsport Courier", "Gull Island Times", "Valley Post"]
 
 
-def write_archive(n: int, folder: Path, seed: int = 0, start: int = 0) -> int:
-    """`n` news-length articles as JSON files in `folder` (see the module docstring); returns words."""
+def write_archive(n: int, folder: Path, seed: int = 0, start: int = 0, fmt: str = "json") -> int:
+    """`n` news-length articles as JSON files (or, `fmt="html"`, news web pages) in `folder`
+    (see the module docstring); returns words."""
     from index.chunking import split_sentences
 
     rng = random.Random(seed)
@@ -78,9 +79,37 @@ def write_archive(n: int, folder: Path, seed: int = 0, start: int = 0) -> int:
         rec = {"id": f"news-{start + i:06d}", "title": f"{title}: report {start + i}", "text": body,
                "date": time.strftime("%Y-%m-%d", time.gmtime(1704067200 + day * 86400)),
                "source": OUTLETS[rng.randrange(len(OUTLETS))]}
-        (folder / f"news-{start + i:06d}.json").write_text(json.dumps(rec), encoding="utf-8")
+        name = f"news-{start + i:06d}"
+        if fmt == "html":
+            (folder / f"{name}.html").write_text(_page(rec, out), encoding="utf-8")
+        else:
+            (folder / f"{name}.json").write_text(json.dumps(rec), encoding="utf-8")
         i += 1
     return words
+
+
+def _page(rec: dict, paras: list[str]) -> str:
+    """A news web page of `rec`: site navigation, scripts, byline, the paragraphs, related
+    links and a footer around the story, as trafilatura meets them in a crawl."""
+    from html import escape
+
+    body = "\n".join(f"<p>{escape(p)}</p>" for p in paras)
+    site = escape(rec["source"])
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{escape(rec["title"])} | {site}</title>
+<meta property="og:title" content="{escape(rec["title"])}"><meta property="og:site_name" content="{site}">
+<meta property="article:published_time" content="{rec["date"]}T08:00:00Z">
+<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments)}}</script>
+<style>body{{font-family:serif}} nav a{{margin:0 4px}}</style></head><body>
+<header><a href="/">{site}</a><nav><a href="/news">News</a><a href="/sport">Sport</a><a href="/opinion">Opinion</a>
+<a href="/subscribe">Subscribe</a></nav></header>
+<main><article><h1>{escape(rec["title"])}</h1><p class="byline">By Staff Reporter, <time datetime="{rec["date"]}">{rec["date"]}</time></p>
+{body}
+</article>
+<aside><h2>Related stories</h2><ul><li><a href="/a">Council approves budget</a></li><li><a href="/b">Weather warning</a></li></ul></aside></main>
+<footer><p>Sign up for our newsletter</p><p>© 2026 {site}. All rights reserved.</p></footer>
+<script src="/static/app.js"></script></body></html>
+"""
 
 
 def _texts(summary: str) -> int:

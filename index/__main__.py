@@ -46,8 +46,10 @@ def _parser() -> argparse.ArgumentParser:
                    "actor pool, then the same write-verify-switch); needs requirements-ray.txt")
     b.add_argument("--ray-address", help="with --engine ray: a running Ray cluster (ray://host:10001 or host:6379); "
                    "default: start a local Ray with --workers CPUs")
-    b.add_argument("--workers", type=int, default=2, help="with --engine ray: embedding actors, one CPU each "
-                   "(default: %(default)s)")
+    b.add_argument("--workers", type=int, default=None,
+                   help="local engine: processes that read, clean and split files while this one embeds (default: "
+                   "one per core but one, up to 4; none below 64 files; 0: read in this process); "
+                   "with --engine ray: embedding actors, one CPU each (default: 2)")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("status", help="show the live index and whether the corpus changed since")
@@ -67,7 +69,7 @@ def _build(args) -> int:
     if args.engine == "ray":
         from .ray_engine import build_with_ray
 
-        summary = build_with_ray(args.corpus, args.index_dir, workers=args.workers, address=args.ray_address,
+        summary = build_with_ray(args.corpus, args.index_dir, workers=2 if args.workers is None else args.workers, address=args.ray_address,
                                  backend=args.embedder, settings=ChunkSettings(max_words=args.passage_words),
                                  full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
                                  sentence_vectors=args.sentence_vectors)
@@ -76,7 +78,7 @@ def _build(args) -> int:
     summary = build_index(args.corpus, args.index_dir, embedder,
                           settings=ChunkSettings(max_words=args.passage_words),
                           full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
-                          sentence_vectors=args.sentence_vectors)
+                          sentence_vectors=args.sentence_vectors, workers=args.workers)
     return _report(summary)
 
 

@@ -8,8 +8,10 @@ beside the live one, verified, and only then made live.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +22,9 @@ from common.hashing import content_hash
 from common.runinfo import machine, now_iso
 
 from . import lexical, store, wire
-from .articles import load_articles
-from .chunking import ChunkSettings, chunk_article
+from .articles import walk_corpus
+from .chunking import ChunkSettings
+from .ingest import FileResult, RowFile, RowSet, default_workers, prepare, prepared_files, split_arrays
 from .records import Article, Skipped
 
 
@@ -59,48 +62,53 @@ class _Part:
     """One article's rows, ready to be concatenated."""
 
     article: Article
-    sentences: np.ndarray  # [n, 3]: start, end, paragraph
-    chunks: np.ndarray  # [m, 4]: start, end, first sentence, end sentence (article-local)
-    passage_vectors: np.ndarray | None = None
-    sentence_vectors: np.ndarray | None = None
+    sentences: np.ndarray | None  # [n, 3]: start, end, paragraph (None until split)
+    chunks: np.ndarray | None  # [m, 4]: start, end, first sentence, end sentence (article-local)
+    passage_vectors: np.ndarray | None = None  # float32; a kept article's are a view of the live index
+    sentence_vectors: np.ndarray | None = None  # float16, until written to the spill file
     minhash: np.ndarray | None = None  # uint64 [NUM_PERM]
+    sentence_rows: tuple | None = None  # (RowFile, lo, hi): where its sentence vectors are on disk
 
 
-def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[str, _Part], dict, str]:
-    """Parts of the live version by content hash, its article hashes by id, and a note."""
+def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[str, _Part], dict, str, object]:
+    """Parts of the live version by content hash, its article hashes by id, a note, and the
+    live version's sentence-vector file (read row by row when the parts are written, never
+    loaded whole; close it when done)."""
     if full or store.current_version_name(index_dir) is None:
-        return {}, {}, ""
+        return {}, {}, "", None
     try:
-        data = store.load_version(store.current_version_dir(index_dir))
-    except QAError as exc:
-        return {}, {}, f"previous index unusable ({exc}); rebuilt from scratch"
+        data = store.load_version(store.current_version_dir(index_dir), sentence_vectors_in_memory=False)
+        rows = RowFile.open_npy(data.path / "sentence_vectors.npy")
+    except (QAError, OSError, ValueError) as exc:
+        return {}, {}, f"previous index unusable ({exc}); rebuilt from scratch", None
     man = data.manifest
     same = all(man.get(k, "separate" if k == "sentence_vectors" else None) == manifest_base[k]
                for k in ("model", "chunking", "embed_title", "sentence_vectors"))
     if not same:
-        return {}, {}, "model or passage settings changed; rebuilt from scratch"
+        rows.close()
+        return {}, {}, "model or passage settings changed; rebuilt from scratch", None
     pvecs = data.passage_matrix() if data.n_passages else None
     sigs = data.minhash if data.minhash is not None and data.minhash.shape[1:] == (wire.NUM_PERM,) else None
+    n = len(data.articles)
+    # rows are stored article by article: each article's rows are one slice
+    s_at = np.searchsorted(data.sentences[:, 0], np.arange(n + 1))
+    c_at = np.searchsorted(data.chunks[:, 0], np.arange(n + 1))
     parts: dict[str, _Part] = {}
     hashes = {}
     for row, art in enumerate(data.articles):
-        srows = np.flatnonzero(data.sentences[:, 0] == row)
-        crows = np.flatnonzero(data.chunks[:, 0] == row)
-        first = srows[0] if len(srows) else 0
-        ch = data.chunks[crows, 1:5].copy()
-        ch[:, 2:4] -= first
+        s0, s1, c0, c1 = s_at[row], s_at[row + 1], c_at[row], c_at[row + 1]
+        ch = data.chunks[c0:c1, 1:5].astype(np.int64)
+        ch[:, 2:4] -= s0
         h = content_hash(art.title, art.text)
         hashes[art.id] = h
-        parts[h] = _Part(art, data.sentences[srows, 1:4].copy(), ch,
-                         pvecs[crows] if pvecs is not None else None,
-                         data.sentence_vectors[srows].astype(np.float16), sigs[row] if sigs is not None else None)
-    return parts, hashes, ""
+        parts[h] = _Part(art, data.sentences[s0:s1, 1:4].astype(np.int64), ch,
+                         pvecs[c0:c1] if pvecs is not None else None, None,
+                         sigs[row] if sigs is not None else None, (rows, int(s0), int(s1)))
+    return parts, hashes, "", rows
 
 
 def _split(article: Article, settings: ChunkSettings, count_tokens) -> _Part:
-    sents, chunks = chunk_article(article, settings, count_tokens)
-    s = np.array([[x.start, x.end, x.paragraph] for x in sents], dtype=np.int64).reshape(-1, 3)
-    c = np.array([[x.start, x.end, x.sent_lo, x.sent_hi] for x in chunks], dtype=np.int64).reshape(-1, 4)
+    s, c = split_arrays(article, settings, count_tokens)
     return _Part(article, s, c)
 
 
@@ -174,7 +182,9 @@ def _embed_late(parts: list[_Part], embedder, with_title: bool, progress: bool) 
 
 
 def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
-    sentences, chunks, pv, sv = [], [], [], []
+    """One `IndexData` of `parts`; the sentence vectors stay on disk as a `RowSet`."""
+    sentences, chunks, pv = [], [], []
+    sv = RowSet(dim, np.float16)
     offset = 0
     for row, p in enumerate(parts):
         sentences.append(np.column_stack([np.full(len(p.sentences), row), p.sentences]))
@@ -182,7 +192,7 @@ def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
         c[:, 2:4] += offset
         chunks.append(np.column_stack([np.full(len(c), row), c]))
         pv.append(p.passage_vectors)
-        sv.append(p.sentence_vectors)
+        sv.add(*p.sentence_rows)
         offset += len(p.sentences)
 
     def cat(arrs, cols, dtype):
@@ -190,23 +200,41 @@ def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
         return np.concatenate(arrs).astype(dtype) if arrs else np.zeros((0, cols), dtype)
 
     data = store.IndexData([p.article for p in parts], cat(sentences, 4, np.int32), cat(chunks, 5, np.int32),
-                           cat(pv, dim, np.float32), cat(sv, dim, np.float16))
+                           cat(pv, dim, np.float32), sv)
     data.minhash = np.stack([p.minhash for p in parts]) if parts else np.zeros((0, wire.NUM_PERM), np.uint64)
     data.wire_group = wire.representatives(wire.groups(data.minhash), [p.article.date for p in parts])
     return data
 
 
+FLUSH_PASSAGES = 512  # new passages embedded (and their vectors spilled to disk) at a time
+
+
 def build_index(corpus_dir: str | Path, index_dir: str | Path, embedder=None,
                 settings: ChunkSettings = ChunkSettings(), embed_title: bool = True,
                 full: bool = False, progress: bool = True, wait_for_lock: bool = False,
-                sentence_vectors: str | None = None) -> BuildSummary:
-    """(Re)build the index of `corpus_dir` into `index_dir`; returns what was done."""
+                sentence_vectors: str | None = None, workers: int | None = None) -> BuildSummary:
+    """(Re)build the index of `corpus_dir` into `index_dir`; returns what was done.
+
+    Streaming (index.ingest): `workers` processes read, clean, split and MinHash the files
+    (default: `default_workers`, none for a small corpus or an embedder without a picklable
+    token counter) while this process embeds, and the vectors go to disk batch by batch."""
     t0 = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    report = load_articles(corpus_dir, progress=progress)
-    return build_from_articles(report.articles, index_dir, embedder, settings, embed_title, full, progress,
-                               wait_for_lock, corpus={"dir": str(corpus_dir), "files": report.file_hashes},
-                               skipped=report.skipped, t0=t0, sentence_vectors=sentence_vectors)
+    files, walk_skipped = walk_corpus(corpus_dir)
+    if embedder is None:
+        from .embedding import make_embedder
+
+        embedder = make_embedder()
+    counter = embedder.token_counter() if hasattr(embedder, "token_counter") else None
+    n_workers = 0 if counter is None else default_workers(len(files)) if workers is None else workers
+    count = counter or embedder.count_tokens
+
+    def source(known: set[str]) -> Iterator[FileResult]:
+        return prepared_files(files, corpus_dir, known, settings, count, n_workers)
+
+    return _build(source, len(files), "file", index_dir, embedder, settings, embed_title, full, progress,
+                  wait_for_lock, corpus_dir=str(corpus_dir), skipped=walk_skipped, t0=t0,
+                  sentence_vectors=sentence_vectors)
 
 
 def build_from_articles(articles: list[Article], index_dir: str | Path, embedder=None,
@@ -215,87 +243,165 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
                         corpus: dict | None = None, skipped: list[Skipped] | None = None,
                         t0: float | None = None, sentence_vectors: str | None = None,
                         embed_new=None) -> BuildSummary:
-    """The build: reuse the parts of unchanged articles, split and embed the others, then
-    MinHash, BM25, FAISS, write, verify and switch. `embed_new(articles, settings,
-    embed_title, sentence_vectors)` -> (parts with vectors, texts embedded) replaces the local
-    split-and-embed step (the Ray engine runs it on a cluster)."""
-    t0 = time.perf_counter() if t0 is None else t0
-    sentence_vectors = sentence_vectors or DEFAULT_SENTENCE_VECTORS
-    if sentence_vectors not in SENTENCE_VECTORS:
-        raise ValueError(f"sentence vectors must be one of {', '.join(SENTENCE_VECTORS)}, not {sentence_vectors!r}")
-    index_dir = Path(index_dir)
-    if not articles:
-        raise EmptyCorpusError(f"no usable articles in {corpus.get('dir') if corpus else 'the input'}"
-                               + (f" ({len(skipped)} files skipped)" if skipped else ""))
+    """The build of articles already in memory. `embed_new(articles, settings, embed_title,
+    sentence_vectors)` -> (parts with vectors, texts embedded) replaces the local
+    split-and-embed step (the Ray engine runs it on a cluster, once for all new articles)."""
     if embedder is None:
         from .embedding import make_embedder
 
         embedder = make_embedder()
+
+    def source(known: set[str]) -> Iterator[FileResult]:
+        for a in articles:  # split lazily, as the embedding batches need them
+            yield FileResult(None, None, [prepare(a, known, None if embed_new else settings, embedder.count_tokens)])
+
+    return _build(source, len(articles), "article", index_dir, embedder, settings, embed_title, full, progress,
+                  wait_for_lock, corpus=corpus, skipped=skipped, t0=t0, sentence_vectors=sentence_vectors,
+                  embed_new=embed_new)
+
+
+def _build(source, total: int, unit: str, index_dir: str | Path, embedder, settings: ChunkSettings,
+           embed_title: bool, full: bool, progress: bool, wait_for_lock: bool, corpus_dir: str | None = None,
+           corpus: dict | None = None, skipped: list[Skipped] | None = None, t0: float | None = None,
+           sentence_vectors: str | None = None, embed_new=None) -> BuildSummary:
+    """The build: take articles from `source(known hashes)` as they come, reuse the parts of
+    unchanged ones, embed the others in batches (vectors to a spill file), then MinHash
+    groups, BM25, FAISS, write, verify and switch."""
+    t0 = time.perf_counter() if t0 is None else t0
+    mode = sentence_vectors or DEFAULT_SENTENCE_VECTORS
+    if mode not in SENTENCE_VECTORS:
+        raise ValueError(f"sentence vectors must be one of {', '.join(SENTENCE_VECTORS)}, not {mode!r}")
+    index_dir = Path(index_dir)
     base = {"model": {"name": embedder.name, "fingerprint": embedder.fingerprint, "dim": embedder.dim,
                       "path": getattr(embedder, "path", ""),
                       "backend": getattr(embedder, "backend", "torch-fp32")},
-            "chunking": settings.as_dict(), "embed_title": embed_title, "sentence_vectors": sentence_vectors}
+            "chunking": settings.as_dict(), "embed_title": embed_title, "sentence_vectors": mode}
     with store.build_lock(index_dir, wait=wait_for_lock):
-        prev_parts, prev_hashes, note = _previous(index_dir, base, full)
+        prev_parts, prev_hashes, note, prev_rows = _previous(index_dir, base, full)
         summary = BuildSummary(full=not prev_hashes, note=note, skipped=list(skipped or []))
-        parts, todo = [], []
-        for art in articles:
-            h = content_hash(art.title, art.text)
-            old = prev_parts.get(h)
-            if old is not None:
-                parts.append(_Part(art, old.sentences, old.chunks, old.passage_vectors, old.sentence_vectors,
-                                   old.minhash))
-            else:
-                parts.append(None)
-                todo.append(art)
-            if art.id not in prev_hashes:
-                summary.added.append(art.id)
-            elif prev_hashes[art.id] != h:
-                summary.updated.append(art.id)
-            else:
-                summary.kept.append(art.id)
-        ids = {a.id for a in articles}
-        summary.removed = sorted(set(prev_hashes) - ids)
-        if embed_new is None:
-            from tqdm import tqdm
-
-            new_parts = [_split(a, settings, embedder.count_tokens)
-                         for a in tqdm(todo, desc="chunking", unit="article", file=sys.stderr, leave=False,
-                                       disable=not progress or len(todo) < 2)]
-            summary.embedded_texts = _embed_parts(new_parts, embedder, embed_title, progress, sentence_vectors)
-        else:
-            new_parts, summary.embedded_texts = embed_new(todo, settings, embed_title, sentence_vectors)
-        fresh = iter(new_parts)
-        parts = [p if p is not None else next(fresh) for p in parts]
-        need_sig = [p for p in parts if p.minhash is None]
-        for p, sig in zip(need_sig, wire.signatures([p.article.text for p in need_sig])):
-            p.minhash = sig
-        data = _assemble(parts, embedder.dim)
-        del parts, new_parts, fresh, prev_parts  # the per-article arrays: _assemble copied them
-        data.bm25 = lexical.build_bm25(lexical.passage_terms(data, embed_title))
-        data.sentence_df = lexical.sentence_df(data)
-        manifest = dict(base, created=now_iso(), corpus=corpus or {},
-                        articles={a.id: content_hash(a.title, a.text) for a in articles},
-                        machine=machine())
-        manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
-        version_dir = store.write_version(data, index_dir, manifest)
-        data.sentence_vectors = None  # written; the check below loads them back from disk
-        check = store.load_version(version_dir, full_hash=True)
-        _self_test(check, data)
+        spill_dir = index_dir / "versions" / f".tmp-spill-{os.getpid()}"
+        spill_dir.mkdir(parents=True, exist_ok=True)
+        spill = RowFile.create(spill_dir / "sentence_vectors.f16", np.float16, embedder.dim)
+        try:
+            parts, file_hashes = _ingest(source, total, unit, prev_parts, prev_hashes, summary, embedder, settings,
+                                         embed_title, mode, embed_new, spill, progress)
+            if not parts:
+                where = corpus_dir or (corpus or {}).get("dir") or "the input"
+                raise EmptyCorpusError(f"no usable articles in {where}"
+                                       + (f" ({len(summary.skipped)} files skipped)" if summary.skipped else ""))
+            data = _assemble(parts, embedder.dim)
+            articles = data.articles
+            del parts, prev_parts  # kept parts' vectors: _assemble copied them
+            data.bm25 = lexical.build_bm25(lexical.passage_terms(data, embed_title))
+            data.sentence_df = lexical.sentence_df(data)
+            if corpus is None:
+                corpus = {"dir": corpus_dir, "files": file_hashes} if corpus_dir else {}
+            manifest = dict(base, created=now_iso(), corpus=corpus,
+                            articles={a.id: content_hash(a.title, a.text) for a in articles},
+                            machine=machine())
+            manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
+            version_dir = store.write_version(data, index_dir, manifest)
+            n_passages, n_sentences, wire_groups = data.n_passages, len(data.sentences), len(data.group_members)
+            probe = data.passage_vectors[[0, n_passages - 1]].copy() if n_passages else data.passage_vectors
+            del data  # written: the check below loads the version back from disk
+            check = store.load_version(version_dir, full_hash=True)
+            _self_test(check, probe)
+            del check
+        finally:
+            spill.close()
+            if prev_rows is not None:
+                prev_rows.close()
+            shutil.rmtree(spill_dir, ignore_errors=True)
         store.activate(index_dir, version_dir)
-    summary.articles, summary.passages, summary.sentences = len(articles), data.n_passages, len(data.sentences)
-    summary.wire_groups = len(data.group_members)
+    summary.articles, summary.passages, summary.sentences = len(articles), n_passages, n_sentences
+    summary.wire_groups = wire_groups
     summary.version = version_dir.name
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _self_test(loaded: store.IndexData, built: store.IndexData) -> None:
-    """A written version must answer: a stored passage vector finds that passage first."""
+def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_hashes: dict[str, str],
+            summary: BuildSummary, embedder, settings: ChunkSettings, embed_title: bool, mode: str, embed_new,
+            spill: RowFile, progress: bool) -> tuple[list[_Part], dict[str, str]]:
+    """Every article of `source` as a part in order (new ones embedded, a batch at a time,
+    their sentence vectors in `spill`); fills `summary`'s lists. Returns (parts, file digests)."""
+    from tqdm import tqdm
+
+    parts: list[_Part] = []
+    pending: list[_Part] = []
+    file_hashes: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    t_start = time.perf_counter()
+
+    def flush() -> None:
+        if not pending:
+            return
+        if embed_new is None:
+            summary.embedded_texts += _embed_parts(pending, embedder, embed_title, False, mode)
+        else:
+            new, n = embed_new([p.article for p in pending], settings, embed_title, mode)
+            for p, q in zip(pending, new):
+                p.sentences, p.chunks = q.sentences, q.chunks
+                p.passage_vectors, p.sentence_vectors = q.passage_vectors, q.sentence_vectors
+            summary.embedded_texts += n
+        need = [p for p in pending if p.minhash is None]
+        for p, sig in zip(need, wire.signatures([p.article.text for p in need])):
+            p.minhash = sig
+        for p in pending:
+            p.sentence_rows = (spill, *spill.append(p.sentence_vectors))
+            p.sentence_vectors = None
+        pending.clear()
+
+    if embed_new is None:
+        embedder.model  # load before the bar starts, so the bar measures the build
+    with tqdm(total=total, desc="building", unit=unit, file=sys.stderr, disable=not progress,
+              dynamic_ncols=True) as bar:
+        pending_passages = 0
+        for res in source(set(prev_parts)):
+            if res.digest is not None:
+                file_hashes[res.rel] = res.digest
+            summary.skipped.extend(res.skipped)
+            for pr in res.prepared:
+                art = pr.article
+                where = res.rel or art.path or art.id
+                if art.id in seen:
+                    summary.skipped.append(Skipped(where, f"duplicate article id {art.id!r} (first in {seen[art.id]})"))
+                    continue
+                seen[art.id] = where
+                old = prev_parts.get(pr.hash)
+                if old is not None:
+                    parts.append(_Part(art, old.sentences, old.chunks, old.passage_vectors, None, old.minhash,
+                                       old.sentence_rows))
+                else:
+                    part = _Part(art, pr.sentences, pr.chunks, minhash=pr.minhash)
+                    parts.append(part)
+                    pending.append(part)
+                    pending_passages += len(pr.chunks) if pr.chunks is not None else 0
+                if art.id not in prev_hashes:
+                    summary.added.append(art.id)
+                elif prev_hashes[art.id] != pr.hash:
+                    summary.updated.append(art.id)
+                else:
+                    summary.kept.append(art.id)
+            if embed_new is None and pending_passages >= FLUSH_PASSAGES:
+                flush()
+                pending_passages = 0
+            bar.update(1)
+            if progress and (bar.n % 16 == 0 or bar.n == total):
+                rate = len(parts) / max(time.perf_counter() - t_start, 1e-9)
+                bar.set_postfix_str(f"{len(parts)} articles, {rate:.1f} articles/s, "
+                                    f"{summary.embedded_texts} texts embedded", refresh=False)
+        flush()
+    summary.removed = sorted(set(prev_hashes) - set(seen))
+    return parts, file_hashes
+
+
+def _self_test(loaded: store.IndexData, probe: np.ndarray) -> None:
+    """A written version must answer: its first and last passage vectors as built
+    (`probe`) each find a passage stored with that vector."""
     if loaded.n_passages == 0:
         raise IndexCorruptError("the new index has no passages")
-    probe = built.passage_vectors[[0, loaded.n_passages - 1]]
-    _, ids = loaded.faiss_index.search(probe, 1)
-    for want, got in zip((0, loaded.n_passages - 1), ids[:, 0]):
-        if not np.allclose(built.passage_vectors[want], built.passage_vectors[got], atol=1e-5):
+    _, ids = loaded.faiss_index.search(np.ascontiguousarray(probe, dtype=np.float32), 1)
+    for want, got in zip(probe, ids[:, 0]):
+        if got < 0 or not np.allclose(want, loaded.faiss_index.reconstruct(int(got)), atol=1e-5):
             raise IndexCorruptError("the new index failed its test query; the previous index stays live")

@@ -109,6 +109,12 @@ class Embedder:
         """Word pieces the model reads, [CLS] and [SEP] included."""
         return len(self._tokenizer.encode(text).ids)
 
+    def token_counter(self):
+        """`count_tokens` as a picklable callable, for the build's reader processes."""
+        from .ingest import TokenCounter
+
+        return TokenCounter(self.path)
+
     @cached_property
     def model(self):
         verify_model(self.path)

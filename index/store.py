@@ -136,7 +136,10 @@ def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     np.save(tmp / "sentences.npy", data.sentences.astype(np.int32))
     np.save(tmp / "chunks.npy", data.chunks.astype(np.int32))
-    np.save(tmp / "sentence_vectors.npy", data.sentence_vectors.astype(np.float16, copy=False))
+    if hasattr(data.sentence_vectors, "write_npy"):  # a build's RowSet: rows on disk, copied a block at a time
+        data.sentence_vectors.write_npy(tmp / "sentence_vectors.npy")
+    else:
+        np.save(tmp / "sentence_vectors.npy", data.sentence_vectors.astype(np.float16, copy=False))
     n = len(data.articles)
     np.save(tmp / "minhash.npy", (data.minhash if data.minhash is not None
                                   else np.zeros((n, 0), np.uint64)).astype(np.uint64))
@@ -278,7 +281,10 @@ def check_format(manifest: dict, version_dir: Path) -> None:
                                  f"this program reads format {FORMAT_VERSION}")
 
 
-def load_version(version_dir: Path, full_hash: bool | None = None) -> IndexData:
+def load_version(version_dir: Path, full_hash: bool | None = None,
+                 sentence_vectors_in_memory: bool = True) -> IndexData:
+    """A version, checked. `sentence_vectors_in_memory=False` maps the sentence vectors
+    read-only instead of reading them (the build reads the rows it reuses itself)."""
     import faiss
 
     manifest = read_manifest(version_dir)
@@ -294,7 +300,7 @@ def load_version(version_dir: Path, full_hash: bool | None = None) -> IndexData:
                 articles.append(Article(**rec))
         sentences = np.load(version_dir / "sentences.npy")
         chunks = np.load(version_dir / "chunks.npy")
-        sent_vecs = np.load(version_dir / "sentence_vectors.npy")
+        sent_vecs = np.load(version_dir / "sentence_vectors.npy", mmap_mode=None if sentence_vectors_in_memory else "r")
         minhash = np.load(version_dir / "minhash.npy")
         wire_group = np.load(version_dir / "wire_groups.npy")
         index = faiss.read_index(str(version_dir / "passages.faiss"))
