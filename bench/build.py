@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -146,6 +147,18 @@ def latency(index_dir: Path, n: int = 200) -> dict:
     return {"questions": n, "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1)}
 
 
+def serving_rss(index_dir: Path) -> float:
+    """Peak RSS (MB) of a process that loads `index_dir` and answers one question: what the
+    index costs to serve, to set a build's peak against."""
+    code = ("import sys; sys.path.insert(0, '.'); from common import runtime; runtime.for_queries(); "
+            f"from qa import open_qa; open_qa({str(index_dir)!r}).ask('When was it built?')")
+    out = subprocess.run(["/usr/bin/time", "-f", "TIME %M", sys.executable, "-c", code], capture_output=True,
+                         text=True, cwd=ROOT, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    if out.returncode != 0:
+        raise SystemExit(f"loading {index_dir} failed: {out.stderr[-2000:]}")
+    return round(int(re.search(r"TIME (\d+)", out.stderr).group(1)) / 1024, 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.build", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -153,6 +166,12 @@ def main(argv: list[str] | None = None) -> int:
                    "'' to skip)")
     p.add_argument("--archive", type=int, default=10_000, help="articles in the news-length archive (0: skip)")
     p.add_argument("--add", type=int, default=100, help="articles then added to the archive index")
+    p.add_argument("--archive-steps", default="2500,5000", help="also build the archive's first N articles, for "
+                   "each N (comma-separated; peak RSS as the corpus grows; '' to skip)")
+    p.add_argument("--archive-baseline", default="ccc85ff", help="commit to build the whole archive at too (before "
+                   "streaming ingestion; default: %(default)s; '' to skip)")
+    p.add_argument("--format", choices=("json", "html"), default="json", help="archive files: JSON records or news "
+                   "web pages read by trafilatura (default: %(default)s)")
     p.add_argument("--ray", action="store_true", help="also build part A with --engine ray, 1 and 2 workers "
                    "(needs requirements-ray.txt)")
     p.add_argument("--repeat", type=int, default=1, help="part-A builds per variant (the fastest is kept)")
@@ -191,12 +210,35 @@ def main(argv: list[str] | None = None) -> int:
             print("baseline", json.dumps(res["part_a_baseline"]), file=sys.stderr)
         if args.archive:
             arch = work / "archive"
-            res["archive_words"] = write_archive(args.archive, arch)
+            res["archive_words"] = write_archive(args.archive, arch, fmt=args.format)
+            res["archive_format"] = args.format
             late = ("--sentence-vectors", "late")
             res["archive"] = _row(timed_build(arch, work / "arch-index", "--full", *late), args.archive)
+            res["archive"]["serving_rss_mb"] = serving_rss(work / "arch-index")
             print("archive", json.dumps(res["archive"]), file=sys.stderr)
+            for n_step in [int(x) for x in args.archive_steps.split(",") if x.strip()]:
+                part = work / f"archive-{n_step}"
+                part.mkdir()
+                for f in sorted(arch.iterdir())[:n_step]:
+                    os.link(f, part / f.name)
+                row = _row(timed_build(part, work / f"arch-{n_step}", "--full", *late), n_step)
+                row["serving_rss_mb"] = serving_rss(work / f"arch-{n_step}")
+                res.setdefault("archive_steps", {})[str(n_step)] = row
+                shutil.rmtree(work / f"arch-{n_step}", ignore_errors=True)
+                print(f"archive {n_step}", json.dumps(row), file=sys.stderr)
+            if args.archive_baseline:
+                old = work / "archive-baseline-code"
+                old.mkdir()
+                tar = subprocess.run(["git", "archive", args.archive_baseline], cwd=ROOT, capture_output=True,
+                                     check=True).stdout
+                subprocess.run(["tar", "-x", "-C", str(old)], input=tar, check=True)
+                row = _row(timed_build(arch, work / "arch-base", "--full", *late, cwd=old), args.archive)
+                row["commit"] = args.archive_baseline
+                res["archive_baseline"] = row
+                shutil.rmtree(work / "arch-base", ignore_errors=True)
+                print("archive baseline", json.dumps(row), file=sys.stderr)
             if args.add:
-                write_archive(args.add, arch, seed=1, start=args.archive)
+                write_archive(args.add, arch, seed=1, start=args.archive, fmt=args.format)
                 res["archive_add"] = _row(timed_build(arch, work / "arch-index", *late), args.add)
                 print("add", json.dumps(res["archive_add"]), file=sys.stderr)
             res["archive_latency"] = latency(work / "arch-index")
