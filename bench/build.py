@@ -1,7 +1,10 @@
 """Full index builds, timed: the SQuAD part-A corpus now and at a baseline commit, a
-10,000-article news-length archive, and 100 articles added to it.
+10,000-article news-length archive (also its first 2,500 and 5,000 articles, and the whole
+at the commit before streaming ingestion, each index's serving RSS beside the build's peak),
+600 articles with 0, 1 and 2 reader processes (and the reading alone of 2,500), and 100
+articles added to the archive.
 
-    python -m bench.build --out runs/build                      # everything (about 25 min on 2 cores)
+    python -m bench.build --out runs/build                      # everything (about 30 min on 2 cores)
     python -m bench.build --out runs/build --archive 0          # part A only, now and at the baseline
     python -m bench.build --out runs/ray --archive 0 --baseline '' --ray   # part A on Ray, 1 and 2 workers
 
@@ -147,6 +150,44 @@ def latency(index_dir: Path, n: int = 200) -> dict:
     return {"questions": n, "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1)}
 
 
+def read_only(corpus: Path, workers: int) -> float:
+    """Seconds to read, clean, split and MinHash every file of `corpus` (no embedding)."""
+    from index.articles import walk_corpus
+    from index.chunking import ChunkSettings
+    from index.embedding import model_path
+    from index.ingest import TokenCounter, prepared_files
+
+    files, _ = walk_corpus(corpus)
+    t = time.perf_counter()
+    for _ in prepared_files(files, corpus, set(), ChunkSettings(), TokenCounter(model_path()), workers):
+        pass
+    return round(time.perf_counter() - t, 2)
+
+
+def readers(work: Path, n: int, n_read: int) -> dict:
+    """Builds of an `n`-article archive (JSON records, and news pages) with 0, 1, 2 reader
+    processes; and the reading alone (read, clean, split, MinHash) of `n_read` articles."""
+    out = {}
+    for fmt in ("json", "html"):
+        corpus = work / f"readers-{fmt}"
+        write_archive(max(n, n_read), corpus, fmt=fmt)
+        small = work / f"readers-{fmt}-{n}"
+        small.mkdir()
+        for f in sorted(corpus.iterdir())[:n]:
+            os.link(f, small / f.name)
+        for w in (0, 1, 2):
+            row = timed_build(small, work / f"readers-{fmt}-{w}", "--full", "--sentence-vectors", "late",
+                              "--workers", str(w))
+            row.pop("summary")
+            row["articles"] = n
+            row["read_only_s"] = read_only(corpus, w)
+            row["read_only_articles"] = n_read
+            out[f"{fmt}_{w}"] = row
+            shutil.rmtree(work / f"readers-{fmt}-{w}", ignore_errors=True)
+            print(f"readers {fmt} {w}", json.dumps(row), file=sys.stderr)
+    return out
+
+
 def serving_rss(index_dir: Path) -> float:
     """Peak RSS (MB) of a process that loads `index_dir` and answers one question: what the
     index costs to serve, to set a build's peak against."""
@@ -170,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
                    "each N (comma-separated; peak RSS as the corpus grows; '' to skip)")
     p.add_argument("--archive-baseline", default="ccc85ff", help="commit to build the whole archive at too (before "
                    "streaming ingestion; default: %(default)s; '' to skip)")
+    p.add_argument("--readers", type=int, default=600, help="build the archive's first N articles (as JSON and as "
+                   "news web pages) with 0, 1 and 2 reader processes, and time the reading alone (0: skip)")
+    p.add_argument("--read-only", type=int, default=2500, help="articles read (no embedding) with 0, 1 and 2 "
+                   "reader processes (default: %(default)s)")
     p.add_argument("--format", choices=("json", "html"), default="json", help="archive files: JSON records or news "
                    "web pages read by trafilatura (default: %(default)s)")
     p.add_argument("--ray", action="store_true", help="also build part A with --engine ray, 1 and 2 workers "
@@ -237,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
                 res["archive_baseline"] = row
                 shutil.rmtree(work / "arch-base", ignore_errors=True)
                 print("archive baseline", json.dumps(row), file=sys.stderr)
+            if args.readers:
+                res["readers"] = readers(work, args.readers, args.read_only)
             if args.add:
                 write_archive(args.add, arch, seed=1, start=args.archive, fmt=args.format)
                 res["archive_add"] = _row(timed_build(arch, work / "arch-index", *late), args.add)

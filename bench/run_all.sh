@@ -5,7 +5,7 @@
 # The peer comparison needs the peers' packages: PEERS_PY=/path/to/python with
 # requirements.txt and bench/requirements.txt installed (skipped when unset).
 # WITH_UPDATES=1 adds the index-update runs (1x and 2x corpus); WITH_10X=1 the 10x-corpus memory run;
-# WITH_BUILD=1 the full-build benchmark (python -m bench.build --ray: about 12 minutes).
+# WITH_BUILD=1 the full-build benchmark (python -m bench.build --ray: about 30 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs}
@@ -68,7 +68,7 @@ CAL="$PY -m training.calibrate $OUT/cal-s1/questions.jsonl --check $OUT/squad-u2
     $PY -m bench.update --squad $SQUAD --repeat 2 --out "$OUT/update-2x"
   fi
   if [ "${WITH_BUILD:-0}" = 1 ]; then
-    echo "== full builds: part A now and at d644ffc, Ray 1 and 2 workers, 10,000-article archive, +100"
+    echo "== full builds: part A now and at d644ffc, Ray 1 and 2 workers, 10,000-article archive (and 2,500, 5,000, at ccc85ff), reader processes, +100"
     $PY -m bench.build --ray --out "$OUT/build"
   fi
   if [ "${WITH_10X:-0}" = 1 ]; then

@@ -47,8 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--ray-address", help="with --engine ray: a running Ray cluster (ray://host:10001 or host:6379); "
                    "default: start a local Ray with --workers CPUs")
     b.add_argument("--workers", type=int, default=None,
-                   help="local engine: processes that read, clean and split files while this one embeds (default: "
-                   "one per core but one, up to 4; none below 64 files; 0: read in this process); "
+                   help="local engine: processes that read, clean and split files while this one embeds on the "
+                   "other cores (default: none on 2 cores or fewer or below 64 files, else a core in four, up to 4; "
+                   "0: read in this process); "
                    "with --engine ray: embedding actors, one CPU each (default: 2)")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -74,11 +75,16 @@ def _build(args) -> int:
                                  full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
                                  sentence_vectors=args.sentence_vectors)
         return _report(summary)
-    embedder = make_embedder(args.embedder, device=args.device, progress=None if args.quiet else _note)
+    from .articles import corpus_files
+    from .ingest import default_workers, embedder_threads
+
+    readers = default_workers(len(corpus_files(Path(args.corpus)))) if args.workers is None else args.workers
+    embedder = make_embedder(args.embedder, device=args.device, progress=None if args.quiet else _note,
+                             threads=embedder_threads(readers))
     summary = build_index(args.corpus, args.index_dir, embedder,
                           settings=ChunkSettings(max_words=args.passage_words),
                           full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
-                          sentence_vectors=args.sentence_vectors, workers=args.workers)
+                          sentence_vectors=args.sentence_vectors, workers=readers)
     return _report(summary)
 
 

@@ -4,6 +4,11 @@ Incremental by default: articles whose content hash is already in the live
 version keep their passages and vectors (a renamed file is not re-embedded);
 only new or changed articles are split and embedded. The new version is written
 beside the live one, verified, and only then made live.
+
+Streaming (index.ingest): articles come in file order from reader processes as they
+are parsed; new passages are embedded FLUSH_PASSAGES at a time and their sentence
+vectors appended to a spill file, so the build's memory is the index it writes (texts,
+passage vectors, BM25) plus a batch, not every vector of the corpus at once.
 """
 from __future__ import annotations
 

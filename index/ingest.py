@@ -155,12 +155,24 @@ def prepared_files(files: Sequence[Path], corpus_dir: Path, known: set[str], set
                 yield prepare_file(Path(p), rel, known, settings, count_tokens)
 
 
-def default_workers(n_files: int) -> int:
-    """Reader processes for a build of `n_files`: none for a small corpus; else one per
-    core beyond the one the embedder's main thread keeps (at least one, at most four)."""
-    if n_files < MIN_FILES_FOR_WORKERS:
+def default_workers(n_files: int, cores: int | None = None) -> int:
+    """Reader processes for a build of `n_files` on `cores` (default: this machine's): none
+    for a small corpus, and none on two cores or fewer, where the int8 model keeps every core
+    busy and a reader only takes turns with it (measured by `python -m bench.build`: no faster,
+    and slower with news pages); else a core in four, at most four. The CLI then gives the
+    embedder the other cores (`embedder_threads`)."""
+    cores = cores or os.cpu_count() or 1
+    if n_files < MIN_FILES_FOR_WORKERS or cores <= 2:
         return 0
-    return max(1, min(4, (os.cpu_count() or 2) - 1))
+    return min(4, max(1, cores // 4))
+
+
+def embedder_threads(workers: int, cores: int | None = None) -> int:
+    """Threads for the embedder beside `workers` reader processes: the other cores when at
+    least two are left, else 0 (the library's default, every core, shared with the readers:
+    one thread would halve the embedding)."""
+    cores = cores or os.cpu_count() or 1
+    return cores - workers if workers and cores - workers >= 2 else 0
 
 
 # ---------------------------------------------------------------- vectors on disk

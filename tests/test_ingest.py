@@ -109,3 +109,13 @@ def test_a_reader_process_that_dies_does_not_end_the_build(tmp_path):
         got = list(prepared_files(files, corpus, set(), ChunkSettings(), DiesInWorkers("worker dies"), workers=1))
     assert [r.rel for r in got] == [f.name for f in files]
     assert all(len(r.prepared) == 1 and r.prepared[0].chunks is not None for r in got)
+
+
+def test_reader_processes_by_default_only_where_cores_are_spare():
+    from index.ingest import default_workers, embedder_threads
+
+    assert default_workers(10_000, cores=2) == 0 and default_workers(10_000, cores=1) == 0
+    assert default_workers(63, cores=16) == 0
+    assert [default_workers(10_000, cores=c) for c in (4, 8, 16, 64)] == [1, 2, 4, 4]
+    assert embedder_threads(0, cores=16) == 0 and embedder_threads(4, cores=16) == 12
+    assert embedder_threads(1, cores=2) == 0 and embedder_threads(2, cores=3) == 0
