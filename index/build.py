@@ -294,6 +294,9 @@ def _build(source, total: int, unit: str, index_dir: str | Path, embedder, setti
                 where = corpus_dir or (corpus or {}).get("dir") or "the input"
                 raise EmptyCorpusError(f"no usable articles in {where}"
                                        + (f" ({len(summary.skipped)} files skipped)" if summary.skipped else ""))
+            unsigned = [p for p in parts if p.minhash is None]  # kept from an index without signatures
+            for p, sig in zip(unsigned, wire.signatures([p.article.text for p in unsigned])):
+                p.minhash = sig
             data = _assemble(parts, embedder.dim)
             articles = data.articles
             del parts, prev_parts  # kept parts' vectors: _assemble copied them

@@ -119,3 +119,28 @@ def test_reader_processes_by_default_only_where_cores_are_spare():
     assert [default_workers(10_000, cores=c) for c in (4, 8, 16, 64)] == [1, 2, 4, 4]
     assert embedder_threads(0, cores=16) == 0 and embedder_threads(4, cores=16) == 12
     assert embedder_threads(1, cores=2) == 0 and embedder_threads(2, cores=3) == 0
+
+
+def test_an_update_signs_kept_articles_whose_index_has_no_signatures(tiny_corpus, tmp_path, fake_embedder):
+    """An index whose MinHash signatures are missing or of another size (an older build) is
+    updated, not broken: the kept articles are signed again."""
+    import json
+
+    from common.hashing import sha256_file
+    from index import store, wire
+    from index.build import build_index
+
+    idx = tmp_path / "index"
+    build_index(tiny_corpus, idx, fake_embedder, progress=False)
+    live = store.current_version_dir(idx)
+    n = len(store.load_version(live).articles)
+    np.save(live / "minhash.npy", np.zeros((n, 0), np.uint64))
+    man = json.loads((live / "manifest.json").read_text())
+    man["files"]["minhash.npy"] = {"bytes": (live / "minhash.npy").stat().st_size,
+                                   "sha256": sha256_file(live / "minhash.npy")}
+    (live / "manifest.json").write_text(json.dumps(man))
+    (tiny_corpus / "late-news.txt").write_text("Late news\n\nThe ferry left at noon on Friday.\n")
+    summary = build_index(tiny_corpus, idx, fake_embedder, progress=False)
+    assert summary.added == ["late-news"] and len(summary.kept) == n
+    data = store.load_version(store.current_version_dir(idx), full_hash=True)
+    assert data.minhash.shape == (n + 1, wire.NUM_PERM) and data.minhash.any(axis=1).all()
