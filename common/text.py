@@ -34,14 +34,19 @@ def raw_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_ACRONYM = re.compile(r"(?:[a-z]\.)+[a-z]\.?")
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens; inner dots/apostrophes kept ("u.s", "o'neil"), then stripped."""
     out = []
     for w in raw_words(text.lower()):
-        w = w.replace("’", "'")
+        if "’" in w:
+            w = w.replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
-        w = w.replace(".", "") if re.fullmatch(r"(?:[a-z]\.)+[a-z]\.?", w) else w
+        if "." in w and _ACRONYM.fullmatch(w):  # "u.s." -> "us"; a word without a dot never matches
+            w = w.replace(".", "")
         out.append(w)
     return out
 

@@ -10,6 +10,8 @@ Two articles whose estimated Jaccard similarity reaches `THRESHOLD` join a group
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from common.text import raw_words
@@ -31,14 +33,31 @@ def shingles(text: str) -> list[bytes]:
     return [" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)]
 
 
-def signatures(texts: list[str]) -> np.ndarray:
-    """uint64 [n, NUM_PERM] MinHash signatures of the texts."""
+@lru_cache(maxsize=1)
+def _permutations():
+    """The hash permutations of (NUM_PERM, SEED, SCHEME), made once: datasketch would draw
+    them again for every MinHash it creates (a second per 10,000 articles)."""
     from datasketch import MinHash
 
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+def _minhash(**kw):
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations(), **kw)
+
+
+def signatures(texts: list[str]) -> np.ndarray:
+    """uint64 [n, NUM_PERM] MinHash signatures of the texts."""
     if not texts:
         return np.zeros((0, NUM_PERM), dtype=np.uint64)
-    mins = MinHash.bulk([shingles(t) for t in texts], num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    return np.stack([m.hashvalues for m in mins]).astype(np.uint64)
+    out = np.empty((len(texts), NUM_PERM), dtype=np.uint64)
+    for i, t in enumerate(texts):
+        m = _minhash()
+        m.update_batch(shingles(t))
+        out[i] = m.hashvalues
+    return out
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -49,7 +68,7 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 def groups(sigs: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
     """int32 [n]: for each article, the row of its group's first member (itself when alone).
     Candidate pairs come from LSH; each pair is confirmed on the full signatures."""
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     n = len(sigs)
     parent = np.arange(n)
@@ -64,7 +83,7 @@ def groups(sigs: np.ndarray, threshold: float = THRESHOLD) -> np.ndarray:
         return parent.astype(np.int32)
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     for i in range(n):
-        m = MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=sigs[i], scheme=SCHEME)
+        m = _minhash(hashvalues=sigs[i])
         for j in lsh.query(m):
             if jaccard(sigs[i], sigs[j]) >= threshold:
                 a, b = find(i), find(j)
