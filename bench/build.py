@@ -154,8 +154,8 @@ def read_only(corpus: Path, workers: int) -> float:
     """Seconds to read, clean, split and MinHash every file of `corpus` (no embedding)."""
     from index.articles import walk_corpus
     from index.chunking import ChunkSettings
-    from index.embedding import model_path
-    from index.ingest import TokenCounter, prepared_files
+    from index.embedding import TokenCounter, model_path
+    from index.ingest import prepared_files
 
     files, _ = walk_corpus(corpus)
     t = time.perf_counter()

@@ -70,7 +70,8 @@ def _build(args) -> int:
     if args.engine == "ray":
         from .ray_engine import build_with_ray
 
-        summary = build_with_ray(args.corpus, args.index_dir, workers=2 if args.workers is None else args.workers, address=args.ray_address,
+        summary = build_with_ray(args.corpus, args.index_dir, workers=2 if args.workers is None else args.workers,
+                                 address=args.ray_address,
                                  backend=args.embedder, settings=ChunkSettings(max_words=args.passage_words),
                                  full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
                                  sentence_vectors=args.sentence_vectors)

@@ -392,26 +392,28 @@ def add_read(report: LoadReport, rel: str, read: tuple, seen: dict[str, str]) ->
         report.file_hashes[rel] = file_hash
     report.skipped.extend(skipped)
     for art in articles:
-        if art.id in seen:
-            report.skipped.append(Skipped(rel, f"duplicate article id {art.id!r} (first in {seen[art.id]})"))
-            continue
-        seen[art.id] = rel
-        report.articles.append(art)
+        taken = claim_id(seen, art.id, rel)
+        if taken is None:
+            report.articles.append(art)
+        else:
+            report.skipped.append(taken)
 
 
-def load_articles(corpus_dir: str | Path, progress: bool = False) -> LoadReport:
-    """Load every supported file under `corpus_dir` (recursively, sorted by path); with
-    `progress`, a bar in files/s with an ETA on stderr."""
+def claim_id(seen: dict[str, str], article_id: str, where: str) -> Skipped | None:
+    """Record that `where` holds `article_id`; if an earlier file (`seen[article_id]`) took
+    the id already, the article is skipped: that `Skipped`."""
+    if article_id in seen:
+        return Skipped(where, f"duplicate article id {article_id!r} (first in {seen[article_id]})")
+    seen[article_id] = where
+    return None
+
+
+def load_articles(corpus_dir: str | Path) -> LoadReport:
+    """Load every supported file under `corpus_dir` (recursively, sorted by path)."""
     corpus_dir = Path(corpus_dir)
     report = LoadReport()
     seen: dict[str, str] = {}
     files, report.skipped = walk_corpus(corpus_dir)
-    if progress and len(files) > 1:
-        import sys
-
-        from tqdm import tqdm
-
-        files = tqdm(files, desc="reading", unit="file", file=sys.stderr, leave=False)
     for path in files:
         rel = path.relative_to(corpus_dir).as_posix()
         add_read(report, rel, read_file(path, rel), seen)

@@ -27,7 +27,7 @@ from common.hashing import content_hash
 from common.runinfo import machine, now_iso
 
 from . import lexical, store, wire
-from .articles import walk_corpus
+from .articles import claim_id, walk_corpus
 from .chunking import ChunkSettings
 from .ingest import FileResult, RowFile, RowSet, default_workers, prepare, prepared_files, split_arrays
 from .records import Article, Skipped
@@ -121,13 +121,13 @@ SENTENCE_VECTORS = ("late", "separate")
 DEFAULT_SENTENCE_VECTORS = os.environ.get("QA_SENTENCE_VECTORS", "separate")
 
 
-def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool, sentence_vectors: str) -> int:
+def _embed_parts(parts: list[_Part], embedder, with_title: bool, sentence_vectors: str) -> int:
     """Passage and sentence vectors of `parts`. "late": one pass over the passages, each
     sentence pooled from its passage's token vectors (a sentence outside every passage or
     cut off by the model's window is embedded alone); "separate": every sentence embedded
     again on its own (version 1). Returns the number of texts run through the model."""
     if sentence_vectors == "late":
-        return _embed_late(parts, embedder, with_title, progress)
+        return _embed_late(parts, embedder, with_title)
     texts = []
     for p in parts:
         t = p.article.text
@@ -135,11 +135,7 @@ def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool,
         texts += [t[s:e] for s, e in p.sentences[:, :2]]
     if not texts:
         return 0
-    from tqdm import tqdm
-
-    embedder.model  # load before the bar starts, so the bar measures embedding only
-    with tqdm(total=len(texts), desc="embedding", unit="text", file=sys.stderr, disable=not progress) as bar:
-        vecs = embedder.embed(texts, progress=bar.update)
+    vecs = embedder.embed(texts)
     pos = 0
     for p in parts:
         n_c, n_s = len(p.chunks), len(p.sentences)
@@ -149,7 +145,7 @@ def _embed_parts(parts: list[_Part], embedder, with_title: bool, progress: bool,
     return len(texts)
 
 
-def _embed_late(parts: list[_Part], embedder, with_title: bool, progress: bool) -> int:
+def _embed_late(parts: list[_Part], embedder, with_title: bool) -> int:
     texts, spans, owners = [], [], []  # owners: (part, [sentence rows]) of each passage
     for p in parts:
         t = p.article.text
@@ -162,11 +158,7 @@ def _embed_late(parts: list[_Part], embedder, with_title: bool, progress: bool) 
             owners.append((p, rows))
     if not texts:
         return 0
-    from tqdm import tqdm
-
-    embedder.model
-    with tqdm(total=len(texts), desc="embedding", unit="passage", file=sys.stderr, disable=not progress) as bar:
-        pvecs, svecs = embedder.embed_late(texts, spans, progress=bar.update)
+    pvecs, svecs = embedder.embed_late(texts, spans)
     pos = 0
     for p in parts:
         p.passage_vectors = pvecs[pos : pos + len(p.chunks)]
@@ -294,7 +286,8 @@ def _build(source, total: int, unit: str, index_dir: str | Path, embedder, setti
                 where = corpus_dir or (corpus or {}).get("dir") or "the input"
                 raise EmptyCorpusError(f"no usable articles in {where}"
                                        + (f" ({len(summary.skipped)} files skipped)" if summary.skipped else ""))
-            unsigned = [p for p in parts if p.minhash is None]  # kept from an index without signatures
+            # split by the Ray engine, or kept from an index without signatures
+            unsigned = [p for p in parts if p.minhash is None]
             for p, sig in zip(unsigned, wire.signatures([p.article.text for p in unsigned])):
                 p.minhash = sig
             data = _assemble(parts, embedder.dim)
@@ -345,16 +338,13 @@ def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_ha
         if not pending:
             return
         if embed_new is None:
-            summary.embedded_texts += _embed_parts(pending, embedder, embed_title, False, mode)
+            summary.embedded_texts += _embed_parts(pending, embedder, embed_title, mode)
         else:
             new, n = embed_new([p.article for p in pending], settings, embed_title, mode)
             for p, q in zip(pending, new):
                 p.sentences, p.chunks = q.sentences, q.chunks
                 p.passage_vectors, p.sentence_vectors = q.passage_vectors, q.sentence_vectors
             summary.embedded_texts += n
-        need = [p for p in pending if p.minhash is None]
-        for p, sig in zip(need, wire.signatures([p.article.text for p in need])):
-            p.minhash = sig
         for p in pending:
             p.sentence_rows = (spill, *spill.append(p.sentence_vectors))
             p.sentence_vectors = None
@@ -371,11 +361,10 @@ def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_ha
             summary.skipped.extend(res.skipped)
             for pr in res.prepared:
                 art = pr.article
-                where = res.rel or art.path or art.id
-                if art.id in seen:
-                    summary.skipped.append(Skipped(where, f"duplicate article id {art.id!r} (first in {seen[art.id]})"))
+                taken = claim_id(seen, art.id, res.rel or art.path or art.id)
+                if taken is not None:
+                    summary.skipped.append(taken)
                     continue
-                seen[art.id] = where
                 old = prev_parts.get(pr.hash)
                 if old is not None:
                     parts.append(_Part(art, old.sentences, old.chunks, old.passage_vectors, None, old.minhash,

@@ -83,6 +83,26 @@ def model_fingerprint(path: str) -> str:
     return h.hexdigest()[:32]
 
 
+class TokenCounter:
+    """Word pieces of a text under the packaged model's tokenizer, [CLS] and [SEP] included;
+    picklable (a reader process builds its own tokenizer from `path`)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._tok = None
+
+    def __getstate__(self):
+        return {"path": self.path}
+
+    def __setstate__(self, state):
+        self.path, self._tok = state["path"], None
+
+    def __call__(self, text: str) -> int:
+        if self._tok is None:
+            self._tok = tokenizer(self.path)
+        return len(self._tok.encode(text).ids)
+
+
 class Embedder:
     """Lazy sentence-transformers model; `count_tokens` needs only the tokenizer."""
 
@@ -102,18 +122,16 @@ class Embedder:
         return model_fingerprint(self.path)
 
     @cached_property
-    def _tokenizer(self):
-        return tokenizer(self.path)
+    def _counter(self) -> TokenCounter:
+        return TokenCounter(self.path)
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model reads, [CLS] and [SEP] included."""
-        return len(self._tokenizer.encode(text).ids)
+        return self._counter(text)
 
-    def token_counter(self):
+    def token_counter(self) -> TokenCounter:
         """`count_tokens` as a picklable callable, for the build's reader processes."""
-        from .ingest import TokenCounter
-
-        return TokenCounter(self.path)
+        return self._counter
 
     @cached_property
     def model(self):

@@ -73,28 +73,6 @@ def prepare(article: Article, known: set[str] | frozenset, settings: ChunkSettin
     return Prepared(article, h, s, c, wire.signatures([article.text])[0])
 
 
-class TokenCounter:
-    """Word pieces of a text under the packaged model's tokenizer; picklable (a worker
-    process builds its own tokenizer from `path`)."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self._tok = None
-
-    def __getstate__(self):
-        return {"path": self.path}
-
-    def __setstate__(self, state):
-        self.path, self._tok = state["path"], None
-
-    def __call__(self, text: str) -> int:
-        if self._tok is None:
-            from .embedding import tokenizer
-
-            self._tok = tokenizer(self.path)
-        return len(self._tok.encode(text).ids)
-
-
 # ---------------------------------------------------------------- worker side
 
 _STATE: dict = {}
@@ -120,7 +98,7 @@ def _prepare_files(task: list[tuple[str, str]]) -> list[FileResult]:
 def prepared_files(files: Sequence[Path], corpus_dir: Path, known: set[str], settings: ChunkSettings,
                    count_tokens: Callable[[str], int], workers: int = 0, ahead: int = 4) -> Iterator[FileResult]:
     """`FileResult`s of `files`, in their order. With `workers` > 0 the files are read and
-    split in that many processes (`count_tokens` must then be picklable, a `TokenCounter`),
+    split in that many processes (`count_tokens` must then be picklable: `index.embedding.TokenCounter`),
     with at most `ahead` tasks per worker waiting to be taken."""
     rels = [(str(p), p.relative_to(corpus_dir).as_posix()) for p in files]
     if workers <= 0:

@@ -55,7 +55,7 @@ class _Embedder:
     def __call__(self, batch: dict) -> dict:
         arts = [pickle.loads(b) for b in batch["article"]]
         parts = [_split(a, self.settings, self.embedder.count_tokens) for a in arts]
-        n = _embed_parts(parts, self.embedder, self.embed_title, False, self.mode)
+        n = _embed_parts(parts, self.embedder, self.embed_title, self.mode)
         blobs = [pickle.dumps((p.sentences, p.chunks, p.passage_vectors, p.sentence_vectors)) for p in parts]
         return {"id": np.array([a.id for a in arts], dtype=object), "parts": np.array(blobs, dtype=object),
                 "texts": np.array([n] + [0] * (len(arts) - 1))}
