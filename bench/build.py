@@ -150,6 +150,22 @@ def latency(index_dir: Path, n: int = 200) -> dict:
     return {"questions": n, "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1)}
 
 
+def _first(corpus: Path, n: int, folder: Path) -> Path:
+    """A corpus `folder` of the first `n` files of `corpus` (hard links, no copies)."""
+    folder.mkdir()
+    for f in sorted(corpus.iterdir())[:n]:
+        os.link(f, folder / f.name)
+    return folder
+
+
+def _checkout(commit: str, folder: Path) -> Path:
+    """The tree of `commit` (git archive) in `folder`, to run its code with the same Python."""
+    folder.mkdir()
+    tar = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=tar, check=True)
+    return folder
+
+
 def read_only(corpus: Path, workers: int) -> float:
     """Seconds to read, clean, split and MinHash every file of `corpus` (no embedding)."""
     from index.articles import walk_corpus
@@ -171,10 +187,7 @@ def readers(work: Path, n: int, n_read: int) -> dict:
     for fmt in ("json", "html"):
         corpus = work / f"readers-{fmt}"
         write_archive(max(n, n_read), corpus, fmt=fmt)
-        small = work / f"readers-{fmt}-{n}"
-        small.mkdir()
-        for f in sorted(corpus.iterdir())[:n]:
-            os.link(f, small / f.name)
+        small = _first(corpus, n, work / f"readers-{fmt}-{n}")
         for w in (0, 1, 2):
             row = timed_build(small, work / f"readers-{fmt}-{w}", "--full", "--sentence-vectors", "late",
                               "--workers", str(w))
@@ -243,10 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                                                           "--workers", str(w), *variants["late"]), n)
                 print(f"ray {w}", json.dumps(res[f"part_a_ray_{w}"]), file=sys.stderr)
         if args.baseline:
-            base = work / "baseline"
-            base.mkdir()
-            tar = subprocess.run(["git", "archive", args.baseline], cwd=ROOT, capture_output=True, check=True).stdout
-            subprocess.run(["tar", "-x", "-C", str(base)], input=tar, check=True)
+            base = _checkout(args.baseline, work / "baseline")
             runs = [timed_build(corpus, work / f"a-base-{r}", "--full", cwd=base) for r in range(args.repeat)]
             res["part_a_baseline"] = _row(min(runs, key=lambda x: x["wall_s"]), n)
             res["part_a_baseline"]["commit"] = args.baseline
@@ -262,21 +272,14 @@ def main(argv: list[str] | None = None) -> int:
             res["archive"]["serving_rss_mb"] = serving_rss(work / "arch-index")
             print("archive", json.dumps(res["archive"]), file=sys.stderr)
             for n_step in [int(x) for x in args.archive_steps.split(",") if x.strip()]:
-                part = work / f"archive-{n_step}"
-                part.mkdir()
-                for f in sorted(arch.iterdir())[:n_step]:
-                    os.link(f, part / f.name)
+                part = _first(arch, n_step, work / f"archive-{n_step}")
                 row = _row(timed_build(part, work / f"arch-{n_step}", "--full", *late), n_step)
                 row["serving_rss_mb"] = serving_rss(work / f"arch-{n_step}")
                 res.setdefault("archive_steps", {})[str(n_step)] = row
                 shutil.rmtree(work / f"arch-{n_step}", ignore_errors=True)
                 print(f"archive {n_step}", json.dumps(row), file=sys.stderr)
             if args.archive_baseline:
-                old = work / "archive-baseline-code"
-                old.mkdir()
-                tar = subprocess.run(["git", "archive", args.archive_baseline], cwd=ROOT, capture_output=True,
-                                     check=True).stdout
-                subprocess.run(["tar", "-x", "-C", str(old)], input=tar, check=True)
+                old = _checkout(args.archive_baseline, work / "archive-baseline-code")
                 row = _row(timed_build(arch, work / "arch-base", "--full", *late, cwd=old), args.archive)
                 row["commit"] = args.archive_baseline
                 res["archive_baseline"] = row
