@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .articles import SUFFIXES, digest, load_file, slugify, walk_corpus
+from .articles import SUFFIXES, digest, load_file, read_file, slugify, walk_corpus
 
 MAX_FILES = 50  # files in one upload
 MAX_BYTES = 20_000_000  # bytes per uploaded file
@@ -49,12 +49,9 @@ def _existing(corpus_dir: Path) -> tuple[dict[str, str], set[str]]:
     hashes, ids = {}, set()
     for path in files:
         rel = path.relative_to(corpus_dir).as_posix()
-        try:
-            data = path.read_bytes()
-            hashes[digest(data)] = rel
-            arts, _ = load_file(path, rel, data=data)
-        except Exception:  # noqa: BLE001  an unusable corpus file has no ids to clash with
-            continue
+        file_hash, arts, _ = read_file(path, rel)  # an unusable corpus file has no ids to clash with
+        if file_hash is not None:
+            hashes[file_hash] = rel
         ids.update(a.id for a in arts)
     return hashes, ids
 
