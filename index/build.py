@@ -350,6 +350,11 @@ def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_ha
             p.sentence_vectors = None
         pending.clear()
 
+    def show(bar) -> None:
+        rate = len(parts) / max(time.perf_counter() - t_start, 1e-9)
+        bar.set_postfix_str(f"{len(parts)} articles, {rate:.1f} articles/s, "
+                            f"{summary.embedded_texts} texts embedded", refresh=False)
+
     if embed_new is None:
         embedder.model  # load before the bar starts, so the bar measures the build
     with tqdm(total=total, desc="building", unit=unit, file=sys.stderr, disable=not progress,
@@ -384,11 +389,11 @@ def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_ha
                 flush()
                 pending_passages = 0
             bar.update(1)
-            if progress and (bar.n % 16 == 0 or bar.n == total):
-                rate = len(parts) / max(time.perf_counter() - t_start, 1e-9)
-                bar.set_postfix_str(f"{len(parts)} articles, {rate:.1f} articles/s, "
-                                    f"{summary.embedded_texts} texts embedded", refresh=False)
+            if progress and bar.n % 16 == 0:
+                show(bar)
         flush()
+        if progress:
+            show(bar)  # the last batch's texts included
     summary.removed = sorted(set(prev_hashes) - set(seen))
     return parts, file_hashes
 
