@@ -93,6 +93,8 @@ def run(args) -> dict:
         changes["whole_answers"] = False
     if args.no_judge:
         changes["judge"] = "off"
+    if args.no_type_rules:
+        changes["type_rules"] = False
     if args.sentences:
         changes["span_sentences"] = args.sentences
     if args.reader:
@@ -170,6 +172,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="ablation: short answers as the reader cut them, not widened to whole names, "
                    "bracket pairs and lists (qa.whole)")
     p.add_argument("--no-judge", action="store_true", help="ablation: no judge margin in the confidence")
+    p.add_argument("--no-type-rules", action="store_true",
+                   help="ablation: counts, amounts and durations need not have their kind (qa.answer_type.required)")
     p.add_argument("--sentences", type=int, help="ablation: sentences the reader reads (default: 4)")
     p.add_argument("--reader-file", help="ablation: answer with this reader ONNX file (its reader.json beside it) "
                    "instead of the shipped one")

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sys
@@ -144,8 +145,9 @@ def generate(squad_path: str | Path, seed: int = 0, per_question: int = 1, nlp=N
                 items.append((slugify(art["title"]), text, offset, para["context"], qa))
             offset += len(para["context"]) + 2
     contexts = {(aid, off): ctx for aid, _, off, ctx, _ in items}
-    para_docs = dict(zip(contexts, nlp.pipe(contexts.values(), batch_size=64)))
-    q_docs = list(nlp.pipe([it[4]["question"] for it in items], batch_size=256))
+    procs = 2 if len(items) > 20_000 and (os.cpu_count() or 1) > 1 else 1  # the whole training file: two processes
+    para_docs = dict(zip(contexts, nlp.pipe(contexts.values(), batch_size=64, n_process=procs)))
+    q_docs = list(nlp.pipe([it[4]["question"] for it in items], batch_size=256, n_process=procs))
     # a pool of entities by label, by article, for swaps
     pool: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for (aid, _), doc in para_docs.items():
@@ -160,7 +162,8 @@ def generate(squad_path: str | Path, seed: int = 0, per_question: int = 1, nlp=N
         for t in qd:
             if _swappable(t):
                 words_pool[t.tag_].append((aid, t.text.lower()))
-    article_stems = {aid: {stem(w.lower()) for w in raw_words(text)} for aid, text, *_ in items}
+    texts = {aid: text for aid, text, *_ in items}  # once per article, not per question
+    article_stems = {aid: {stem(w.lower()) for w in raw_words(text)} for aid, text in texts.items()}
     out: list[Generated] = []
     counts = Counter()
     for (aid, text, off, ctx, qa), qdoc in zip(items, q_docs):

@@ -26,6 +26,7 @@ from . import learned, reports, timeline
 from .records import Answer, Citation, Hit, Report
 from .retrieval import Retriever
 from .timeline import Scope
+from .yesno import is_yes_no, polarity
 
 MAX_QUESTION_CHARS = 1000
 # Another article's answer counts as a report of the same fact (an update or a disagreement)
@@ -60,6 +61,8 @@ class AnswerSettings:
     # feeds the confidence. "auto": when its file is there; "off": not used
     judge: str = "auto"
     span_weights: str = "learned"  # or "hand" (the hand-set weights in qa.spans)
+    # counts, amounts and durations must have their kind (qa.answer_type.required); none read: refuse
+    type_rules: bool = True
     # widen short answers to whole words, bracket pairs, names and asked-for lists (qa.whole)
     whole_answers: bool = True
     max_citations: int = 3
@@ -77,7 +80,10 @@ class Pick:
     margin: float | None = None  # the trained reader's margin over "no answer here"
     fit: str = "rules"  # the confidence fit that scores this answer
     judge_margin: float | None = None  # the judge's margin on the chosen sentence
-    others: tuple = ()  # the reader's best span in each other sentence read: (Candidate, start, end, margin)
+    others: tuple = ()  # the reader's best span in each other window read: (Candidate, start, end, margin)
+    context: Candidate | None = None  # the sentence the ranker found, when the answer is in its neighbour
+    typed: bool | None = None  # the question fixes the answer's kind (qa.answer_type.required): found one or not
+    verdict: str | None = None  # a yes/no question's answer, "Yes" or "No" (qa.yesno)
 
 
 @dataclass
@@ -254,7 +260,9 @@ class QA:
         if pick.judge_margin is not None:
             out["judge_margin"] = pick.judge_margin
         out["type_agreement"] = 0.0
-        if pick.start is not None:
+        if pick.typed is False:
+            out["type_agreement"] = -1.0
+        elif pick.start is not None:
             short = self.data.sentence_text(pick.sentence.sentence)[pick.start:pick.end]
             out["type_agreement"] = agreement(question, short)
         out["missing_names"] = self.missing_names(searched, pick.sentence.sentence)
@@ -312,6 +320,8 @@ class QA:
         pick = self._pick(question, cands)
         feats = self.features(question, searched, cands[0], hits, pick)
         conf = self.confidence(feats, pick.fit)
+        if pick.typed is False:
+            conf = 0.0  # the question asks for a count (say) and no window read holds one
         threshold = self.fit(pick.fit)["threshold"]
         others = self._other_reports(question, qt, searched, hits, pick, threshold) if conf >= threshold else []
         pick, conf, feats, earlier, differ = self._settle(qt, pick, conf, feats, others)
@@ -330,17 +340,14 @@ class QA:
         reader (fit "reader"), cut by the rules, or the whole best sentence."""
         if not self.settings.spans:
             return Pick(cands[0])
-        top, texts = self.sentences_to_read(cands, self.settings.span_sentences)
         if self.reader is not None:
-            read = self.reader.read(question, texts)
-            if read:
-                best = best_read(read, top, self.settings.reader_weight)
-                start, end = self._whole(texts[best.sentence], best.start, best.end, question)
-                judged = self.judge.read(question, [texts[best.sentence]]) if self.judge is not None else []
-                others = tuple((top[r.sentence], r.start, r.end, r.margin) for r in read if r is not best)
-                return Pick(top[best.sentence], start, end, best.margin, "reader",
-                            judged[0].margin if judged else None, others)
-            return Pick(cands[0])
+            pick = self._read_pick(question, cands) or Pick(cands[0])
+            if is_yes_no(question):  # "Yes" or "No" with the sentence most like the question
+                best = cands[0]
+                return Pick(best, margin=pick.margin, fit=pick.fit, judge_margin=pick.judge_margin,
+                            verdict=polarity(question, self.data.sentence_text(best.sentence)))
+            return pick
+        top, texts = self.sentences_to_read(cands, self.settings.span_sentences)
         from .spans import extract
 
         scores = [c.score - top[0].score for c in top]
@@ -349,6 +356,95 @@ class QA:
             start, end = self._whole(texts[found[0]], found[1].start, found[1].end, question)
             return Pick(top[found[0]], start, end)
         return Pick(cands[0])
+
+    def _read_pick(self, question: str, cands: list[Candidate]) -> Pick | None:
+        """The trained reader over windows around the best sentences (`qa.reader.window`;
+        a reader trained on single sentences reads them alone). The span's own sentence is
+        the answer's; when it is a neighbour of the sentence the ranker found, that one is
+        kept as `context` (it is what ties the answer to the question: "the show", "the park")."""
+        from .answer_type import HARD_TYPES, required
+
+        radius = int(self.reader.meta.get("radius", 0))
+        top, windows = self.windows_to_read(cands, self.settings.span_sentences, radius)
+        texts = [self._window_text(w) for w in windows]
+        accept = required(question, HARD_TYPES if self.settings.type_rules else ())
+        read = self.reader.read(question, texts, accept)
+        if not read:
+            return None
+        if accept is not None and any(r.typed for r in read):
+            read = [r for r in read if r.typed]  # a window without an answer of the asked-for kind has none
+        by_row = {c.sentence: c for c in cands}
+        placed = []  # (read span, candidate of the span's sentence, start, end in that sentence)
+        for r in read:
+            row, start, end = self._locate(windows[r.sentence], r.start, r.end)
+            cand = by_row.get(row) or self._neighbour(top[r.sentence], row)
+            placed.append((r, cand, start, end))
+        best_i = max(range(len(placed)), key=lambda i: placed[i][0].margin
+                     + self.settings.reader_weight * (top[placed[i][0].sentence].score - top[0].score))
+        best, cand, start, end = placed[best_i]
+        text = self.data.sentence_text(cand.sentence)
+        start, end = self._whole(text, start, end, question)
+        judged = self.judge.read(question, [text]) if self.judge is not None else []
+        others = tuple((c, a, b, r.margin) for i, (r, c, a, b) in enumerate(placed) if i != best_i)
+        centre = top[best.sentence]
+        context = centre if centre.sentence != cand.sentence else None
+        return Pick(cand, start, end, best.margin, "reader", judged[0].margin if judged else None, others, context,
+                    best.typed)
+
+    def windows_to_read(self, cands: list[Candidate], n: int, radius: int) -> tuple[list[Candidate], list[tuple[int, int]]]:
+        """The n best candidates, each with its window (first and last sentence row); a
+        window whose text was already taken (a duplicated story) is read once."""
+        from .reader import window
+
+        data = self.data
+        top, windows, seen = [], [], set()
+        for c in cands:
+            row = c.sentence
+            art = data.sentences[row, 0]
+            lo = row
+            while lo > 0 and row - lo < radius and data.sentences[lo - 1, 0] == art:
+                lo -= 1
+            hi = row
+            while hi + 1 < len(data.sentences) and hi - row < radius and data.sentences[hi + 1, 0] == art:
+                hi += 1
+            spans = [(int(data.sentences[r, 1]), int(data.sentences[r, 2])) for r in range(lo, hi + 1)]
+            a, b = window(spans, row - lo, radius)
+            w = (lo + a, lo + b)
+            text = self._window_text(w)
+            if text in seen:
+                continue
+            seen.add(text)
+            top.append(c)
+            windows.append(w)
+            if len(top) == n:
+                break
+        return top, windows
+
+    def _window_text(self, w: tuple[int, int]) -> str:
+        a, s = int(self.data.sentences[w[0], 0]), int(self.data.sentences[w[0], 1])
+        return self.data.articles[a].text[s:int(self.data.sentences[w[1], 2])]
+
+    def _locate(self, w: tuple[int, int], start: int, end: int) -> tuple[int, int, int]:
+        """A span of a window's text as (sentence row, start, end in that sentence): the
+        sentence where it starts, cut at that sentence's end."""
+        data = self.data
+        base = int(data.sentences[w[0], 1])
+        a0, a1 = base + start, base + end
+        row = w[0]
+        while row < w[1] and int(data.sentences[row, 2]) <= a0:
+            row += 1
+        s0, s1 = int(data.sentences[row, 1]), int(data.sentences[row, 2])
+        a0 = min(max(a0, s0), s1 - 1)
+        a1 = max(a0 + 1, min(a1, s1))
+        return row, a0 - s0, a1 - s0
+
+    def _neighbour(self, centre: Candidate, row: int) -> Candidate:
+        """A candidate for a sentence the ranker did not rank (a neighbour in a window):
+        its centre's scores, its own passage."""
+        chunks = self.data.chunks
+        same = np.flatnonzero((chunks[:, 3] <= row) & (chunks[:, 4] > row))
+        passage = centre.passage if not len(same) or centre.passage in same else int(same[0])
+        return Candidate(row, centre.score, centre.dense, centre.lex, passage, centre.features)
 
     def _article(self, c: Candidate):
         return self.data.articles[int(self.data.sentences[c.sentence, 0])]
@@ -457,10 +553,13 @@ class QA:
         if conf < threshold:
             return Answer(question, None, True, conf, hits=hits, closest=[self._cite(c) for c in cands[:3]])
         citations = [self._cite(chosen)]
+        if pick.context is not None:  # the sentence that ties the answer to the question
+            citations.append(self._cite(pick.context))
         for c in cands[1:]:
             if len(citations) >= self.settings.max_citations or c.score < 0.85 * chosen.score:
                 break
-            if c.passage == chosen.passage or c.sentence == chosen.sentence:
+            if c.passage == chosen.passage or c.sentence == chosen.sentence or (
+                    pick.context is not None and c.sentence == pick.context.sentence):
                 continue
             cited = {x.article_id for x in citations}
             # another passage of a cited article, or an article of a group not cited yet (copies cite once)
@@ -474,6 +573,8 @@ class QA:
             s0 = int(data.sentences[chosen.sentence, 1])
             a_start, a_end = s0 + pick.start, s0 + pick.end
             text = sentence[pick.start : pick.end]
+        elif pick.verdict:
+            text = pick.verdict  # the sentence is the support; no span of it is the answer
         return Answer(question, text, False, conf, sentence, citations, a_start, a_end, hits=hits)
 
     def _cite(self, c: Candidate) -> Citation:

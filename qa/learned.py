@@ -27,7 +27,7 @@ READER_FILE = WEIGHTS_DIR / "reader-int8.onnx"
 READER_META_FILE = WEIGHTS_DIR / "reader.json"
 JUDGE_FILE = WEIGHTS_DIR / "judge-int8.onnx"
 JUDGE_META_FILE = WEIGHTS_DIR / "judge.json"
-READER_MAX_LEN = 128  # word pieces of question + sentence the reader is trained and run on
+READER_MAX_LEN = 192  # word pieces of question + window the reader is trained and run on (its record may say otherwise)
 
 # The sentence ranker's features, in the order `qa.answer` computes them.
 SENTENCE_FEATURES = ("cosine", "overlap", "neighbour_overlap", "passage_score", "passage_cosine",

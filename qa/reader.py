@@ -25,6 +25,33 @@ from .learned import READER_FILE, READER_MAX_LEN, READER_META_FILE
 
 MAX_ANSWER_TOKENS = 30
 MAX_QUESTION_TOKENS = 64  # a longer question is read up to here, so the sentence always fits
+# A window is the sentence read with up to `radius` neighbours on each side, no longer
+# than this many characters (about 170 word pieces: it fits the reader's 192 with the question).
+WINDOW_CHARS = 700
+TYPE_TRIES = 20  # spans tried, best first, for one that has the asked-for type
+
+
+def window(spans: list[tuple[int, int]], i: int, radius: int = 1, max_chars: int = WINDOW_CHARS) -> tuple[int, int]:
+    """First and last index into `spans` (sentence (start, end) offsets, in text order) of
+    the window read around sentence i: a neighbour after it, then one before it, per step,
+    each only while the window stays within `max_chars`. Training (training.reader) and the
+    answering code (qa.answer) cut their windows with this one rule.
+
+    >>> window([(0, 10), (11, 20), (21, 30)], 1)
+    (0, 2)
+    >>> window([(0, 10), (11, 20), (21, 900)], 1)
+    (0, 1)
+    """
+    lo = hi = i
+    for _ in range(radius):
+        grew = False
+        if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= max_chars:
+            hi, grew = hi + 1, True
+        if lo > 0 and spans[hi][1] - spans[lo - 1][0] <= max_chars:
+            lo, grew = lo - 1, True
+        if not grew:
+            break
+    return lo, hi
 
 
 @dataclass(frozen=True)
@@ -34,6 +61,7 @@ class ReadSpan:
     end: int
     score: float  # start + end logits of the span
     null: float  # start + end logits of [CLS]: "no answer in this sentence"
+    typed: bool | None = None  # read with a type check: the span passed it (False: none of the best did)
 
     @property
     def margin(self) -> float:
@@ -78,7 +106,7 @@ class Reader:
     def tokenizer(self):
         from index.embedding import tokenizer
 
-        return tokenizer(max_length=READER_MAX_LEN, strategy="only_second", padding=True)
+        return tokenizer(max_length=int(self.meta.get("max_len", READER_MAX_LEN)), strategy="only_second", padding=True)
 
     @cached_property
     def _plain_tokenizer(self):
@@ -94,8 +122,11 @@ class Reader:
             return question
         return question[:enc.offsets[MAX_QUESTION_TOKENS][0]].rstrip()
 
-    def read(self, question: str, sentences: list[str]) -> list[ReadSpan]:
-        """The best span of each sentence (same order); an empty sentence gets none."""
+    def read(self, question: str, sentences: list[str], accept=None, tries: int = TYPE_TRIES) -> list[ReadSpan]:
+        """The best span of each text (same order); an empty text gets none. With
+        `accept` (a test of the span's text, say "is a count"), the best of the `tries`
+        highest-scoring spans that passes it; when none does, the best span, marked
+        `typed=False`."""
         keep = [i for i, s in enumerate(sentences) if s.strip()]
         if not keep:
             return []
@@ -119,8 +150,18 @@ class Reader:
             a_idx, b_idx = np.triu_indices(n)
             ok = (b_idx - a_idx) < MAX_ANSWER_TOKENS
             flat = pair[a_idx[ok], b_idx[ok]]
-            best = int(np.argmax(flat))
+            null = float(start[row][0] + end[row][0])
+            best, typed = int(np.argmax(flat)), None
+            if accept is not None:
+                typed = False
+                for cand in np.argsort(-flat)[:tries]:
+                    if not np.isfinite(flat[cand]):
+                        break
+                    a, b = int(a_idx[ok][cand]), int(b_idx[ok][cand])
+                    if accept(sentences[i][enc.offsets[a][0]:enc.offsets[b][1]]):
+                        best, typed = int(cand), True
+                        break
             a, b = int(a_idx[ok][best]), int(b_idx[ok][best])
             c0, c1 = enc.offsets[a][0], enc.offsets[b][1]
-            out.append(ReadSpan(i, c0, c1, float(flat[best]), float(start[row][0] + end[row][0])))
+            out.append(ReadSpan(i, c0, c1, float(flat[best]), null, typed))
         return out

@@ -42,30 +42,46 @@ from common.hashing import sha256_file
 from common.text import terms
 from qa import learned
 from qa.learned import READER_MAX_LEN as MAX_LEN
+from qa.reader import WINDOW_CHARS
 
 
 def _words(text: str) -> set[str]:
     return set(terms(text))
 
 
-def examples(squad_path: str, seed: int = 13, negatives: int = 1,
-             generated: dict | None = None) -> list[tuple[str, str, int, int]]:
-    """(question, sentence text, answer start, answer end) with start=end=-1 for a
-    sentence without the answer: per question its answer's sentence, the `negatives`
-    other sentences of the paragraph sharing most words with it, and, for each
-    generated on-topic unanswerable question made from it (`generated`: source
-    question id -> questions, see evaluation.unanswerable), that question against the
-    answer's own sentence."""
+def examples(squad_path: str, seed: int = 13, negative_share: float = 0.2, radius: int = 1,
+             generated: list[dict] | None = None, unanswerable_max: int = 0) -> list[tuple[str, str, int, int]]:
+    """(question, window text, answer start, answer end) with start=end=-1 for a window
+    without the answer. Windows are cut by `qa.reader.window` (a sentence with up to
+    `radius` neighbours each side), as the answering code cuts them. Per question:
+
+    - one window holding the answer: around its sentence, or (a quarter of the time each)
+      around the sentence before or after it, so the reader learns that an answer may sit
+      in a neighbour of the sentence the ranker picked;
+    - for `negative_share` of the questions, a window of the same article without the
+      answer, the one sharing most words with the question (a hard negative);
+    - up to `unanswerable_max` generated on-topic unanswerable questions
+      (evaluation.unanswerable records from the same file), each against the window
+      around its source question's answer: "not here" on the very text that answers the
+      original question.
+    """
     from index.chunking import split_sentences
+    from qa.reader import window
 
     rng = random.Random(seed)
     data = json.loads(Path(squad_path).read_text())["data"]
-    generated = generated or {}
-    out = []
+    out: list[tuple[str, str, int, int]] = []
+    gold_window: dict[str, str] = {}
+
+    def cut(ctx, sents, lo, hi):
+        return ctx[sents[lo][0]:sents[hi][1]], sents[lo][0]
+
     for art in data:
-        for para in art["paragraphs"]:
-            ctx = para["context"]
-            sents = split_sentences(ctx)
+        paras = [(p["context"], split_sentences(p["context"])) for p in art["paragraphs"]]
+        for pi, para in enumerate(art["paragraphs"]):
+            ctx, sents = paras[pi]
+            if not sents:
+                continue
             for qa in para["qas"]:
                 ans = qa["answers"][0]
                 a0, a1 = ans["answer_start"], ans["answer_start"] + len(ans["text"])
@@ -75,32 +91,48 @@ def examples(squad_path: str, seed: int = 13, negatives: int = 1,
                 last = first
                 while last + 1 < len(sents) and sents[last][1] < a1:
                     last += 1
-                s0, s1 = sents[first][0], sents[last][1]
-                out.append((qa["question"], ctx[s0:s1], a0 - s0, a1 - s0))
-                for question in generated.get(qa["id"], []):
-                    out.append((question, ctx[s0:s1], -1, -1))
-                others = [i for i in range(len(sents)) if i < first or i > last]
-                if others:
-                    qw = _words(qa["question"])
-                    rng.shuffle(others)
-                    others.sort(key=lambda i: -len(qw & _words(ctx[sents[i][0]:sents[i][1]])))
-                    for neg in others[:negatives]:
-                        out.append((qa["question"], ctx[sents[neg][0]:sents[neg][1]], -1, -1))
+                r = rng.random()
+                centre = first - 1 if r < 0.25 else last + 1 if r < 0.5 else first
+                centre = min(max(centre, 0), len(sents) - 1)
+                lo, hi = window(sents, centre, radius)
+                if lo > first or hi < last:
+                    lo, hi = window(sents, first, radius)
+                    lo, hi = min(lo, first), max(hi, last)
+                text, off = cut(ctx, sents, lo, hi)
+                out.append((qa["question"], text, a0 - off, a1 - off))
+                gold_window[qa["id"]] = cut(ctx, sents, *window(sents, first, radius))[0]
+                if rng.random() >= negative_share:
+                    continue
+                qw = _words(qa["question"])
+                options = []
+                for pj in (pi - 1, pi, pi + 1):
+                    if not 0 <= pj < len(paras):
+                        continue
+                    pctx, psents = paras[pj]
+                    for c in range(len(psents)):
+                        wlo, whi = window(psents, c, radius)
+                        if pj == pi and not (whi < first or wlo > last):
+                            continue
+                        t, _ = cut(pctx, psents, wlo, whi)
+                        if ans["text"] in t:
+                            continue
+                        options.append((len(qw & _words(t)), rng.random(), t))
+                if options:
+                    out.append((qa["question"], max(options)[2], -1, -1))
+    made = [g for g in (generated or []) if g["source_id"] in gold_window]
+    rng.shuffle(made)
+    for g in made[:unanswerable_max]:
+        out.append((g["question"], gold_window[g["source_id"]], -1, -1))
     return out
 
 
-def generated_questions(squad_path: str, seed: int) -> tuple[dict[str, list[str]], dict[str, int]]:
-    """On-topic unanswerable questions made from the training file, by source question,
-    and how many of each kind."""
+def generated_questions(path: str) -> tuple[list[dict], dict[str, int]]:
+    """On-topic unanswerable questions written by `python -m evaluation.unanswerable`
+    from the training file, and how many of each kind."""
     from collections import Counter
 
-    from evaluation.unanswerable import generate
-
-    made = generate(squad_path, seed)
-    by_source: dict[str, list[str]] = {}
-    for g in made:
-        by_source.setdefault(g.source_id, []).append(g.question)
-    return by_source, dict(Counter(g.kind for g in made))
+    made = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+    return made, dict(Counter(g["kind"] for g in made))
 
 
 def encode(tokenizer, batch: list[tuple[str, str, int, int]]):
@@ -160,8 +192,10 @@ def train(args) -> None:
     verify_model(path)
     tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = AutoModelForQuestionAnswering.from_pretrained(path, local_files_only=True)
-    generated, kinds = generated_questions(args.squad, args.seed) if args.unanswerable else ({}, {})
-    data = examples(args.squad, args.seed, args.negatives, generated)
+    generated, kinds = generated_questions(args.unanswerable) if args.unanswerable else ([], {})
+    data = examples(args.squad, args.seed, args.negative_share, args.radius, generated, args.unanswerable_max)
+    if args.limit:
+        data = random.Random(args.seed).sample(data, min(args.limit, len(data)))
     steps_per_epoch = math.ceil(len(data) / args.batch)
     total = steps_per_epoch * args.epochs
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
@@ -176,10 +210,14 @@ def train(args) -> None:
         step = state["step"]
         print(f"resumed at step {step}/{total}", flush=True)
     digest = sha256_file(args.squad)
+    used = sum(1 for q in data if q[2] < 0)
     meta = {"data": Path(args.squad).name, "data_sha256": digest, "examples": len(data),
             "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "max_len": MAX_LEN,
-            "seed": args.seed, "steps": total, "negatives": args.negatives,
-            "generated_unanswerable": kinds}
+            "seed": args.seed, "steps": total, "radius": args.radius, "window_chars": WINDOW_CHARS,
+            "negative_share": args.negative_share, "no_answer_examples": used,
+            "unanswerable_file": Path(args.unanswerable).name if args.unanswerable else None,
+            "unanswerable_sha256": sha256_file(args.unanswerable) if args.unanswerable else None,
+            "unanswerable_max": args.unanswerable_max, "limit": args.limit, "generated_unanswerable": kinds}
     (out / "train.json").write_text(json.dumps(meta, indent=1))
     print(f"{len(data)} examples, {steps_per_epoch} steps an epoch, {total} steps", flush=True)
     model.train()
@@ -234,8 +272,10 @@ def export(args) -> None:
         meta = json.loads((out / "train.json").read_text())
         meta["command"] = ("python -m training.reader train --squad ../shared/eval/"
                            f"{meta['data']} --out {args.out} --epochs {meta['epochs']} "
-                           f"--negatives {meta.get('negatives', 1)}"
-                           + ("" if meta.get("generated_unanswerable") else " --no-unanswerable"))
+                           f"--radius {meta.get('radius', 0)} --negative-share {meta.get('negative_share')}"
+                           + (f" --unanswerable runs/{meta['unanswerable_file']} --unanswerable-max "
+                              f"{meta['unanswerable_max']}" if meta.get("unanswerable_file") else "")
+                           + (f" --limit {meta['limit']}" if meta.get("limit") else ""))
         meta["export"] = f"python -m training.reader export --out {args.out} --write --as {args.role}"
         target = learned.write_reader(int8, meta, args.role)
         print(f"wrote {target} and its record")
@@ -300,10 +340,17 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--seed", type=int, default=13)
     t.add_argument("--threads", type=int, default=0)
     t.add_argument("--save-every", type=int, default=25)
-    t.add_argument("--negatives", type=int, default=2,
-                   help="sentences of the paragraph without the answer, per question (default: %(default)s)")
-    t.add_argument("--no-unanswerable", dest="unanswerable", action="store_false",
-                   help="leave out the generated on-topic unanswerable questions (evaluation.unanswerable)")
+    t.add_argument("--radius", type=int, default=1,
+                   help="neighbour sentences each side of the window read (qa.reader.window; default: %(default)s)")
+    t.add_argument("--negative-share", type=float, default=0.2,
+                   help="share of questions that also get a window of their article without the answer "
+                   "(default: %(default)s)")
+    t.add_argument("--unanswerable", default="",
+                   help="JSONL of on-topic unanswerable questions made from the training file by "
+                   "python -m evaluation.unanswerable (default: none)")
+    t.add_argument("--unanswerable-max", type=int, default=15000,
+                   help="at most this many of them, drawn by the seed (default: %(default)s)")
+    t.add_argument("--limit", type=int, default=0, help="train on a sample of this many examples (0: all)")
     e = sub.add_parser("export", help="int8 ONNX from OUT/final")
     e.add_argument("--out", default="runs/reader")
     e.add_argument("--write", action="store_true", help="install it in qa/weights")
