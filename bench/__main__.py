@@ -40,9 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from evaluation.metrics import percentile as pct  # noqa: E402
+from evaluation.metrics import percentile as pct
 
 DEFAULT_SQUAD = str(ROOT.parent / "shared" / "eval" / "squad-v1.1-dev-part-a.json")
 
@@ -305,9 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip", default="", help="comma-separated parts to skip: embedding,cold,scale")
     p.add_argument("--out", default="runs/bench", help="folder for bench.json (default: %(default)s)")
     args = p.parse_args(argv)
-    from index.embedding import OnnxEmbedder
     from common.runinfo import machine, now_iso
     from evaluation.squad import load_squad
+    from index.embedding import OnnxEmbedder
 
     if not Path(args.squad).is_file():
         print(f"Error: {args.squad} not found (give --squad FILE)", file=sys.stderr)

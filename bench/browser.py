@@ -48,10 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="folder for browser.json and screenshot.png")
     args = p.parse_args(argv)
     from playwright.sync_api import sync_playwright
+    from test_browser import ARGS, CHROMIUM, ask
 
     from evaluation import metrics as M
     from evaluation.squad import load_questions
-    from test_browser import ARGS, CHROMIUM, ask
 
     questions = [q.question for q in load_questions(ROOT / "eval" / "news_questions.jsonl")][: args.n]
     proc = None

@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.update import timed_build, write_corpus  # noqa: E402
+from bench.update import timed_build, write_corpus
 
 EVAL = ROOT.parent / "shared" / "eval"
 PART_A = EVAL / "squad-v1.1-dev-part-a.json"
@@ -110,7 +110,8 @@ def _page(rec: dict, paras: list[str]) -> str:
 <main><article><h1>{escape(rec["title"])}</h1><p class="byline">By Staff Reporter, <time datetime="{rec["date"]}">{rec["date"]}</time></p>
 {body}
 </article>
-<aside><h2>Related stories</h2><ul><li><a href="/a">Council approves budget</a></li><li><a href="/b">Weather warning</a></li></ul></aside></main>
+<aside><h2>Related stories</h2><ul><li><a href="/a">Council approves budget</a></li>
+<li><a href="/b">Weather warning</a></li></ul></aside></main>
 <footer><p>Sign up for our newsletter</p><p>© 2026 {site}. All rights reserved.</p></footer>
 <script src="/static/app.js"></script></body></html>
 """

@@ -33,9 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import start_app  # noqa: E402
-from common.runinfo import git_commit, machine, now_iso  # noqa: E402
-from evaluation.metrics import percentile  # noqa: E402
+from bench.browser import start_app
+from common.runinfo import git_commit, machine, now_iso
+from evaluation.metrics import percentile
 
 NEW_ARTICLE = ("Harbor ferry timetable changes\n\nThe harbor ferry will run every 20 minutes from Monday, "
                "the port authority said. Weekend crossings start at 7 a.m.\n")
@@ -190,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         app.terminate()
         app.wait(timeout=30)
-    out = {"results": results, "app_peak_rss_mb": round(peak, 1), "rss_after_rebuilds_mb": memory, "command": "python -m bench.load " + " ".join(
-        argv if argv is not None else sys.argv[1:]), "date": now_iso(), "git_commit": git_commit(), "machine": machine()}
+    command = "python -m bench.load " + " ".join(argv if argv is not None else sys.argv[1:])
+    out = {"results": results, "app_peak_rss_mb": round(peak, 1), "rss_after_rebuilds_mb": memory, "command": command,
+           "date": now_iso(), "git_commit": git_commit(), "machine": machine()}
     print(f"app peak RSS {peak:.0f} MB")
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)

@@ -30,8 +30,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from evaluation import metrics as M  # noqa: E402
-from evaluation.squad import load_squad  # noqa: E402
+from evaluation import metrics as M
+from evaluation.squad import load_squad
 
 
 def word_windows(text: str, size: int = 200) -> list[tuple[int, int]]:
@@ -75,7 +75,9 @@ class Peers:
         from haystack.components.retrievers.in_memory import InMemoryBM25Retriever, InMemoryEmbeddingRetriever
         from haystack.document_stores.in_memory import InMemoryDocumentStore
         from haystack_integrations.components.embedders.sentence_transformers import (
-            SentenceTransformersDocumentEmbedder, SentenceTransformersTextEmbedder)
+            SentenceTransformersDocumentEmbedder,
+            SentenceTransformersTextEmbedder,
+        )
 
         store = InMemoryDocumentStore()
         docs = [Document(id=str(i), content=p[3]) for i, p in enumerate(self.passages)]

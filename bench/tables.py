@@ -112,7 +112,7 @@ def levers(runs: Path) -> list[str]:
            "|---|---|---|---|"]
     for r in rows:
         c = r.get("checked") or r["fitted"]
-        cell = lambda k: f"{c[k][0]:.3f}" if k in c else "–"  # noqa: E731
+        cell = lambda k, c=c: f"{c[k][0]:.3f}" if k in c else "–"
         out.append(f"| {r['label']} | {cell('answerable')} | {cell('on-topic')} | {cell('off-topic')} |")
     out += [""] + [f"- {r['label']}: `{r['command']}`" for r in rows]
     return out

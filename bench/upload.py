@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import start_app  # noqa: E402
-from bench.load import _post  # noqa: E402
-from common.runinfo import git_commit, machine, now_iso  # noqa: E402
-from evaluation.metrics import percentile  # noqa: E402
+from bench.browser import start_app
+from bench.load import _post
+from common.runinfo import git_commit, machine, now_iso
+from evaluation.metrics import percentile
 
 SQUAD = ROOT.parent / "shared" / "eval" / "squad-v1.1-dev-part-a.json"
 ASKED = "Who authorized the meetings?"

@@ -22,8 +22,9 @@ def offline() -> None:
 
 def for_queries() -> None:
     offline()
-    import numpy  # noqa: F401  the BLAS libraries must be loaded to be limited:
-    import faiss  # noqa: F401  numpy's and the one FAISS bundles
+    # the BLAS libraries must be loaded to be limited: numpy's and the one FAISS bundles
+    import faiss  # noqa: F401
+    import numpy  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from index.articles import load_articles  # noqa: E402
+from index.articles import load_articles
 
 ARTICLE = "dea-secret-meetings-with-cartels"
 # (id, question, [answers], anchor text that contains the first answer)

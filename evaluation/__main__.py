@@ -95,6 +95,8 @@ def run(args) -> dict:
         changes["judge"] = "off"
     if args.no_type_rules:
         changes["type_rules"] = False
+    if args.radius is not None:
+        changes["window_radius"] = args.radius
     if args.sentences:
         changes["span_sentences"] = args.sentences
     if args.reader:
@@ -108,10 +110,9 @@ def run(args) -> dict:
     load_s = time.perf_counter() - t_load
     texts = texts or {a.id: a.text for a in qa.data.articles}
     records = []
-    from qa.timeline import Scope
-
     from qa.conversation import Conversation
     from qa.conversation import ask as ask_in_chat
+    from qa.timeline import Scope
 
     chain, conv = None, Conversation()
     for q in tqdm(questions, desc="questions", unit="q", file=sys.stderr, disable=args.quiet):
@@ -172,6 +173,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="ablation: short answers as the reader cut them, not widened to whole names, "
                    "bracket pairs and lists (qa.whole)")
     p.add_argument("--no-judge", action="store_true", help="ablation: no judge margin in the confidence")
+    p.add_argument("--radius", type=int, default=None,
+                   help="ablation: neighbour sentences read each side of a candidate (default: as the reader was trained)")
     p.add_argument("--no-type-rules", action="store_true",
                    help="ablation: counts, amounts and durations need not have their kind (qa.answer_type.required)")
     p.add_argument("--sentences", type=int, help="ablation: sentences the reader reads (default: 4)")

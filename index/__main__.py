@@ -13,8 +13,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .chunking import ChunkSettings
 from common.errors import QAError
+
+from .chunking import ChunkSettings
 from .store import DEFAULT_INDEX_DIR
 
 DEFAULT_CORPUS = "corpus"

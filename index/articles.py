@@ -180,7 +180,6 @@ def read_pdf(data: bytes) -> tuple[str, str, tuple[int, ...], metadata.Meta]:
     paragraphs, pages separated by a blank line. A PDF without text (a scan) raises
     ValueError saying so."""
     import io
-
     import logging
 
     from pypdf import PdfReader
@@ -379,7 +378,7 @@ def read_file(path: Path, rel: str) -> tuple[str | None, list[Article], list[Ski
         articles, skipped = load_file(path, rel, data=data)
     except (OSError, ValueError) as exc:
         return digest(data), [], [Skipped(rel, str(exc))]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001  any parser failure skips this one file, with its reason
         return digest(data), [], [Skipped(rel, f"could not be read ({type(exc).__name__}: {exc})")]
     return digest(data), articles, skipped
 

@@ -137,7 +137,6 @@ class Embedder:
     def model(self):
         verify_model(self.path)
         from sentence_transformers import SentenceTransformer
-
         from transformers.utils import logging as hf_logging
 
         hf_logging.set_verbosity_error()

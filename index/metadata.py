@@ -140,7 +140,7 @@ def split_header(raw: str) -> tuple[Meta, str | None, str]:
     found: dict[str, str] = {}
     rest_of_block: list[str] = []
     n = 0
-    for n, line in enumerate(lines):
+    for n, line in enumerate(lines):  # noqa: B007  n is where the header block ends, read after the loop
         if not line.strip():
             break
         m = _HEADER_LINE.match(line.strip())

@@ -32,14 +32,14 @@ from pathlib import Path
 
 import numpy as np
 
-from common.errors import (BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError)
+from common.errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from common.hashing import content_hash, sha256_file
 from common.runinfo import library_versions
 
 from . import lexical
 from .records import Article
-from .wire import date_order
 from .vectors import is_exact, make_faiss_index, tune_faiss_index, vectors_of
+from .wire import date_order
 
 FORMAT_VERSION = 3  # 2: BM25 and sentence frequencies saved with the version; 3: metadata, wire groups
 CORE_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss", "sentence_vectors.npy",
@@ -306,7 +306,7 @@ def load_version(version_dir: Path, full_hash: bool | None = None,
         index = faiss.read_index(str(version_dir / "passages.faiss"))
         tune_faiss_index(index, manifest.get("faiss", {}))
         bm25, df = lexical.load(version_dir)
-    except Exception as exc:  # any parse failure of a data file means the same thing to a user
+    except Exception as exc:  # noqa: BLE001  any parse failure of a data file means the same thing to a user
         raise IndexCorruptError(f"cannot read the index in {version_dir}: {exc}") from None
     data = IndexData(articles, sentences, chunks, None, sent_vecs, manifest, version_dir, index, bm25, df,
                      minhash, wire_group)

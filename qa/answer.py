@@ -63,6 +63,8 @@ class AnswerSettings:
     span_weights: str = "learned"  # or "hand" (the hand-set weights in qa.spans)
     # counts, amounts and durations must have their kind (qa.answer_type.required); none read: refuse
     type_rules: bool = True
+    # neighbours each side of a sentence the reader reads with it (qa.reader.window); None: as it was trained
+    window_radius: int | None = None
     # widen short answers to whole words, bracket pairs, names and asked-for lists (qa.whole)
     whole_answers: bool = True
     max_citations: int = 3
@@ -364,7 +366,8 @@ class QA:
         kept as `context` (it is what ties the answer to the question: "the show", "the park")."""
         from .answer_type import HARD_TYPES, required
 
-        radius = int(self.reader.meta.get("radius", 0))
+        radius = self.settings.window_radius
+        radius = int(self.reader.meta.get("radius", 0)) if radius is None else radius
         top, windows = self.windows_to_read(cands, self.settings.span_sentences, radius)
         texts = [self._window_text(w) for w in windows]
         accept = required(question, HARD_TYPES if self.settings.type_rules else ())
@@ -467,7 +470,7 @@ class QA:
         seen_groups, out = {self._group(pick.sentence)}, []
         chosen = pick.sentence
         w = self.settings.sentence_weights
-        base = lambda c: sum(a * b for a, b in zip(w, c.features))  # noqa: E731  (score before time preferences)
+        base = lambda c: sum(a * b for a, b in zip(w, c.features))  # the score before time preferences
         for cand, start, end, margin in sorted(pick.others, key=lambda o: -o[3]):
             art = self._article(cand)
             if self._group(cand) in seen_groups:

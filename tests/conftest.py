@@ -171,3 +171,29 @@ def _serve(work: Path, corpus: Path, *args: str):
     yield url
     proc.terminate()
     proc.wait(timeout=30)
+
+
+# ---------------------------------------------------------------- markers (pyproject.toml)
+
+_BROWSER_FIXTURES = {"app_url", "news_app_url", "upload_app_url"}
+_MODEL_FIXTURES = {"real_embedder", "fp32_embedder", "shipped_index", "shipped_qa"} | _BROWSER_FIXTURES
+_MODEL_FILES = {"test_reader.py", "test_end_to_end.py", "test_news.py", "test_trust.py", "test_conversation.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """browser: uses a served page; model: uses the real model (by fixture, or a file whose
+    tests load the trained reader); slow: SLOW, measured with --durations on this machine."""
+    slow = set(SLOW)
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        name = Path(str(item.fspath)).name
+        if used & _BROWSER_FIXTURES or name == "test_browser.py":
+            item.add_marker(pytest.mark.browser)
+        if used & _MODEL_FIXTURES or name in _MODEL_FILES:
+            item.add_marker(pytest.mark.model)
+        if item.nodeid.split("[")[0] in slow or name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
+SLOW_FILES = {"test_browser.py", "test_ray.py", "test_package.py", "test_mcp.py", "test_uploads.py"}
+SLOW: tuple[str, ...] = ()

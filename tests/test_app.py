@@ -28,8 +28,9 @@ def test_refusal_says_not_found():
 
 
 def test_service_answers_with_sources(shipped_index, real_embedder):
-    import app
     from conftest import SHIPPED_CORPUS
+
+    import app
 
     service = app.ChatService(str(shipped_index), str(SHIPPED_CORPUS), embedder=real_embedder)
     assert service.error is None
@@ -94,8 +95,9 @@ def test_app_rebuilds_an_index_of_an_older_format_on_start(tmp_path, real_embedd
     import json
     import shutil
 
-    import app
     from conftest import SHIPPED_CORPUS
+
+    import app
     from index import store
     from index.build import build_index
 

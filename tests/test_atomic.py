@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from index import store
 from index.build import build_index
 from qa import Retriever

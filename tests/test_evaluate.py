@@ -1,8 +1,8 @@
 import json
 
 import pytest
-
 from conftest import ROOT, SQUAD_DEV
+
 from evaluation.__main__ import main
 from evaluation.report import summarize, worse_questions
 
@@ -46,8 +46,8 @@ def test_worse_questions_are_listed():
 
 
 def test_news_question_set_is_well_formed():
-    from index.articles import load_articles
     from evaluation.squad import load_questions
+    from index.articles import load_articles
 
     texts = {a.id: a.text for a in load_articles(ROOT / "corpus").articles}
     qs = load_questions(NEWS)

@@ -40,7 +40,6 @@ def test_device_cuda(tmp_path, capsys):
     half of this test runs only where torch sees CUDA)."""
     import pytest
     import torch
-
     from conftest import SHIPPED_CORPUS
 
     args = ["build", "--corpus", str(SHIPPED_CORPUS), "--index-dir", str(tmp_path / "gpu"), "--quiet",

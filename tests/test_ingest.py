@@ -9,7 +9,6 @@ import shutil
 
 import numpy as np
 import pytest
-
 from conftest import ROOT
 
 NEWS = ROOT / "eval" / "news_fixture" / "corpus"

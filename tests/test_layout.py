@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
 
 PACKAGES = ("common", "index", "qa", "evaluation", "training", "bench", "app")

@@ -7,7 +7,6 @@ import shutil
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, SHIPPED_CORPUS
 
 pytest.importorskip("ray", reason="Ray not installed (requirements-ray.txt)")

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 
-
 from conftest import ROOT, SHIPPED_CORPUS
 
 TRAIN = ROOT.parent / "shared" / "eval" / "squad-v1.1-train-44-articles.json"

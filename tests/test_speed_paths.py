@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 import pytest
+from conftest import ROOT, SHIPPED_CORPUS
 
 from common.hashing import sha256_file
-from conftest import ROOT, SHIPPED_CORPUS
 
 NEWS = ROOT / "eval" / "news_questions.jsonl"
 
@@ -49,8 +49,8 @@ def test_int8_and_fp32_indexes_answer_the_news_questions_alike(tmp_path, shipped
 
 
 def test_index_records_its_embedding_path_and_queries_must_match(shipped_index, fp32_embedder):
-    from index import store
     from common.errors import IndexMismatchError
+    from index import store
     from qa import Retriever
 
     data = store.load_version(store.current_version_dir(shipped_index))
@@ -144,8 +144,8 @@ def test_bench_tiling_keeps_every_offset_and_answer(tmp_path, tiny_corpus, fake_
 
 
 def test_unwritable_cache_gives_a_clear_message(tmp_path, monkeypatch, real_embedder):
-    from index import embedding
     from common.errors import ModelError
+    from index import embedding
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")

@@ -3,10 +3,9 @@ import os
 import numpy as np
 import pytest
 
+from common.errors import BuildLockedError, EmptyCorpusError, IndexCorruptError, IndexMismatchError, IndexMissingError, StaleIndexError
 from index import store
 from index.build import build_index
-from common.errors import (BuildLockedError, EmptyCorpusError, IndexCorruptError, IndexMismatchError,
-                          IndexMissingError, StaleIndexError)
 from qa import Retriever
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import ROOT
 
 FOX = ("El Universal mentions that the meetings between U.S. officials and drug cartel members in Mexico took "

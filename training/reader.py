@@ -268,63 +268,88 @@ def export(args) -> None:
     int8 = out / "reader-int8.onnx"
     export_int8(model, {"start_logits": "start_logits", "end_logits": "end_logits"}, int8, {"source": str(src)})
     print(f"{int8}: {int8.stat().st_size / 1e6:.1f} MB")
+    meta = json.loads((out / "train.json").read_text())
+    meta["command"] = ("python -m training.reader train --squad ../shared/eval/"
+                       f"{meta['data']} --out {args.out} --epochs {meta['epochs']} "
+                       f"--radius {meta.get('radius', 0)} --negative-share {meta.get('negative_share')}"
+                       + (f" --unanswerable runs/{meta['unanswerable_file']} --unanswerable-max "
+                          f"{meta['unanswerable_max']}" if meta.get("unanswerable_file") else "")
+                       + (f" --limit {meta['limit']}" if meta.get("limit") else ""))
+    meta["export"] = f"python -m training.reader export --out {args.out} --write --as {args.role}"
+    # the record beside the file, so `qa.reader.Reader(OUT/reader-int8.onnx)` reads it as it was trained
+    (out / "reader.json").write_text(json.dumps({**meta, "onnx_sha256": sha256_file(int8)}, indent=1) + "\n")
     if args.write:
-        meta = json.loads((out / "train.json").read_text())
-        meta["command"] = ("python -m training.reader train --squad ../shared/eval/"
-                           f"{meta['data']} --out {args.out} --epochs {meta['epochs']} "
-                           f"--radius {meta.get('radius', 0)} --negative-share {meta.get('negative_share')}"
-                           + (f" --unanswerable runs/{meta['unanswerable_file']} --unanswerable-max "
-                              f"{meta['unanswerable_max']}" if meta.get("unanswerable_file") else "")
-                           + (f" --limit {meta['limit']}" if meta.get("limit") else ""))
-        meta["export"] = f"python -m training.reader export --out {args.out} --write --as {args.role}"
         target = learned.write_reader(int8, meta, args.role)
         print(f"wrote {target} and its record")
 
 
-def check(args) -> None:
-    """fp32 (torch, OUT/final) against the int8 ONNX export, reading whole gold
-    paragraphs sentence by sentence: EM, F1 and how often they pick the same span."""
-    import torch
-    from transformers import AutoModelForQuestionAnswering
-
-    from evaluation import metrics as M
+def read_paragraph(reader, question: str, ctx: str, radius: int) -> str:
+    """The reader alone on a gold paragraph: every window of it (`qa.reader.window` around
+    each sentence, or each sentence alone for a sentence reader), the span of highest margin."""
     from index.chunking import split_sentences
+    from qa.reader import window
+
+    sents = split_sentences(ctx)
+    bounds = sorted({window(sents, i, radius) for i in range(len(sents))})
+    texts = [ctx[sents[a][0]:sents[b][1]] for a, b in bounds]
+    read = reader.read(question, texts)
+    if not read:
+        return ""
+    best = max(read, key=lambda x: x.margin)
+    return texts[best.sentence][best.start:best.end]
+
+
+def check(args) -> None:
+    """The reader alone, given each question's gold paragraph (windows as it reads them):
+    EM and F1 of the int8 ONNX file, and with --fp32 of the torch model it was exported
+    from (OUT/final) on the same questions, and how often the two agree."""
+    from evaluation import metrics as M
     from qa.reader import Reader
 
     out = Path(args.out)
-    fp32 = AutoModelForQuestionAnswering.from_pretrained(out / "final", local_files_only=True).eval()
-    int8 = Reader(out / "reader-int8.onnx", threads=0)
-    torch.set_num_threads(os.cpu_count() or 1)
+    onnx = Path(args.onnx) if args.onnx else out / "reader-int8.onnx"
+    readers = {"int8": Reader(onnx, threads=0)}
+    radius = int(readers["int8"].meta.get("radius", 0))
+    if args.fp32:
+        import torch
+        from transformers import AutoModelForQuestionAnswering
 
-    class TorchSession:
-        """The fp32 model behind ONNX Runtime's `run(outputs, feeds)`."""
+        fp32 = AutoModelForQuestionAnswering.from_pretrained(out / "final", local_files_only=True).eval()
+        torch.set_num_threads(os.cpu_count() or 1)
 
-        def run(self, _, feeds):
-            with torch.no_grad():
-                r = fp32(**{k: torch.from_numpy(v) for k, v in feeds.items()})
-            return [r.start_logits.numpy(), r.end_logits.numpy()]
+        class TorchSession:
+            """The fp32 model behind ONNX Runtime's `run(outputs, feeds)`."""
 
-    ref = Reader(out / "reader-int8.onnx", session=TorchSession())
+            def run(self, _, feeds):
+                with torch.no_grad():
+                    r = fp32(**{k: torch.from_numpy(v) for k, v in feeds.items()})
+                return [r.start_logits.numpy(), r.end_logits.numpy()]
+
+        readers["fp32"] = Reader(onnx, session=TorchSession())
     data = json.loads(Path(args.squad).read_text())["data"]
     items = [(p["context"], q) for a in data for p in a["paragraphs"] for q in p["qas"]]
-    items = random.Random(0).sample(items, min(args.limit, len(items)))
-    scores = {"fp32": [0.0, 0.0], "int8": [0.0, 0.0]}
+    if args.limit:
+        items = random.Random(0).sample(items, min(args.limit, len(items)))
+    scores = {name: [0.0, 0.0] for name in readers}
     same = 0
     for ctx, q in items:
-        texts = [ctx[s:e] for s, e in split_sentences(ctx)]
         golds = [a["text"] for a in q["answers"]]
-        picks = {}
-        for name, r in (("fp32", ref), ("int8", int8)):
-            best = max(r.read(q["question"], texts), key=lambda x: x.margin)
-            pred = texts[best.sentence][best.start:best.end]
-            picks[name] = pred
+        picks = {name: read_paragraph(r, q["question"], ctx, radius) for name, r in readers.items()}
+        for name, pred in picks.items():
             scores[name][0] += M.exact_match(pred, golds)
             scores[name][1] += M.f1_score(pred, golds)
-        same += picks["fp32"] == picks["int8"]
+        same += len(set(picks.values())) == 1
     n = len(items)
+    result = {"onnx": str(onnx), "radius": radius, "questions": n, "file": Path(args.squad).name}
     for name, (em, f1) in scores.items():
-        print(f"{name}: EM {em / n:.3f} F1 {f1 / n:.3f} ({n} part-A questions, gold paragraph given)")
-    print(f"same answer from both: {same / n:.3f}")
+        result[name] = {"em": round(em / n, 4), "f1": round(f1 / n, 4)}
+        print(f"{name}: EM {em / n:.3f} F1 {f1 / n:.3f} ({n} questions of {Path(args.squad).name}, gold paragraph given)")
+    if len(readers) > 1:
+        result["same_answer"] = round(same / n, 4)
+        print(f"same answer from both: {same / n:.3f}")
+    if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.report).write_text(json.dumps(result, indent=1) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -360,7 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("check", help="fp32 against int8 on SQuAD questions given their paragraph")
     c.add_argument("--out", default="runs/reader")
     c.add_argument("--squad", required=True, help="SQuAD-format file to check on (the dev file)")
-    c.add_argument("--limit", type=int, default=500)
+    c.add_argument("--limit", type=int, default=0, help="a sample of this many questions (0: all)")
+    c.add_argument("--onnx", default="", help="check this ONNX reader (its .json record beside it) instead of OUT's")
+    c.add_argument("--fp32", action="store_true", help="also the torch model OUT/final, and how often they agree")
+    c.add_argument("--report", default="", help="write the figures to this JSON file")
     args = p.parse_args(argv)
     runtime.offline()
     {"train": train, "export": export, "check": check}[args.cmd](args)

@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 sys.path.insert(0, str(HERE))
 
-from articles import ARTICLES, SITES  # noqa: E402
+from articles import ARTICLES, SITES
 
 CORPUS = HERE / "corpus"
 
