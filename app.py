@@ -359,7 +359,8 @@ class ChatService:
                 self._rebuild()
             except QAError as exc:
                 return f"**The index was not updated:** {md_escape(exc.user_message())}"
-        return f"**Removed** {md_escape(art.title)}; its file was moved to {md_escape(moved)}."
+        kept = os.path.relpath(moved, self.index_dir)  # no absolute paths on the page
+        return f"**Removed** {md_escape(art.title)}; its file is kept as {md_escape(kept)} in the index folder."
 
     def _rebuild(self):
         from index.build import build_index
@@ -745,6 +746,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="let readers add and remove articles from the page even when --host is not a loopback "
                    "address (on by default for 127.0.0.1 / localhost)")
     p.add_argument("--no-upload", action="store_true", help="no \"Add articles\" tab, whatever the address")
+    p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                   help="a host name the server answers to besides the bound address (repeatable; checked "
+                   "against each request's Host and Origin, so other sites' pages cannot use the app)")
     p.add_argument("--mcp", action="store_true",
                    help=f"also serve the ask function as an MCP tool (Streamable HTTP) at {MCP_PATH}")
     args = p.parse_args(argv)
@@ -759,10 +763,15 @@ def main(argv: list[str] | None = None) -> int:
     if service.error:
         print(f"Error: {service.error}", file=sys.stderr)
     demo = build_ui(service)
-    app_kwargs = {"routes": api_routes(service)}
+    from starlette.middleware import Middleware
+
+    from web.guard import HostOriginGuard, allowed_hosts
+
+    guard = Middleware(HostOriginGuard, allowed=allowed_hosts(args.host, args.allowed_host))
+    app_kwargs = {"routes": api_routes(service), "middleware": [guard]}
     if args.mcp:
         routes, lifespan = mcp_server(service, args.host)
-        app_kwargs = {"routes": app_kwargs["routes"] + routes, "lifespan": lifespan}
+        app_kwargs = {**app_kwargs, "routes": app_kwargs["routes"] + routes, "lifespan": lifespan}
         print(f"MCP tool \"ask\" at http://{args.host}:{args.port}{MCP_PATH}", file=sys.stderr)
     # Without the "Add articles" tab the page uploads nothing; Gradio's upload route still
     # exists, so it then takes almost nothing.

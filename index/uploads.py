@@ -6,13 +6,16 @@ is taken and that the same bytes are not already there. A refused file is report
 name with the reason and nothing is written for it; the others are stored under safe
 names (the upload's folders are never used, only a slug of its base name) through a
 hidden temporary file and a rename, so a build never reads half a file. `remove_article`
-moves an article's file out of the corpus into a trash folder (nothing is deleted). The
+moves an article's file out of the corpus into its own trash entry (nothing is deleted,
+nothing overwritten) and `restore_article` puts it back. The
 caller runs the incremental build afterwards.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +25,7 @@ from .articles import SUFFIXES, digest, load_file, read_file, slugify, walk_corp
 MAX_FILES = 50  # files in one upload
 MAX_BYTES = 20_000_000  # bytes per uploaded file
 UPLOAD_FOLDER = "uploads"  # under the corpus folder
+REMOVED_RECORD = "removed.json"  # in each trash entry: the article id and its path in the corpus
 
 
 @dataclass
@@ -137,8 +141,35 @@ def remove_article(corpus_dir: str | Path, article_path: str, article_id: str, t
     if others:
         raise ValueError(f"{article_path} also holds {len(others)} other article(s) ({', '.join(others[:3])}); "
                          "edit that file to remove one of them")
-    trash = Path(trash_dir) / time.strftime("%Y%m%d-%H%M%S")
-    trash.mkdir(parents=True, exist_ok=True)
+    # one new folder per removal (mkdtemp: unique even for two removals in the same second),
+    # with a record of where the file came from, so `restore_article` puts back exactly it
+    Path(trash_dir).mkdir(parents=True, exist_ok=True)
+    trash = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%d-%H%M%S-"), dir=trash_dir))
     dest = trash / path.name
+    (trash / REMOVED_RECORD).write_text(json.dumps({"article_id": article_id, "path": article_path,
+                                                    "removed_at": time.strftime("%Y-%m-%dT%H:%M:%S")}) + "\n")
     shutil.move(str(path), dest)
     return str(dest)
+
+
+def restore_article(corpus_dir: str | Path, removed: str | Path) -> str:
+    """Put a removed file back where it was in the corpus (`removed`: the path
+    `remove_article` returned); returns its path in the corpus. Raises ValueError when
+    that place is taken or the trash entry is not one."""
+    removed = Path(removed)
+    entry = removed.parent
+    record_file = entry / REMOVED_RECORD
+    if not removed.is_file() or not record_file.is_file():
+        raise ValueError(f"{removed} is not a removed article")
+    record = json.loads(record_file.read_text())
+    corpus_dir = Path(corpus_dir).resolve()
+    target = (corpus_dir / record["path"]).resolve()
+    if corpus_dir not in target.parents:
+        raise ValueError(f"{record['path']} is not inside the corpus folder")
+    if target.exists():
+        raise ValueError(f"{record['path']} exists again in the corpus; move it away first")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(removed), target)
+    record_file.unlink()
+    entry.rmdir()
+    return record["path"]

@@ -66,6 +66,31 @@ def test_remove_moves_the_file_and_leaves_shared_files(tiny_corpus, tmp_path):
         remove_article(tiny_corpus, "../elsewhere.txt", "elsewhere", tmp_path / "trash")
 
 
+def test_removals_in_one_second_of_same_named_files_all_survive_and_come_back(tiny_corpus, tmp_path):
+    """Two files called story.txt in different folders, removed in the same second: both
+    are kept apart in the trash, and each is restored to its own place."""
+    from index.uploads import restore_article
+
+    texts = {}
+    for folder in ("a", "b", "c"):
+        (tiny_corpus / folder).mkdir()
+        texts[folder] = STORY.replace("bridge", f"bridge {folder}")
+        (tiny_corpus / folder / "story.txt").write_text(texts[folder], encoding="utf-8")
+    ids = {a.path: a.id for a in load_articles(tiny_corpus).articles}
+    moved = [remove_article(tiny_corpus, f"{f}/story.txt", ids[f"{f}/story.txt"], tmp_path / "trash") for f in "abc"]
+    assert len(set(moved)) == 3
+    assert sorted(open(m, encoding="utf-8").read() for m in moved) == sorted(texts.values())
+    assert not any((tiny_corpus / f / "story.txt").exists() for f in "abc")
+    for m in moved:
+        restore_article(tiny_corpus, m)
+    assert all((tiny_corpus / f / "story.txt").read_text(encoding="utf-8") == texts[f] for f in "abc")
+    assert not any((tmp_path / "trash").iterdir())  # each trash entry is gone once restored
+    again = remove_article(tiny_corpus, "a/story.txt", ids["a/story.txt"], tmp_path / "trash")
+    (tiny_corpus / "a" / "story.txt").write_text("a new file in its place", encoding="utf-8")
+    with pytest.raises(ValueError, match="exists again"):
+        restore_article(tiny_corpus, again)
+
+
 def test_uploads_on_only_for_loopback_unless_allowed():
     from app import uploads_on
 

@@ -1,0 +1,75 @@
+"""Host and Origin checks for every route of the app's server (page, Gradio's queue and
+upload routes, /api/ask, MCP): a page on another site cannot drive the app, not even by
+DNS rebinding (a foreign name resolving to 127.0.0.1).
+
+- `Host` must name the server: a loopback name when it is bound to a loopback address,
+  else the bound address or one of the names given with --allowed-host (any name, when
+  bound to all addresses with none given). Otherwise: 421, as MCP's own check answers.
+- `Origin`, when a browser sends one, must be one of those hosts too; otherwise 403. A
+  browser sends it on every cross-site POST, fetch and WebSocket, so state-changing routes
+  (adding and removing articles go through Gradio's POST routes) cannot be reached from
+  another site; a client that sends none (curl, the openai client) is not a browser page.
+
+A pure ASGI middleware (no body is read), so streaming and WebSockets pass untouched.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+ANY = "*"
+
+
+def allowed_hosts(bind: str, extra: list[str] | tuple[str, ...] = ()) -> frozenset[str]:
+    """Host names (no port) the server answers to, for a bind address and --allowed-host names."""
+    names = {h.strip().lower().strip("[]") for h in extra if h.strip()}
+    if bind in LOOPBACK_NAMES or bind.startswith("127."):
+        return frozenset(LOOPBACK_NAMES | {bind} | names)
+    if bind in ("0.0.0.0", "::", "") and not names:
+        return frozenset({ANY})
+    return frozenset({bind.strip("[]").lower()} | names | LOOPBACK_NAMES)
+
+
+def host_name(value: str) -> str:
+    """'LocalHost:7860' -> 'localhost'; '[::1]:80' -> '::1'."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+def is_allowed(name: str, allowed: frozenset[str]) -> bool:
+    return ANY in allowed or name in allowed
+
+
+class HostOriginGuard:
+    def __init__(self, app, allowed: frozenset[str]):
+        self.app = app
+        self.allowed = allowed
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
+        host = host_name(headers.get("host", ""))
+        if not is_allowed(host, self.allowed):
+            return await _refuse(scope, send, 421, f"this server does not answer to the host {host!r}")
+        origin = headers.get("origin")
+        if origin and origin != "null":
+            name = host_name(urlsplit(origin).netloc)
+            if not is_allowed(name, self.allowed):
+                return await _refuse(scope, send, 403, f"requests from pages of {name!r} are not accepted")
+        elif origin == "null" and scope.get("method", "GET") not in ("GET", "HEAD", "OPTIONS"):
+            return await _refuse(scope, send, 403, "requests from opaque origins are not accepted")
+        return await self.app(scope, receive, send)
+
+
+async def _refuse(scope, send, status: int, message: str) -> None:
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    body = json.dumps({"error": message}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
