@@ -12,6 +12,7 @@ be used is reported as `Skipped` and loading goes on. Nothing here embeds or ind
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -327,7 +328,8 @@ def load_file(path: Path, rel: str, html_engine: str = "trafilatura",
 def walk_corpus(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
     """The article files under `corpus_dir` (sorted), and the ones passed over with why:
     symbolic links that lead outside the folder, broken or looping links, and things
-    that are not regular files (a FIFO would block a read). Hidden files and other
+    that are not regular files (a FIFO would block a read), names that are not UTF-8
+    (shown with U+FFFD where their bytes are). Hidden files and other
     suffixes are not articles and pass silently."""
     corpus_dir = Path(corpus_dir)
     root = corpus_dir.resolve()
@@ -336,6 +338,12 @@ def walk_corpus(corpus_dir: Path) -> tuple[list[Path], list[Skipped]]:
         if p.name.startswith(".") or p.suffix.lower() not in SUFFIXES:
             continue
         rel = p.relative_to(corpus_dir).as_posix()
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are no UTF-8 (os.fsdecode keeps them as lone surrogates)
+            shown = os.fsencode(rel).decode("utf-8", "replace")
+            skipped.append(Skipped(shown, "its name is not valid UTF-8; rename the file to index it"))
+            continue
         if p.is_symlink():
             try:
                 target = p.resolve(strict=True)

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SHIPPED_CORPUS
@@ -33,6 +34,24 @@ def test_deep_json_and_lone_surrogates_do_not_stop_a_build(corpus, tmp_path, fak
     assert any("deep.jsonl" in k and "nested too deeply" in v for k, v in reasons.items())
     arts = {a.id: a for a in load_articles(corpus).articles}
     assert arts["s"].text == "a \ufffd b is here." and "deep-1" in arts
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_not_a_crash(corpus, tmp_path, fake_embedder):
+    """`caf\\xe9.txt` (Latin-1 bytes) used to crash every build at the manifest; now it is
+    skipped with its reason, the build and an update finish, and the status shows it."""
+    from index.build import build_index
+    from index.store import current_version_dir, read_manifest
+
+    (corpus / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Cafe\n\nThe cafe opened in 1990.\n")
+    (corpus / "ok.txt").write_text("Ok story\n\nThe ferry runs daily.", encoding="utf-8")
+    summary = build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    reasons = {s.path: s.reason for s in summary.skipped}
+    assert reasons == {"caf\ufffd.txt": "its name is not valid UTF-8; rename the file to index it"}
+    assert "ok" in {a.id for a in load_articles(corpus).articles}
+    manifest = read_manifest(current_version_dir(tmp_path / "index"))
+    assert json.dumps(manifest, ensure_ascii=False).encode("utf-8")  # writable as UTF-8
+    again = build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    assert again.added == [] and {s.path for s in again.skipped} == {"caf\ufffd.txt"}
 
 
 def test_corpus_walk_stays_in_the_folder(corpus, tmp_path):
