@@ -142,22 +142,55 @@ class ChatService:
         self.uploads = uploads and corpus_dir is not None  # the "Add articles" tab works
         self._corpus_lock = threading.Lock()  # one change of the corpus at a time
         self.live, self.error = None, None
-        try:
-            from qa import LiveQA
+        self.embedder = embedder
+        self.stale_note: str | None = None  # answering from the last build while the corpus has changed
+        self._stale_version: str | None = None
+        self._next_try = 0.0
+        self._load()
 
-            self.live = LiveQA(index_dir, corpus_dir, embedder=embedder)
+    def _load(self) -> None:
+        """Load the live index. A stale one (the corpus changed, an update is running or
+        still to run) answers meanwhile, with a note; no index at all is retried now and
+        then, so a build that finishes later is picked up without a restart."""
+        from common.errors import StaleIndexError
+        from qa import LiveQA
+
+        try:
+            self.live, self.error = LiveQA(self.index_dir, self.corpus_dir, embedder=self.embedder), None
+            self.stale_note = None
+        except StaleIndexError as exc:
+            try:
+                self.live, self.error = LiveQA(self.index_dir, None, embedder=self.embedder), None
+            except QAError as exc2:
+                self.error = exc2.user_message()
+                return
+            self._stale_version = self.live.version
+            self.stale_note = (f"{exc} Answers come from the last build until an update finishes "
+                               f"(it is picked up by itself). Fix: {exc.hint}")
         except QAError as exc:
             self.error = exc.user_message()
 
     @property
     def qa(self):
         """The QA object for the live index version (switches after a rebuild)."""
-        return self.live.get() if self.live is not None else None
+        import time
+
+        if self.live is None and time.monotonic() >= self._next_try:
+            self._next_try = time.monotonic() + 2.0  # an index that appears later is loaded (at most every 2 s)
+            self._load()
+        if self.live is None:
+            return None
+        qa = self.live.get()
+        if self.stale_note and self.live.version != self._stale_version:
+            self.stale_note = None  # a build finished since: its version is live
+        return qa
 
     @property
     def switch_error(self) -> str | None:
         """Why the newest index version is not the one answering, if it is not."""
-        return self.live.last_error if self.live is not None else None
+        if self.live is None:
+            return None
+        return self.live.last_error or self.stale_note
 
     def passage_parts(self, citation, qa):
         text = qa.data.articles[qa.data.article_row[citation.article_id]].text
@@ -369,10 +402,9 @@ class ChatService:
         summary = build_index(self.corpus_dir, self.index_dir, embedder=qa.retriever.embedder if qa else None,
                               progress=True, wait_for_lock=True)
         if self.live is None:  # no index could be loaded before: load the new one
-            from qa import LiveQA
-
-            self.live, self.error = LiveQA(self.index_dir, self.corpus_dir), None
-        self.live.get()  # switch now, so the next question and the tables see the new articles
+            self._load()
+        if self.live is not None:
+            self.live.get()  # switch now, so the next question and the tables see the new articles
         return summary
 
     def article_choices(self) -> list[tuple[str, str]]:

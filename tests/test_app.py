@@ -114,3 +114,37 @@ def test_app_rebuilds_an_index_of_an_older_format_on_start(tmp_path, real_embedd
     new = store.current_version_dir(idx)
     assert new != old and store.read_manifest(new)["format_version"] == store.FORMAT_VERSION
     assert app.ensure_index(str(idx), str(corpus)) is None  # current and unchanged: nothing to do
+
+
+def test_a_stale_or_missing_index_answers_when_it_can_and_recovers_by_itself(tmp_path, real_embedder):
+    """The app started while another build of a changed corpus runs: it answers from the
+    last good index with a note, and the note goes once that build makes its version live.
+    Started with no index at all, it picks up the first one built, without a restart."""
+    import shutil
+    import time
+
+    from conftest import SHIPPED_CORPUS
+
+    import app
+    from index.build import build_index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    index_dir = tmp_path / "index"
+    build_index(corpus, index_dir, embedder=real_embedder, progress=False)
+    (corpus / "ferry.txt").write_text("Ferry\n\nThe Kittiwake ferry carries 120 passengers.", encoding="utf-8")
+    service = app.ChatService(str(index_dir), str(corpus), embedder=real_embedder)
+    assert service.error is None and "Answers come from the last build" in service.switch_error
+    status, out = service.api_answer({"question": "Who authorized the meetings?"})
+    assert status == 200 and out["answer"] == "the U.S. government"
+    build_index(corpus, index_dir, embedder=real_embedder, progress=False)  # the other build finishes
+    status, out = service.api_answer({"question": "How many passengers does the Kittiwake ferry carry?"})
+    assert status == 200 and out["answer"] == "120" and service.switch_error is None
+
+    empty = tmp_path / "later"
+    waiting = app.ChatService(str(empty), str(corpus), embedder=real_embedder)
+    assert waiting.error and waiting.api_answer({"question": "Who authorized the meetings?"})[0] == 503
+    build_index(corpus, empty, embedder=real_embedder, progress=False)
+    time.sleep(2.1)  # the service looks for an index at most every 2 s
+    status, out = waiting.api_answer({"question": "Who authorized the meetings?"})
+    assert status == 200 and out["answer"] == "the U.S. government"
