@@ -295,6 +295,12 @@ class ChatService:
 
         if not isinstance(payload, dict):
             return 422, {"error": "the body must be a JSON object like {\"question\": \"...\"}"}
+        from common.text import clean_text
+
+        try:
+            payload = clean_text(payload)  # lone surrogates ("\\ud800" in JSON) cannot be answered or sent back
+        except RecursionError:
+            return 422, {"error": "the body is nested too deeply"}
         unknown = set(payload) - API_FIELDS
         if unknown:
             return 422, {"error": f"unknown field(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(API_FIELDS))}"}

@@ -95,3 +95,22 @@ def unbalanced(text: str) -> list[int]:
             else:
                 straight.append(i)
     return sorted(bad + stack + straight)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value):
+    """A decoded JSON value with every lone surrogate (JSON allows "\\ud800"; UTF-8 does
+    not) replaced by U+FFFD, in strings and keys at any depth.
+
+    >>> clean_text({"question": "a\\ud800b", "sources": ["x\\udfff"]})
+    {'question': 'a\ufffdb', 'sources': ['x\ufffd']}
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [clean_text(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(k): clean_text(v) for k, v in value.items()}
+    return value

@@ -109,6 +109,10 @@ def _status(args) -> int:
     version_dir = store.current_version_dir(args.index_dir)
     data = store.load_version(version_dir, full_hash=True if args.verify else None)
     m = data.manifest
+    from .embedding import MODEL_NAME, model_fingerprint, model_path
+
+    # the check `qa ask` makes: an index of another model (or a tampered manifest) is not "fine"
+    store.check_model(m, MODEL_NAME, model_fingerprint(model_path()))
     print(f"index:     {version_dir}")
     print(f"articles:  {len(data.articles)}   passages: {data.n_passages}   sentences: {len(data.sentences)}")
     print(f"model:     {m['model']['name']} (fingerprint {m['model']['fingerprint'][:12]}, dim {m['model']['dim']}, "

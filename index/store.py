@@ -225,10 +225,18 @@ def current_version_dir(index_dir: str | Path) -> Path:
     name = current_version_name(index_dir)
     if name is None:
         raise IndexMissingError(f"no index in {index_dir}")
+    if not plain_name(name):
+        raise IndexCorruptError(f"{index_dir}/CURRENT holds {name[:80]!r}, which is not a version folder's name")
     path = index_dir / "versions" / name
     if not path.is_dir():
         raise IndexCorruptError(f"{index_dir}/CURRENT points to missing version {name!r}")
     return path
+
+
+def plain_name(name: str) -> bool:
+    """A folder name of `versions/` itself: no separators, no '..', nothing hidden, so
+    CURRENT can never point outside the index folder."""
+    return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".") and "\0" not in name
 
 
 def read_manifest(version_dir: Path) -> dict:

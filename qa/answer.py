@@ -19,7 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from common.errors import BadQuestionError
-from common.text import terms
+from common.text import clean_text, terms
 from index.lexical import idf_table
 
 from . import learned, reports, timeline
@@ -303,7 +303,8 @@ class QA:
         """Answer `question`. `context` (words carried over from earlier turns of a
         chat) is added to what is searched; the answer type comes from the question.
         `scope` limits the articles used (as-of day, date range, outlets)."""
-        question = (question or "").strip()
+        question = clean_text(question or "").strip()  # lone surrogates: from a CLI argument's odd bytes, say
+        context = clean_text(context) if context else context
         if not question:
             raise BadQuestionError("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:

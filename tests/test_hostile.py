@@ -94,6 +94,14 @@ def test_batch_goes_on_after_a_line_that_is_not_utf8(shipped_index):
     assert lines[0]["answer"] and lines[2]["answer"] and b"Traceback" not in out.stderr
 
 
+def test_a_question_argument_with_bytes_that_are_not_utf8_is_answered(shipped_index):
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-m", "qa", "ask", "--index-dir", str(shipped_index), "--json",
+                          b"Who \xff authorized the meetings?"], capture_output=True, cwd=ROOT, env=env, timeout=300)
+    assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr[-800:]
+    assert json.loads(out.stdout)["question"] == "Who \ufffd authorized the meetings?"
+
+
 def test_closed_pipe_ends_quietly(shipped_index):
     proc = subprocess.Popen(f"{sys.executable} -m qa ask --index-dir {shipped_index} - | head -c 1 > /dev/null",
                             shell=True, stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
@@ -118,6 +126,28 @@ def test_broken_current_is_reported_and_leftovers_removed(shipped_index, tmp_pat
     assert not stale.exists()
     live.get()
     assert live.last_error is None
+
+
+def test_current_cannot_point_outside_the_index_folder(shipped_index, tmp_path, real_embedder):
+    """A CURRENT holding '../../outside/v' (where a valid index sits) loads nothing from there."""
+    from common.errors import IndexCorruptError
+    from index import store
+    from qa import LiveQA, open_qa
+
+    index_dir = tmp_path / "a" / "index"
+    shutil.copytree(shipped_index, index_dir)
+    name = store.current_version_name(index_dir)
+    outside = tmp_path / "outside"
+    shutil.copytree(index_dir / "versions" / name, outside / "v")
+    live = LiveQA(index_dir, embedder=real_embedder, warm=False)
+    for bad in ("../../../outside/v", "/etc", ".tmp-x"):
+        (index_dir / "CURRENT").write_text(bad + "\n")
+        with pytest.raises(IndexCorruptError, match="not a version folder"):
+            store.current_version_dir(index_dir)
+        with pytest.raises(IndexCorruptError):
+            open_qa(index_dir, embedder=real_embedder, warm=False)
+        live.get()
+        assert live.version == name and "CURRENT" in live.last_error  # still the good version, and said so
 
 
 def test_chat_renders_no_math():
@@ -169,6 +199,12 @@ def test_json_endpoint(app_url, shipped_qa):
                        (json.dumps({"question": "x " * 2000}).encode(), 422), (b"[" * 100_00 + b"]" * 100_00, 400)):
         status, out = _post(app_url, body)
         assert status == code and out.get("error"), (body[:40], status, out)
+    # lone surrogates in any field: answered (or refused), never a 500
+    for body in (b'{"question": "Who authorized the \\ud800 meetings?"}',
+                 b'{"question": "Who authorized the meetings?", "context": "\\udfff"}',
+                 b'{"question": "Who authorized the meetings?", "sources": ["\\ud800"]}'):
+        status, out = _post(app_url, body)
+        assert status in (200, 422), (body, status, out)
 
 
 def test_hash_and_text_come_from_one_read(tmp_path, monkeypatch):

@@ -22,6 +22,17 @@ def test_build_and_status_commands(tmp_path, capsys):
     assert main(["status", "--corpus", str(corpus), "--index-dir", str(idx)]) == 0
     out, _ = capsys.readouterr()
     assert "added: extra.txt" in out and "python -m index build" in out
+    # a manifest naming another model's fingerprint fails status (--verify too), as `qa ask` refuses it
+    import json
+
+    from index import store
+
+    manifest_file = store.current_version_dir(idx) / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    manifest["model"]["fingerprint"] = "0" * 32
+    manifest_file.write_text(json.dumps(manifest))
+    assert main(["status", "--verify", "--index-dir", str(idx)]) == 1
+    assert "built with model" in capsys.readouterr().err
 
 
 def test_clear_errors(tmp_path, capsys):
