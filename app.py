@@ -704,9 +704,19 @@ def api_routes(service: ChatService) -> list:
     from fastapi.routing import APIRoute
 
     async def ask(request: Request):
-        body = await request.body()
-        if len(body) > MAX_API_BODY:
-            return JSONResponse({"error": f"the body is {len(body)} bytes; at most {MAX_API_BODY} are read"}, 413)
+        too_big = JSONResponse({"error": f"the body is over {MAX_API_BODY} bytes; at most that many are read"}, 413)
+        try:
+            if int(request.headers.get("content-length") or 0) > MAX_API_BODY:
+                return too_big  # said up front: nothing is read
+        except ValueError:
+            return JSONResponse({"error": "Content-Length is not a number"}, 400)
+        chunks, size = [], 0
+        async for chunk in request.stream():  # counted as it comes: a huge body is never held
+            size += len(chunk)
+            if size > MAX_API_BODY:
+                return too_big
+            chunks.append(chunk)
+        body = b"".join(chunks)
         try:
             payload = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):

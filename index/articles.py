@@ -11,6 +11,7 @@ be used is reported as `Skipped` and loading goes on. Nothing here embeds or ind
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -44,10 +45,19 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 
 
 def slugify(value: str) -> str:
-    """'DEA Meetings (2).txt' -> 'dea-meetings-2'"""
-    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
-    value = re.sub(r"[^a-zA-Z0-9]+", "-", value).strip("-").lower()
-    return value or "article"
+    """'DEA Meetings (2).txt' -> 'dea-meetings-2'. Letters with no Latin form leave a
+    short hash of the whole name behind, so '名前' and '記事' get different ids.
+
+    >>> slugify("Café Opens"), slugify("名前") != slugify("記事"), slugify("名前").startswith("article-")
+    ('cafe-opens', True, True)
+    """
+    folded = unicodedata.normalize("NFKD", value)
+    lost = any(unicodedata.category(ch)[0] in "LN" and not ch.isascii() for ch in folded)
+    slug = re.sub(r"[^a-zA-Z0-9]+", "-", folded.encode("ascii", "ignore").decode()).strip("-").lower()
+    if lost:
+        tag = hashlib.sha1(unicodedata.normalize("NFC", value).encode("utf-8")).hexdigest()[:8]
+        slug = f"{slug}-{tag}" if slug else f"article-{tag}"
+    return slug or "article"
 
 
 def normalize_text(text: str) -> str:
@@ -96,10 +106,44 @@ def clean_plain(raw: str, markdown: bool = False) -> tuple[str, str]:
 HTML_ENGINES = ("trafilatura", "soup")
 
 
+MAX_HTML_DEPTH = 1000  # nested elements; browsers stop nesting at 512, news pages at a few dozen
+# elements whose end tag may be left out (a page of unclosed <p> is not deep) and void ones
+_NO_DEPTH = frozenset("p li td th tr dt dd option optgroup thead tbody tfoot colgroup caption rt rp "
+                      "br img hr meta link input area base col embed param source track wbr".split())
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
+
+
+def html_depth(raw: str, stop: int = MAX_HTML_DEPTH) -> int:
+    """How deep the page's elements nest, by a scan of its tags before any parser runs
+    (a 9 MB page of 3 million nested tags once took 88 s and 1.9 GB to refuse); stops
+    counting past `stop`.
+
+    >>> html_depth("<html><body><div><p>a<p>b</div></body></html>")
+    3
+    """
+    depth = deepest = 0
+    for m in _TAG.finditer(raw):
+        name = m.group(2).lower()
+        if name in _NO_DEPTH or m.group(3):
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > stop:
+                    break
+    return deepest
+
+
 def read_html(raw: str, engine: str = "trafilatura") -> tuple[str, str, metadata.Meta]:
     """(title, body, metadata) of an HTML page. "trafilatura" (the default; main text
     without boilerplate, measured against "soup" by `python -m bench.html`) falls
-    back to our BeautifulSoup cleaner when it finds no main text."""
+    back to our BeautifulSoup cleaner when it finds no main text. A page nested deeper
+    than MAX_HTML_DEPTH is refused (ValueError) before it is parsed."""
+    if html_depth(raw) > MAX_HTML_DEPTH:
+        raise ValueError(f"the page nests its elements more than {MAX_HTML_DEPTH} deep; not read")
     title, body, meta = "", "", metadata.Meta()
     if engine == "trafilatura":
         found = metadata.from_html(raw)
@@ -391,26 +435,49 @@ def read_file(path: Path, rel: str) -> tuple[str | None, list[Article], list[Ski
     return digest(data), articles, skipped
 
 
-def add_read(report: LoadReport, rel: str, read: tuple, seen: dict[str, str]) -> None:
+def add_read(report: LoadReport, rel: str, read: tuple, seen: dict[str, str],
+             owners: dict[str, str] | None = None) -> None:
     """Add what `read_file` gave for `rel` to `report`; an article id already taken (by the
-    file `seen[id]`) is skipped with a message."""
+    file `seen[id]`, or owned by another file's name: `owners`) is skipped with a message."""
     file_hash, articles, skipped = read
     if file_hash is not None:
         report.file_hashes[rel] = file_hash
     report.skipped.extend(skipped)
     for art in articles:
-        taken = claim_id(seen, art.id, rel)
+        taken = claim_id(seen, art.id, rel, owners)
         if taken is None:
             report.articles.append(art)
         else:
             report.skipped.append(taken)
 
 
-def claim_id(seen: dict[str, str], article_id: str, where: str) -> Skipped | None:
-    """Record that `where` holds `article_id`; if an earlier file (`seen[article_id]`) took
-    the id already, the article is skipped: that `Skipped`."""
+ID_CONFLICT = "article id conflict"  # how a skipped claim's reason starts (the build, status, page show it)
+
+
+def natural_owners(files: list[Path], corpus_dir: Path) -> dict[str, str]:
+    """The id each text, Markdown, HTML or PDF file is known by (its path's slug) -> that
+    file. Such a file owns its id whatever the path order: a JSON record elsewhere that
+    names the same id ("aaa.json" with "id": "dea-...") cannot take its place."""
+    out: dict[str, str] = {}
+    for p in files:
+        if p.suffix.lower() in JSON_SUFFIXES:
+            continue  # JSON records name their ids themselves
+        rel = p.relative_to(corpus_dir).as_posix()
+        out.setdefault(slugify(str(Path(rel).with_suffix(""))), rel)
+    return out
+
+
+def claim_id(seen: dict[str, str], article_id: str, where: str, owners: dict[str, str] | None = None) -> Skipped | None:
+    """Record that `where` holds `article_id`. The claim fails (that `Skipped`, a reported
+    conflict) when the id is another file's own (`owners`: its file name gives it) or an
+    earlier file (`seen[article_id]`) took it already."""
+    owner = (owners or {}).get(article_id)
+    if owner is not None and owner != where:
+        return Skipped(where, f"{ID_CONFLICT}: {article_id!r} is the id of {owner} (from its file name); "
+                              "this article is not indexed: give it another id")
     if article_id in seen:
-        return Skipped(where, f"duplicate article id {article_id!r} (first in {seen[article_id]})")
+        return Skipped(where, f"{ID_CONFLICT}: {article_id!r} is already taken by {seen[article_id]}; "
+                              "this article is not indexed: give it another id")
     seen[article_id] = where
     return None
 
@@ -421,7 +488,8 @@ def load_articles(corpus_dir: str | Path) -> LoadReport:
     report = LoadReport()
     seen: dict[str, str] = {}
     files, report.skipped = walk_corpus(corpus_dir)
+    owners = natural_owners(files, corpus_dir)
     for path in files:
         rel = path.relative_to(corpus_dir).as_posix()
-        add_read(report, rel, read_file(path, rel), seen)
+        add_read(report, rel, read_file(path, rel), seen, owners)
     return report

@@ -27,7 +27,7 @@ from common.hashing import content_hash
 from common.runinfo import machine, now_iso
 
 from . import lexical, store, wire
-from .articles import claim_id, walk_corpus
+from .articles import claim_id, natural_owners, walk_corpus
 from .chunking import ChunkSettings
 from .ingest import FileResult, RowFile, RowSet, default_workers, prepare, prepared_files, split_arrays
 from .records import Article, Skipped
@@ -231,7 +231,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, embedder=None,
 
     return _build(source, len(files), "file", index_dir, embedder, settings, embed_title, full, progress,
                   wait_for_lock, corpus_dir=str(corpus_dir), skipped=walk_skipped, t0=t0,
-                  sentence_vectors=sentence_vectors)
+                  sentence_vectors=sentence_vectors, owners=natural_owners(files, corpus_dir))
 
 
 def build_from_articles(articles: list[Article], index_dir: str | Path, embedder=None,
@@ -260,7 +260,7 @@ def build_from_articles(articles: list[Article], index_dir: str | Path, embedder
 def _build(source, total: int, unit: str, index_dir: str | Path, embedder, settings: ChunkSettings,
            embed_title: bool, full: bool, progress: bool, wait_for_lock: bool, corpus_dir: str | None = None,
            corpus: dict | None = None, skipped: list[Skipped] | None = None, t0: float | None = None,
-           sentence_vectors: str | None = None, embed_new=None) -> BuildSummary:
+           sentence_vectors: str | None = None, embed_new=None, owners: dict[str, str] | None = None) -> BuildSummary:
     """The build: take articles from `source(known hashes)` as they come, reuse the parts of
     unchanged ones, embed the others in batches (vectors to a spill file), then MinHash
     groups, BM25, FAISS, write, verify and switch."""
@@ -281,7 +281,7 @@ def _build(source, total: int, unit: str, index_dir: str | Path, embedder, setti
         spill = RowFile.create(spill_dir / "sentence_vectors.f16", np.float16, embedder.dim)
         try:
             parts, file_hashes = _ingest(source, total, unit, prev_parts, prev_hashes, summary, embedder, settings,
-                                         embed_title, mode, embed_new, spill, progress)
+                                         embed_title, mode, embed_new, spill, progress, owners)
             if not parts:
                 where = corpus_dir or (corpus or {}).get("dir") or "the input"
                 raise EmptyCorpusError(f"no usable articles in {where}"
@@ -323,7 +323,7 @@ def _build(source, total: int, unit: str, index_dir: str | Path, embedder, setti
 
 def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_hashes: dict[str, str],
             summary: BuildSummary, embedder, settings: ChunkSettings, embed_title: bool, mode: str, embed_new,
-            spill: RowFile, progress: bool) -> tuple[list[_Part], dict[str, str]]:
+            spill: RowFile, progress: bool, owners: dict[str, str] | None = None) -> tuple[list[_Part], dict[str, str]]:
     """Every article of `source` as a part in order (new ones embedded, a batch at a time,
     their sentence vectors in `spill`); fills `summary`'s lists. Returns (parts, file digests)."""
     from tqdm import tqdm
@@ -366,7 +366,7 @@ def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_ha
             summary.skipped.extend(res.skipped)
             for pr in res.prepared:
                 art = pr.article
-                taken = claim_id(seen, art.id, res.rel or art.path or art.id)
+                taken = claim_id(seen, art.id, res.rel or art.path or art.id, owners)
                 if taken is not None:
                     summary.skipped.append(taken)
                     continue

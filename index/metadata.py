@@ -46,7 +46,7 @@ def normalize_date(value) -> str | None:
     cannot be read as a date.
 
     >>> normalize_date("March 4, 2026"), normalize_date("2026-03-04T09:30:00Z")
-    ('2026-03-04', '2026-03-04T09:30:00+00:00')
+    ('2026-03-04', '2026-03-04T09:30+00:00')
     """
     if value is None or isinstance(value, bool):
         return None
@@ -119,6 +119,38 @@ def from_mapping(obj: dict) -> tuple[Meta, str | None]:
     return meta, (title if isinstance(title, str) else None)
 
 
+MAX_FRONT_MATTER = 64_000  # characters of YAML front matter read; metadata is a few lines
+
+
+def _front_matter(text: str):
+    """YAML front matter, parsed safely and cheaply: no tags beyond plain data (safe
+    loader), no aliases (a few hundred bytes of nested aliases expand to gigabytes: the
+    "billion laughs"), at most MAX_FRONT_MATTER characters. ValueError when refused;
+    None when it is not YAML.
+
+    >>> _front_matter("title: Hi\\ndate: 2026-09-01")["title"]
+    'Hi'
+    >>> _front_matter("a: &x [1]\\nb: *x")
+    Traceback (most recent call last):
+    ValueError: YAML aliases are not read in front matter
+    """
+    import yaml
+
+    if len(text) > MAX_FRONT_MATTER:
+        raise ValueError(f"front matter over {MAX_FRONT_MATTER} characters")
+
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise ValueError("YAML aliases are not read in front matter")
+            return super().compose_node(parent, index)
+
+    try:
+        return yaml.load(text, Loader=NoAliases)  # a SafeLoader subclass: plain data only
+    except yaml.YAMLError:
+        return None  # not YAML after all (a Markdown rule, say): the text stays text
+
+
 def split_header(raw: str) -> tuple[Meta, str | None, str]:
     """Metadata at the top of a plain-text or Markdown file: YAML front matter, or a
     block of `Key: value` lines before the first blank line. Returns (meta, title
@@ -127,12 +159,10 @@ def split_header(raw: str) -> tuple[Meta, str | None, str]:
     if text.startswith("---"):
         m = re.match(r"---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", text, re.S)
         if m:
-            import yaml
-
             try:
-                data = yaml.safe_load(m.group(1))
-            except yaml.YAMLError:
-                data = None
+                data = _front_matter(m.group(1))
+            except ValueError:
+                data = {}  # refused (aliases, too long): no metadata from it, and not read as text either
             if isinstance(data, dict):
                 meta, title = from_mapping(data)
                 return meta, title, text[m.end():]

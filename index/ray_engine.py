@@ -69,7 +69,7 @@ def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int =
         import ray
     except ImportError:
         raise RayUnavailable("Ray is not installed", hint="pip install -r requirements-ray.txt") from None
-    from .articles import add_read, walk_corpus
+    from .articles import add_read, natural_owners, walk_corpus
     from .build import DEFAULT_SENTENCE_VECTORS
     from .embedding import make_embedder
 
@@ -91,8 +91,9 @@ def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int =
         rows = ray.data.from_items([{"path": str(p), "rel": p.relative_to(corpus_dir).as_posix()} for p in files],
                                    override_num_blocks=max(1, min(len(files), 4 * workers))).flat_map(_read).take_all()
         report, seen = LoadReport(skipped=skipped), {}
+        owners = natural_owners(files, corpus_dir)
         for r in sorted(rows, key=lambda r: r["rel"]):
-            add_read(report, r["rel"], pickle.loads(r["read"]), seen)
+            add_read(report, r["rel"], pickle.loads(r["read"]), seen, owners)
         mode = sentence_vectors or DEFAULT_SENTENCE_VECTORS
 
         def embed_new(todo: list[Article], settings_, embed_title_, mode_) -> tuple[list[_Part], int]:

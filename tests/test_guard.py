@@ -61,3 +61,29 @@ def test_running_app_refuses_foreign_hosts_and_origins(app_url):
         assert _status(app_url + path, {**ct, "Origin": "http://evil.example"}, body) == 403, path
     port = app_url.rstrip("/").rsplit(":", 1)[1]
     assert _status(app_url + "api/ask", {**ct, "Origin": f"http://localhost:{port}"}, body) == 200
+
+
+@pytest.mark.slow
+def test_api_refuses_a_huge_body_before_it_ends(app_url):
+    """A chunked body that never ends: 413 once it passes the limit, without waiting for the
+    rest (the old route read the whole body first, so this waited forever)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    u = urlsplit(app_url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
+    conn.putrequest("POST", "/api/ask")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.endheaders()
+    chunk = b"x" * 65536
+    try:
+        for _ in range(16):  # 1 MB, far over the limit, and no final chunk
+            conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    except OSError:
+        pass  # the server may stop reading as soon as it has answered
+    resp = conn.getresponse()
+    assert resp.status == 413 and b"at most" in resp.read()
+    conn.close()
+    too_long = json.dumps({"question": "x" * 200_000}).encode()
+    assert _status(app_url + "api/ask", {"Content-Type": "application/json"}, too_long) == 413

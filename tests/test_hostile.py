@@ -228,3 +228,32 @@ def test_hash_and_text_come_from_one_read(tmp_path, monkeypatch):
     report = load_articles(c)
     (art,) = report.articles
     assert art.text == "First version." and report.file_hashes["a.txt"] == sha256_bytes(b"Title A\n\nFirst version.")[:32]
+
+
+def test_a_file_cannot_take_another_articles_id(corpus, tmp_path, fake_embedder):
+    """corpus/aaa.json naming the shipped article's id (and coming first by path) does not
+    replace it: the real article is indexed, the impostor is a reported conflict; two JSON
+    records with one id: the second is a reported conflict; non-Latin names stay apart."""
+    from index.articles import ID_CONFLICT
+    from index.build import build_index
+
+    real = "dea-secret-meetings-with-cartels"
+    (corpus / "aaa.json").write_text(json.dumps({"id": real, "title": "Impostor", "text": "The Lighthouse Choir "
+                                                 "authorized the meetings."}), encoding="utf-8")
+    (corpus / "b.jsonl").write_text("\n".join(json.dumps({"id": "same", "title": t, "text": f"{t} text."})
+                                              for t in ("One", "Two")), encoding="utf-8")
+    (corpus / "名前.txt").write_text("Name\n\nA story about names.", encoding="utf-8")
+    (corpus / "記事.txt").write_text("Article\n\nA story about articles.", encoding="utf-8")
+    for report in (load_articles(corpus),):
+        arts = {a.id: a for a in report.articles}
+        assert arts[real].title.startswith("DEA") and arts["same"].title == "One"
+        reasons = {s.path: s.reason for s in report.skipped}
+        assert reasons["aaa.json"].startswith(ID_CONFLICT) and f"is the id of {real}.txt" in reasons["aaa.json"]
+        assert reasons["b.jsonl"].startswith(ID_CONFLICT) and "already taken by b.jsonl" in reasons["b.jsonl"]
+        assert len({a.id for a in report.articles if a.title in ("Name", "Article")}) == 2
+    summary = build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    assert {s.path for s in summary.skipped if s.reason.startswith(ID_CONFLICT)} == {"aaa.json", "b.jsonl"}
+    from index.store import current_version_dir, load_version
+
+    data = load_version(current_version_dir(tmp_path / "index"))
+    assert data.articles[data.article_row[real]].title.startswith("DEA")
