@@ -14,6 +14,12 @@ NOT_FOUND = "Not found in the articles."
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&])")
 
 
+# characters of the article shown each side of a quote in its card: a card (and so every earlier
+# answer the page keeps and re-sends) stays small whatever the article's length
+ARTICLE_CONTEXT = 3000
+WHOLE_ARTICLE = 10_000  # an article up to this long is shown whole
+
+
 def md_escape(text: str) -> str:
     """Escape Markdown and HTML so user or article text shows literally."""
     return _MD_SPECIAL.sub(lambda m: "&#%d;" % ord(m.group(1)) if m.group(1) in "<>&" else "\\" + m.group(1),
@@ -121,10 +127,17 @@ def sources_html(answer: Answer | None, passage_text=None, article=None, turn: i
         if article is not None:
             art = article(c.article_id)
             meta = [x for x in (art.source, (art.date or "")[:10] or "undated") if x] + meta
+            a0, a1 = 0, len(art.text)
+            if len(art.text) > WHOLE_ARTICLE:
+                a0, a1 = max(0, c.start - ARTICLE_CONTEXT), min(len(art.text), c.end + ARTICLE_CONTEXT)
+            cut = a0 > 0 or a1 < len(art.text)
+            summary = "Open the article around the quote" if cut else "Open the full article"
+            note = ('<p class="qa-meta">An excerpt: the whole article is in the Articles tab.</p>' if cut else "")
             full = (f'<details class="qa-article" id="{card_id(n, turn, "article")}">'
-                    f'<summary>Open the full article</summary>'
-                    f'<div class="qa-article-body">{html.escape(art.text[:c.start])}<mark>'
-                    f'{html.escape(art.text[c.start:c.end])}</mark>{html.escape(art.text[c.end:])}</div></details>')
+                    f'<summary>{summary}</summary>{note}'
+                    f'<div class="qa-article-body">{"… " if a0 else ""}{html.escape(art.text[a0:c.start])}<mark>'
+                    f'{html.escape(art.text[c.start:c.end])}</mark>{html.escape(art.text[c.end:a1])}'
+                    f'{" …" if a1 < len(art.text) else ""}</div></details>')
         if c.also_in:
             full = (f'<p class="qa-also">Also reported by '
                     f'{html.escape(", ".join(_also(x) for x in c.also_in))}</p>') + full

@@ -148,3 +148,26 @@ def test_a_stale_or_missing_index_answers_when_it_can_and_recovers_by_itself(tmp
     time.sleep(2.1)  # the service looks for an index at most every 2 s
     status, out = waiting.api_answer({"question": "Who authorized the meetings?"})
     assert status == 200 and out["answer"] == "the U.S. government"
+
+
+def test_cards_of_a_long_article_carry_an_excerpt_not_the_article(tmp_path, real_embedder):
+    """A long article (here 60 KB; the issue's was 1 MB): each answer's cards (which the page keeps and re-sends for every
+    earlier answer) hold a few kilobytes around the quote, not the megabyte."""
+    import app
+    from index.build import build_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    filler = "The harbor committee met again and discussed the tides at length. " * 450
+    (corpus / "long.txt").write_text("Long report\n\n" + filler + "\n\nThe new lighthouse keeper is "
+                                     "Marta Quill, the council said.\n\n" + filler, encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder=real_embedder, progress=False)
+    service = app.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder)
+    history, turns = [], []
+    for _ in range(3):
+        history, sources, _, turns = service.respond("Who is the new lighthouse keeper?", history, turns)
+    assert "Marta Quill" in history[-1]["content"]
+    assert len(sources) < 45_000 and "the whole article is in the Articles tab" in sources  # 3 answers
+    import json
+
+    assert len(json.dumps(app.keep_turns(turns))) < 45_000
