@@ -357,7 +357,11 @@ class ChatService:
 
         t0 = time.perf_counter()
         with self._corpus_lock:
-            report = add_files(self.corpus_dir, [(Path(p).name, p) for p in paths], MAX_FILES, MAX_BYTES)
+            try:
+                report = add_files(self.corpus_dir, [(Path(p).name, p) for p in paths], MAX_FILES, MAX_BYTES)
+            finally:
+                for p in paths:  # Gradio's copies: stored ones are in the corpus now, refused ones are not kept
+                    _forget_upload(p)
             lines = []
             if report.stored:
                 try:
@@ -694,6 +698,23 @@ def _upload_tab(service: ChatService):
     return files, report, choice, remove_btn, add_btn
 
 
+def _forget_upload(path: str) -> None:
+    """Delete Gradio's temporary copy of an uploaded file (and its folder when empty), so it
+    is not served by URL after it was stored or refused. Only files under Gradio's upload cache."""
+    import tempfile
+
+    p = Path(path)
+    roots = [Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()]
+    try:
+        rp = p.resolve()
+        if not any(root in rp.parents for root in roots):
+            return
+        rp.unlink(missing_ok=True)
+        rp.parent.rmdir()
+    except OSError:
+        pass
+
+
 def api_routes(service: ChatService) -> list:
     """`POST /api/ask` beside Gradio's own API: plain JSON in, the `qa ask --json` object
     out; bad input gets 400 (not JSON), 413 (body over MAX_API_BODY) or 422 (wrong
@@ -815,7 +836,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from web.guard import HostOriginGuard, allowed_hosts
 
-    guard = Middleware(HostOriginGuard, allowed=allowed_hosts(args.host, args.allowed_host))
+    from index.uploads import MAX_FILES
+
+    # the page's upload route: none at all without the Add tab, else what one Add may bring
+    # (MAX_FILES files of MAX_BYTES, plus the multipart framing)
+    max_upload = MAX_FILES * MAX_BYTES + 1_000_000 if service.uploads else 0
+    guard = Middleware(HostOriginGuard, allowed=allowed_hosts(args.host, args.allowed_host), max_upload=max_upload)
     app_kwargs = {"routes": api_routes(service), "middleware": [guard]}
     if args.mcp:
         routes, lifespan = mcp_server(service, args.host)

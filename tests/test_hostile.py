@@ -161,18 +161,20 @@ def test_chat_renders_no_math():
 
 
 def test_upload_route_refuses_files(app_url):
-    """The page uploads nothing; Gradio's upload route must not store what anyone sends."""
+    """The page uploads nothing (--no-upload); Gradio's upload route must not store what
+    anyone sends, not even a 1 KB file (it used to take files under 1 KB)."""
     import urllib.error
     import urllib.request
 
     boundary = "qa-test-boundary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"f.bin\"\r\n"
-            f"Content-Type: application/octet-stream\r\n\r\n").encode() + b"x" * 100_000 + f"\r\n--{boundary}--\r\n".encode()
-    req = urllib.request.Request(app_url + "gradio_api/upload", data=body, method="POST",
-                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
-    with pytest.raises(urllib.error.HTTPError) as err:
-        urllib.request.urlopen(req, timeout=30)
-    assert err.value.code in (400, 413)
+    for size in (100_000, 500):
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"f.bin\"\r\n"
+                f"Content-Type: application/octet-stream\r\n\r\n").encode() + b"x" * size + f"\r\n--{boundary}--\r\n".encode()
+        req = urllib.request.Request(app_url + "gradio_api/upload", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(req, timeout=30)
+        assert err.value.code == 403, size
 
 
 def _post(url: str, body: bytes):

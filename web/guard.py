@@ -43,10 +43,17 @@ def is_allowed(name: str, allowed: frozenset[str]) -> bool:
     return ANY in allowed or name in allowed
 
 
+UPLOAD_PATH = "/gradio_api/upload"
+
+
 class HostOriginGuard:
-    def __init__(self, app, allowed: frozenset[str]):
+    """`max_upload`: the most bytes one request to Gradio's upload route may carry (0: the
+    page takes no files, and the route refuses every request)."""
+
+    def __init__(self, app, allowed: frozenset[str], max_upload: int | None = None):
         self.app = app
         self.allowed = allowed
+        self.max_upload = max_upload
 
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
@@ -62,6 +69,16 @@ class HostOriginGuard:
                 return await _refuse(scope, send, 403, f"requests from pages of {name!r} are not accepted")
         elif origin == "null" and scope.get("method", "GET") not in ("GET", "HEAD", "OPTIONS"):
             return await _refuse(scope, send, 403, "requests from opaque origins are not accepted")
+        if self.max_upload is not None and scope["type"] == "http" and scope.get("path", "").endswith(UPLOAD_PATH):
+            if self.max_upload == 0:
+                return await _refuse(scope, send, 403, "this page takes no files")
+            try:
+                size = int(headers.get("content-length") or -1)
+            except ValueError:
+                size = -1
+            if size < 0 or size > self.max_upload:
+                return await _refuse(scope, send, 413, f"an upload may carry at most {self.max_upload} bytes, "
+                                                       "with its length given")
         return await self.app(scope, receive, send)
 
 
