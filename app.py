@@ -71,27 +71,39 @@ footer, footer a, footer button { color: #4b5563 !important; }
 """
 
 
-def ensure_index(index_dir: str, corpus_dir: str) -> str | None:
+def index_plan(index_dir: str, corpus_dir: str) -> str | None:
+    """What the start-up must do with the index: "build" (none, or an older format: nothing
+    to answer from until it is built), "update" (the corpus changed: the old one can answer
+    meanwhile) or None."""
+    from index import store
+    from index.changes import corpus_changes
+
+    if store.current_version_name(Path(index_dir)) is None:
+        return "build"
+    try:
+        manifest = store.read_manifest(store.current_version_dir(index_dir))
+    except QAError:
+        return None  # a damaged index: loading reports it with the repair command
+    if manifest.get("format_version") != store.FORMAT_VERSION:
+        return "build"
+    return "update" if corpus_changes(manifest, corpus_dir) else None
+
+
+def ensure_index(index_dir: str, corpus_dir: str, plan: str | None = "") -> str | None:
     """Build the index if missing or of an older format, update it if the corpus
     changed. Returns a note."""
     from index import store
     from index.build import build_index
-    from index.changes import corpus_changes
 
+    plan = index_plan(index_dir, corpus_dir) if plan == "" else plan
+    if plan is None:
+        return None
     if store.current_version_name(Path(index_dir)) is None:
         print(f"No index in {index_dir}; building it from {corpus_dir} ...", file=sys.stderr)
+    elif plan == "build":
+        print(f"The index in {index_dir} has an older format; rebuilding it ...", file=sys.stderr)
     else:
-        try:
-            version_dir = store.current_version_dir(index_dir)
-            manifest = store.read_manifest(version_dir)
-            if manifest.get("format_version") != store.FORMAT_VERSION:
-                print(f"The index in {index_dir} has an older format; rebuilding it ...", file=sys.stderr)
-            elif not corpus_changes(manifest, corpus_dir):
-                return None
-            else:
-                print(f"The corpus changed since the last build; updating {index_dir} ...", file=sys.stderr)
-        except QAError:
-            return None  # a damaged index: loading reports it with the repair command
+        print(f"The corpus changed since the last build; updating {index_dir} ...", file=sys.stderr)
     summary = build_index(corpus_dir, index_dir)
     for s in summary.skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
@@ -822,21 +834,30 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"also serve the ask function as an MCP tool (Streamable HTTP) at {MCP_PATH}")
     args = p.parse_args(argv)
     runtime.for_queries()
-    try:
-        note = ensure_index(args.index_dir, args.corpus)
-        if note:
-            print(note, file=sys.stderr)
-    except QAError as exc:
-        print(f"Error: {exc.user_message()}", file=sys.stderr)
+
+    def start_up_build(plan):
+        try:
+            note = ensure_index(args.index_dir, args.corpus, plan)
+            if note:
+                print(note, file=sys.stderr)
+        except QAError as exc:
+            print(f"Error: {exc.user_message()}", file=sys.stderr)
+
+    plan = index_plan(args.index_dir, args.corpus)
+    if plan == "update":  # the last good index answers (with a note) while the update runs
+        import threading
+
+        threading.Thread(target=start_up_build, args=(plan,), name="start-up-update", daemon=True).start()
+    elif plan:
+        start_up_build(plan)
     service = ChatService(args.index_dir, args.corpus, uploads=uploads_on(args.host, args.allow_upload, args.no_upload))
     if service.error:
         print(f"Error: {service.error}", file=sys.stderr)
     demo = build_ui(service)
     from starlette.middleware import Middleware
 
-    from web.guard import HostOriginGuard, allowed_hosts
-
     from index.uploads import MAX_FILES
+    from web.guard import HostOriginGuard, allowed_hosts
 
     # the page's upload route: none at all without the Add tab, else what one Add may bring
     # (MAX_FILES files of MAX_BYTES, plus the multipart framing)

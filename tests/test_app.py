@@ -1,5 +1,7 @@
 """The chat page's logic, without a browser: replies, sources, escaping, errors."""
 
+import pytest
+
 from qa.citations import answer_markdown, md_escape, sources_html
 from qa.records import Answer, Citation
 
@@ -171,3 +173,59 @@ def test_cards_of_a_long_article_carry_an_excerpt_not_the_article(tmp_path, real
     import json
 
     assert len(json.dumps(app.keep_turns(turns))) < 45_000
+
+
+@pytest.mark.slow
+def test_the_app_serves_from_the_last_index_while_its_start_up_update_runs(tmp_path, real_embedder):
+    """`python app.py` on a changed corpus: the page and /api/ask answer (from the last good
+    index) while the start-up update embeds the new article; once it is done, the new
+    article answers too, without a restart."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from conftest import ROOT, SHIPPED_CORPUS, _free_port
+
+    from index.build import build_index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    build_index(corpus, tmp_path / "index", embedder=real_embedder, progress=False)
+    long = "The tide tables were printed again for the harbor office. " * 4000  # ~230 KB to embed
+    (corpus / "keeper.txt").write_text(f"Keeper\n\n{long}\n\nThe new lighthouse keeper is Marta Quill.\n\n{long}",
+                                       encoding="utf-8")
+    port = _free_port()
+    log = open(tmp_path / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--corpus", str(corpus), "--index-dir",
+                             str(tmp_path / "index"), "--no-upload"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env=dict(os.environ, HF_HUB_OFFLINE="1"))
+
+    def ask(q):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/ask", data=json.dumps({"question": q}).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return json.loads(r.read())
+
+    try:
+        deadline, first = time.time() + 240, None
+        while time.time() < deadline and first is None:
+            try:
+                first = ask("Who authorized the meetings?")
+            except OSError:
+                time.sleep(0.5)
+        assert first and first["answer"] == "the U.S. government"
+        assert "full build" not in (tmp_path / "app.log").read_text() and "incremental" not in (
+            tmp_path / "app.log").read_text()  # answered before the update had finished
+        while time.time() < deadline:
+            if ask("Who is the new lighthouse keeper?").get("answer") == "Marta Quill":
+                break
+            time.sleep(1)
+        else:
+            pytest.fail("the start-up update never went live: " + (tmp_path / "app.log").read_text()[-1500:])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
