@@ -97,6 +97,8 @@ def run(args) -> dict:
         changes["type_rules"] = False
     if args.radius is not None:
         changes["window_radius"] = args.radius
+    if args.no_refusal:  # every fit's threshold at 0: the reading itself is measured, nothing refused
+        changes["calibration"] = {name: {**fit, "threshold": 0.0} for name, fit in qa.settings.calibration.items()}
     if args.sentences:
         changes["span_sentences"] = args.sentences
     if args.reader:
@@ -173,6 +175,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="ablation: short answers as the reader cut them, not widened to whole names, "
                    "bracket pairs and lists (qa.whole)")
     p.add_argument("--no-judge", action="store_true", help="ablation: no judge margin in the confidence")
+    p.add_argument("--no-refusal", action="store_true",
+                   help="ablation: answer every question (the reader's quality apart from the confidence fit)")
     p.add_argument("--radius", type=int, default=None,
                    help="ablation: neighbour sentences read each side of a candidate (default: as the reader was trained)")
     p.add_argument("--no-type-rules", action="store_true",
