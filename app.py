@@ -15,10 +15,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field  # the MCP tool's argument descriptions (its annotations are read as strings here)
 
 from common import runtime
-from common.errors import BadQuestionError, QAError
+from common.errors import BadQuestionError, BadScopeError, QAError
 from index.store import DEFAULT_INDEX_DIR
 from index.uploads import MAX_BYTES
 from qa.citations import answer_markdown, md_escape, sources_html, sources_panel
@@ -235,8 +237,8 @@ class ChatService:
         conv = Conversation([Turn(**{k: v for k, v in t.items() if k in fields}) for t in turns])
         try:
             scope = Scope.make(as_of or None, since or None, until or None, sources or ())
-        except ValueError as exc:
-            history.append({"role": "assistant", "content": md_escape(str(exc).replace("--", ""))})
+        except BadScopeError as exc:
+            history.append({"role": "assistant", "content": md_escape(str(exc))})
             return history, SKIP, message, turns
         try:
             answer, resolved = ask_in_chat(qa, conv, message, scope)
@@ -318,9 +320,21 @@ class ChatService:
             return 422, {"error": f"unknown field(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(API_FIELDS))}"}
         question, context = payload.get("question"), payload.get("context")
         if not isinstance(question, str):
-            return 422, {"error": "\"question\" must be a string"}
-        if context is not None and not isinstance(context, str):
-            return 422, {"error": "\"context\" must be a string or null"}
+            return 422, {"error": "\"question\" must be a string", "field": "question"}
+        turns = None
+        if isinstance(context, list):  # the conversation so far: earlier questions, with their answers
+            turns = []
+            for t in context:
+                if isinstance(t, str):
+                    t = {"question": t}
+                if not (isinstance(t, dict) and isinstance(t.get("question"), str)
+                        and isinstance(t.get("answer"), (str, type(None)))):
+                    return 422, {"error": "\"context\" turns must be strings or {\"question\": ..., \"answer\": ...}",
+                                 "field": "context"}
+                turns.append(t)
+            context = None
+        elif context is not None and not isinstance(context, str):
+            return 422, {"error": "\"context\" must be a string, a list of earlier turns or null", "field": "context"}
         sources = payload.get("sources") or []
         if isinstance(sources, str):
             sources = [sources]
@@ -328,13 +342,22 @@ class ChatService:
             return 422, {"error": "\"sources\" must be a list of outlet names"}
         try:
             scope = Scope.make(*(payload.get(k) for k in ("as_of", "since", "until")), sources)
-        except (ValueError, TypeError) as exc:
-            return 422, {"error": str(exc).replace("--", "")}
+        except BadScopeError as exc:
+            return 422, {"error": str(exc), "field": exc.field}
         qa = self.qa
         if qa is None:
             return 503, {"error": self.error or "no index loaded"}
         try:
-            return 200, qa.ask(question, context, scope).to_json()
+            if turns is None:
+                return 200, qa.ask(question, context, scope).to_json()
+            from qa.conversation import Conversation, Turn
+            from qa.conversation import ask as ask_in_chat
+
+            conv = Conversation([Turn(t["question"], t.get("answer")) for t in turns])
+            answer, _ = ask_in_chat(qa, conv, question, scope)
+            return 200, {**answer.to_json(), "question": question.strip()}  # answered_as: the rewrite
+        except BadScopeError as exc:
+            return 422, {"question": question, "error": str(exc), "field": exc.field}
         except BadQuestionError as exc:
             return 422, {"question": question, "error": str(exc)}
 
@@ -790,13 +813,22 @@ def mcp_server(service: ChatService, host: str = "127.0.0.1"):
         "comes from; each citation has the article id, [start, end) character offsets and the quote. "
         "When the articles do not support an answer, `refused` is true and `answer` is null."))
 
+
     @server.tool(name="ask", title="Ask the articles", structured_output=True)
-    def ask(question: str, as_of: str | None = None, since: str | None = None, until: str | None = None,
-            sources: list[str] | None = None, context: str | None = None) -> dict[str, Any]:
+    def ask(question: Annotated[str, Field(description="the question, in English (at most 1,000 characters)")],
+            as_of: Annotated[str | None, Field(description="answer as of this day (YYYY-MM-DD): later articles "
+                                                           "are not used")] = None,
+            since: Annotated[str | None, Field(description="only articles dated on or after this day (YYYY-MM-DD)")] = None,
+            until: Annotated[str | None, Field(description="only articles dated on or before this day (YYYY-MM-DD)")] = None,
+            sources: Annotated[list[str] | None, Field(description="only articles of these outlets, as the index "
+                                                                    "names them")] = None,
+            context: Annotated[str | list[str | dict] | None, Field(
+                description="the conversation so far, for a follow-up: a list of earlier turns, each a question "
+                "or {question, answer}, oldest first (or, older form, a string of search words)")] = None,
+            ) -> dict[str, Any]:
         """Answer a question from the indexed articles, with citations (article id, character
-        offsets, quote, outlet, date). Optional: as_of, since, until (YYYY-MM-DD) limit the
-        articles by date; sources limits them to outlets; context is the previous question
-        of a follow-up."""
+        offsets, quote, outlet, date). A refusal has `refused` true, a `reason` and `related`
+        passages."""
         payload = {k: v for k, v in dict(question=question, as_of=as_of, since=since, until=until,
                                           sources=sources, context=context).items() if v is not None}
         status, out = service.api_answer(payload)

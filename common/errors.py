@@ -54,3 +54,14 @@ class EmptyCorpusError(QAError):
 
 class BadQuestionError(QAError):
     hint = "type a question, e.g. 'Who authorized the meetings?'"
+
+
+class BadScopeError(QAError, ValueError):
+    """A date or outlet limit that cannot be used; `field` names it ("as_of", "since",
+    "until", "sources"), so each edge words it its own way (a CLI flag, a JSON field)."""
+
+    hint = "dates as YYYY-MM-DD, since on or before until, outlets as the index names them"
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field

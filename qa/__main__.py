@@ -70,9 +70,11 @@ def render(answer) -> str:
 
 
 def _emit(qa, question: str, as_json: bool, scope=None) -> int:
+    from common.errors import BadScopeError
+
     try:
         answer = qa.ask(question, scope=scope)
-    except BadQuestionError as exc:
+    except (BadQuestionError, BadScopeError) as exc:
         if as_json:
             print(json.dumps({"question": question, "error": str(exc)}))
         else:
@@ -88,12 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.question != "-" and not args.question.strip():
         print(f"Error: {BadQuestionError('the question is empty').user_message()}", file=sys.stderr)
         return 2
+    from common.errors import BadScopeError
+
     from .timeline import Scope
 
     try:
         scope = Scope.make(args.as_of, args.since, args.until, args.source)
-    except ValueError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+    except BadScopeError as exc:
+        flag = "--" + exc.field.replace("_", "-").replace("sources", "source")
+        print(f"Error: {flag}: {exc}", file=sys.stderr)
         return 2
     try:
         from .pipeline import open_qa

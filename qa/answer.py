@@ -25,10 +25,13 @@ from index.lexical import idf_table
 from . import learned, reports, timeline
 from .records import Answer, Citation, Hit, Report
 from .retrieval import Retriever
+from .spans import answer_type
 from .timeline import Scope
 from .yesno import is_yes_no, polarity
 
 MAX_QUESTION_CHARS = 1000
+KIND_WORDS = {"NUMBER": "a count or an amount", "MONEY": "an amount", "PERCENT": "a share",
+              "DURATION": "a duration or a length"}
 # Another article's answer counts as a report of the same fact (an update or a disagreement)
 # only when its sentence's ranker score (before time preferences) is this share of the chosen
 # one's, it holds this share of the chosen sentence's question-word overlap, and the
@@ -201,6 +204,18 @@ class QA:
         present = self.article_words(int(self.data.sentences[sentence_row, 0]))
         return sum(w not in present for w in names) / len(names)
 
+    def check_scope(self, scope: Scope | None) -> None:
+        """An outlet the index does not hold is a mistake to say, not a silent refusal."""
+        if not scope or not scope.sources:
+            return
+        known = {(a.source or "").lower(): a.source for a in self.data.articles if a.source}
+        unknown = [s for s in scope.sources if s.lower() not in known]
+        if unknown:
+            from common.errors import BadScopeError
+
+            raise BadScopeError("sources", f"no article comes from {', '.join(map(repr, unknown))}; the outlets are: "
+                                           + ", ".join(sorted(known.values())[:20]))
+
     def scope_mask(self, scope: Scope | None) -> np.ndarray | None:
         """bool per passage: its article is inside the scope (None: no scope)."""
         if not scope:
@@ -310,6 +325,7 @@ class QA:
         if len(question) > MAX_QUESTION_CHARS:
             raise BadQuestionError(f"the question is {len(question)} characters long; "
                                    f"at most {MAX_QUESTION_CHARS} are read")
+        self.check_scope(scope)
         searched = f"{question} {context}" if context else question
         t0 = time.perf_counter()
         qvec = self.retriever.embed_question(searched)
@@ -319,7 +335,9 @@ class QA:
         qt = timeline.question_time(question)
         cands = self._time_prior(qt, self.candidates(searched, hits, qvec), scope.as_of if scope else None)
         if not cands:
-            return Answer(question, None, True, 0.0, hits=hits, searched=searched, scope=scope)
+            why = ("no article is inside the chosen dates and outlets" if scope and not hits
+                   else "nothing in the articles is related to the question")
+            return Answer(question, None, True, 0.0, hits=hits, searched=searched, scope=scope, reason=why)
         pick = self._pick(question, cands)
         feats = self.features(question, searched, cands[0], hits, pick)
         conf = self.confidence(feats, pick.fit)
@@ -555,7 +573,10 @@ class QA:
         data = self.data
         chosen = pick.sentence
         if conf < threshold:
-            return Answer(question, None, True, conf, hits=hits, closest=[self._cite(c) for c in cands[:3]])
+            why = (f"the question asks for {KIND_WORDS.get(answer_type(question), 'an answer of one kind')} and no "
+                   "passage read holds one" if pick.typed is False
+                   else "the closest passages do not say it (the confidence is below the refusal threshold)")
+            return Answer(question, None, True, conf, hits=hits, closest=[self._cite(c) for c in cands[:3]], reason=why)
         citations = [self._cite(chosen)]
         if pick.context is not None:  # the sentence that ties the answer to the question
             citations.append(self._cite(pick.context))

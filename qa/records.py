@@ -70,12 +70,15 @@ class Answer:
     earlier: list[Report] = field(default_factory=list)
     disagreement: list[Report] = field(default_factory=list)
     scope: object = None  # the qa.timeline.Scope applied, if any
+    reason: str | None = None  # a refusal's reason, in words (REFUSAL_REASONS)
 
     def to_json(self) -> dict:
-        return {"question": self.question, "answer": self.answer, "refused": self.refused,
+        return {"question": self.question, "answered_as": self.question, "answer": self.answer, "refused": self.refused,
                 "confidence": round(float(self.confidence), 4), "sentence": self.sentence,
                 "citations": [citation_json(c) for c in self.citations],
                 "answer_start": self.answer_start, "answer_end": self.answer_end,
                 "earlier_reports": [r.to_json() for r in self.earlier],
                 "disagreement": [r.to_json() for r in self.disagreement],
-                "scope": self.scope.to_json() if self.scope else None}
+                "scope": self.scope.to_json() if self.scope else None,
+                "reason": self.reason if self.refused else None,
+                "related": [citation_json(c) for c in self.closest] if self.refused else []}

@@ -54,16 +54,22 @@ class Scope:
 
     @classmethod
     def make(cls, as_of=None, since=None, until=None, sources=()) -> Scope:
-        """A scope from user input; a date that cannot be read raises ValueError."""
+        """A scope from user input. A date that cannot be read, or a `since` after `until`,
+        raises BadScopeError naming the field."""
+        from common.errors import BadScopeError
+
         out = {}
         for name, value in (("as_of", as_of), ("since", since), ("until", until)):
             if value in (None, ""):
                 out[name] = None
                 continue
-            iso = normalize_date(value)
+            iso = normalize_date(value) if isinstance(value, str) else None
             if iso is None:
-                raise ValueError(f"--{name.replace('_', '-')} {value!r} is not a date (use YYYY-MM-DD)")
+                raise BadScopeError(name, f"{name} {value!r} is not a date (use YYYY-MM-DD)")
             out[name] = day(iso)
+        if out["since"] and out["until"] and out["since"] > out["until"]:
+            raise BadScopeError("since", f"since {out['since']} is after until {out['until']}: no article can be "
+                                         "in that range")
         srcs = tuple(s.strip() for s in (sources or ()) if s and s.strip())
         return cls(out["as_of"], out["since"], out["until"], srcs)
 

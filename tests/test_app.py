@@ -229,3 +229,31 @@ def test_the_app_serves_from_the_last_index_while_its_start_up_update_runs(tmp_p
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_api_names_the_field_at_fault_and_explains_refusals(shipped_index, real_embedder):
+    """/api/ask (through the service, as the route calls it): an unknown outlet or an
+    impossible date range is a 422 naming the field, not a silent refusal; a refusal says
+    why and shows related passages; a conversation as a list of turns resolves a follow-up
+    the way the page does, and says what it answered."""
+    from conftest import SHIPPED_CORPUS
+
+    import app
+
+    service = app.ChatService(str(shipped_index), str(SHIPPED_CORPUS), embedder=real_embedder)
+    status, out = service.api_answer({"question": "Who authorized the meetings?", "sources": ["The Daily Planet"]})
+    assert status == 422 and out["field"] == "sources" and "The Daily Planet" in out["error"]
+    status, out = service.api_answer({"question": "Who authorized the meetings?", "since": "2026-10-01",
+                                      "until": "2026-09-01"})
+    assert status == 422 and out["field"] == "since" and "after" in out["error"]
+    status, out = service.api_answer({"question": "q", "as_of": "soon"})
+    assert status == 422 and out["field"] == "as_of" and "--" not in out["error"]
+    status, out = service.api_answer({"question": "Who won the 2010 FIFA World Cup?"})
+    assert status == 200 and out["refused"] and out["reason"] and isinstance(out["related"], list)
+    status, out = service.api_answer({"question": "Who authorized the meetings?"})
+    assert out["answered_as"] == "Who authorized the meetings?" and out["reason"] is None and out["related"] == []
+    status, out = service.api_answer({"question": "What did they result in?", "context": [
+        {"question": "Who authorized the meetings?", "answer": "the U.S. government"}]})
+    assert status == 200 and out["question"] == "What did they result in?"
+    assert out["answered_as"] == "What did the meetings result in?" and "drug seizures" in out["answer"]
+    assert service.api_answer({"question": "q", "context": [3]})[1]["field"] == "context"

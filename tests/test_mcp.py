@@ -28,6 +28,8 @@ def test_ask_tool_returns_the_cli_json(app_url, shipped_qa):
     (tool,) = tools.tools
     assert tool.name == "ask" and tool.input_schema["required"] == ["question"]
     assert {"as_of", "since", "until", "sources", "context"} <= set(tool.input_schema["properties"])
+    # every argument says what it is for
+    assert all(p.get("description") for p in tool.input_schema["properties"].values()), tool.input_schema
     assert not answer.is_error
     out = answer.structured_content
     expected = shipped_qa.ask(question).to_json()
