@@ -149,11 +149,13 @@ def scope_note(scope) -> str:
 class ChatService:
     """Holds the loaded QA object (or the error that stopped it loading)."""
 
-    def __init__(self, index_dir: str, corpus_dir: str | None, embedder=None, uploads: bool = False):
+    def __init__(self, index_dir: str, corpus_dir: str | None, embedder=None, uploads: bool = False,
+                 token: str | None = None):
         import threading
 
         self.index_dir, self.corpus_dir = index_dir, corpus_dir
         self.uploads = uploads and corpus_dir is not None  # the "Add articles" tab works
+        self.token = token  # when set, adding and removing articles need it (typed on the page)
         self._corpus_lock = threading.Lock()  # one change of the corpus at a time
         self.live, self.error = None, None
         self.embedder = embedder
@@ -377,7 +379,14 @@ class ChatService:
         """The indexed articles (title, id, date, source, passages), filtered by `query`."""
         return [[a.title, a.id, a.date or "", a.source or "", n] for a, n in self._articles(query)]
 
-    def add_articles(self, paths: list | None) -> str:
+    def _token_refused(self, given: str | None) -> str | None:
+        from web.guard import token_ok
+
+        if self.token and not token_ok(f"Bearer {given or ''}", self.token):
+            return "**Not done:** this server needs its operator token; type it in *Operator token* above."
+        return None
+
+    def add_articles(self, paths: list | None, token: str | None = None) -> str:
         """Store uploaded files (paths of their bytes, named as uploaded) in the corpus, build
         the index incrementally and switch to it: a report in Markdown. Refused files are
         named with the reason; questions go on being answered from the old version meanwhile."""
@@ -386,6 +395,11 @@ class ChatService:
         if not self.uploads:
             return "Adding articles from the page is off (see the note above)."
         paths = [str(p) for p in (paths or []) if p]
+        refused = self._token_refused(token)
+        if refused:
+            for p in paths:
+                _forget_upload(p)
+            return refused
         if not paths:
             return "Choose or drop one or more files first."
         import time
@@ -415,13 +429,16 @@ class ChatService:
             lines += [f"- *{md_escape(orig)}*: {md_escape(why)}" for orig, why in report.refused]
         return "\n".join(lines)
 
-    def remove_article(self, article_id: str | None) -> str:
+    def remove_article(self, article_id: str | None, token: str | None = None) -> str:
         """Move an article's file out of the corpus (into the index folder's `removed/`)
         and update the index: a report in Markdown."""
         from index.uploads import remove_article
 
         if not self.uploads:
             return "Removing articles from the page is off (see the note above)."
+        refused = self._token_refused(token)
+        if refused:
+            return refused
         qa = self.qa
         if not article_id or qa is None or article_id not in qa.data.article_row:
             return "Choose an article to remove first."
@@ -657,7 +674,7 @@ def build_ui(service: ChatService):
         chat.clear(*reset, api_visibility="private")  # the chat's own clear icon forgets the conversation too
         demo.load(restore, saved, [chat, sources, turns], api_visibility="private")
         if upload_parts:
-            files, add_report, remove_choice, remove_btn, add_btn = upload_parts
+            files, add_report, remove_choice, remove_btn, add_btn, token_box = upload_parts
 
             def refresh():
                 return (service.reader_rows(), service.corpus_rows(), service.corpus_summary(),
@@ -665,10 +682,10 @@ def build_ui(service: ChatService):
                         gr.update(choices=service.outlets()))
 
             tables = [table, ids, corpus_line, status, remove_choice, outlets]
-            add_btn.click(lambda paths: (service.add_articles(paths), None), files, [add_report, files],
+            add_btn.click(lambda paths, tok: (service.add_articles(paths, tok), None), [files, token_box], [add_report, files],
                           concurrency_limit=1, concurrency_id="corpus", show_progress="full",
                           api_name="add_articles").then(refresh, None, tables, api_visibility="private")
-            remove_btn.click(service.remove_article, remove_choice, add_report, concurrency_limit=1,
+            remove_btn.click(service.remove_article, [remove_choice, token_box], add_report, concurrency_limit=1,
                              concurrency_id="corpus", api_visibility="private").then(refresh, None, tables,
                                                                                      api_visibility="private")
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
@@ -720,6 +737,8 @@ def _upload_tab(service: ChatService):
                 "corpus folder under `uploads/`, the index is updated (only the new articles are embedded) and "
                 "they answer at once; questions are answered meanwhile. A file that cannot be used is named "
                 "with the reason, and the others are still added.")
+    token_box = gr.Textbox(label="Operator token", type="password", visible=bool(service.token), elem_id="token",
+                           info="This server was started with --token: adding and removing articles need it.")
     # no file_types: Gradio would refuse the whole batch for one odd file; add_files names it instead
     files = gr.File(label="Article files", file_count="multiple", type="filepath",
                     elem_id="upload")
@@ -730,7 +749,7 @@ def _upload_tab(service: ChatService):
         remove_btn = gr.Button("Remove from the corpus", variant="stop", elem_id="remove-article")
         gr.Markdown("Its file is moved into the index folder's `removed/` folder, not deleted; a file holding "
                     "several articles (JSON list, JSONL) is left alone.", elem_classes="qa-meta")
-    return files, report, choice, remove_btn, add_btn
+    return files, report, choice, remove_btn, add_btn, token_box
 
 
 def _forget_upload(path: str) -> None:
@@ -753,39 +772,77 @@ def _forget_upload(path: str) -> None:
 def api_routes(service: ChatService) -> list:
     """`POST /api/ask` beside Gradio's own API: plain JSON in, the `qa ask --json` object
     out; bad input gets 400 (not JSON), 413 (body over MAX_API_BODY) or 422 (wrong
-    fields, empty or over-long question, unreadable date), never a 500 with a traceback."""
+    fields, empty or over-long question, unreadable date), never a 500 with a traceback.
+    `GET /v1/models` and `POST /v1/chat/completions`: the same answers for OpenAI clients
+    (web.openai_api). A --token is checked in front of them all (web.guard)."""
     import anyio
     from fastapi import Request
-    from fastapi.responses import JSONResponse
+    from fastapi.responses import JSONResponse, StreamingResponse
     from fastapi.routing import APIRoute
 
-    async def ask(request: Request):
-        too_big = JSONResponse({"error": f"the body is over {MAX_API_BODY} bytes; at most that many are read"}, 413)
+    from web import openai_api
+
+    async def read_json(request: Request, err):
+        """(payload, None) or (None, the error response): the body counted as it streams."""
+        too_big = JSONResponse(err(f"the body is over {MAX_API_BODY} bytes; at most that many are read"), 413)
         try:
             if int(request.headers.get("content-length") or 0) > MAX_API_BODY:
-                return too_big  # said up front: nothing is read
+                return None, too_big  # said up front: nothing is read
         except ValueError:
-            return JSONResponse({"error": "Content-Length is not a number"}, 400)
+            return None, JSONResponse(err("Content-Length is not a number"), 400)
         chunks, size = [], 0
         async for chunk in request.stream():  # counted as it comes: a huge body is never held
             size += len(chunk)
             if size > MAX_API_BODY:
-                return too_big
+                return None, too_big
             chunks.append(chunk)
-        body = b"".join(chunks)
         try:
-            payload = json.loads(body.decode("utf-8"))
+            return json.loads(b"".join(chunks).decode("utf-8")), None
         except (UnicodeDecodeError, ValueError, RecursionError):
-            return JSONResponse({"error": "the body is not JSON (UTF-8)"}, 400)
+            return None, JSONResponse(err("the body is not JSON (UTF-8)"), 400)
+
+    async def answer(payload) -> tuple[int, dict]:
         try:
-            status, out = await anyio.to_thread.run_sync(service.api_answer, payload)
+            return await anyio.to_thread.run_sync(service.api_answer, payload)
         except Exception as exc:  # noqa: BLE001  an edge: a message, never a traceback
-            status, out = 500, {"error": f"internal error ({type(exc).__name__}); see the app's log"}
-            print(f"error: /api/ask: {exc!r}", file=sys.stderr)
+            print(f"error: {exc!r}", file=sys.stderr)
+            return 500, {"error": f"internal error ({type(exc).__name__}); see the app's log"}
+
+    def plain_error(message, param=None):
+        return {"error": message} if param is None else {"error": message, "field": param}
+
+    async def ask(request: Request):
+        payload, bad = await read_json(request, plain_error)
+        if bad is not None:
+            return bad
+        status, out = await answer(payload)
         return JSONResponse(out, status)
 
-    ask.__annotations__["request"] = Request  # a real class: this module's annotations are strings
-    return [APIRoute("/api/ask", ask, methods=["POST"])]
+    async def chat(request: Request):
+        body, bad = await read_json(request, openai_api.error)
+        if bad is not None:
+            return bad
+        payload, bad = openai_api.parse(body)
+        if bad is not None:
+            return JSONResponse(bad, 400)
+        status, out = await answer(payload)
+        if status != 200:
+            return JSONResponse(openai_api.error(out.get("error", "the question could not be answered"), out.get("field"),
+                                                 "invalid_request_error" if status < 500 else "server_error"),
+                                400 if status == 422 else status)
+        model = body.get("model") if isinstance(body.get("model"), str) else openai_api.MODEL_ID
+        if body.get("stream"):
+            return StreamingResponse(openai_api.chunks(out, model), media_type="text/event-stream",
+                                     headers={"Cache-Control": "no-cache"})
+        return JSONResponse(openai_api.completion(out, model))
+
+    async def models(request: Request):
+        return JSONResponse(openai_api.models())
+
+    for f in (ask, chat, models):
+        f.__annotations__["request"] = Request  # a real class: this module's annotations are strings
+    return [APIRoute("/api/ask", ask, methods=["POST"]), APIRoute("/v1/chat/completions", chat, methods=["POST"]),
+            APIRoute("/v1/models", models, methods=["GET"])]
 
 
 MCP_PATH = "/mcp"
@@ -862,9 +919,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
                    help="a host name the server answers to besides the bound address (repeatable; checked "
                    "against each request's Host and Origin, so other sites' pages cannot use the app)")
+    p.add_argument("--token", default=os.environ.get("QA_TOKEN") or None, metavar="TOKEN",
+                   help="a shared secret: /api/ask, /v1/* and /mcp then need 'Authorization: Bearer TOKEN', and the "
+                   "page's Add and Remove ask for it (default: the QA_TOKEN environment variable; none)")
     p.add_argument("--mcp", action="store_true",
                    help=f"also serve the ask function as an MCP tool (Streamable HTTP) at {MCP_PATH}")
     args = p.parse_args(argv)
+    from web.guard import LOOPBACK_NAMES
+
+    changes_corpus = uploads_on(args.host, args.allow_upload, args.no_upload)
+    if changes_corpus and not args.token and args.host not in LOOPBACK_NAMES and not args.host.startswith("127."):
+        print(f"Error: on {args.host} anyone who can reach the page could add and remove articles. Give a token "
+              "(--token TOKEN or QA_TOKEN=...; readers then type it to add or remove), or pass --no-upload.",
+              file=sys.stderr)
+        return 2
     runtime.for_queries()
 
     def start_up_build(plan):
@@ -882,7 +950,7 @@ def main(argv: list[str] | None = None) -> int:
         threading.Thread(target=start_up_build, args=(plan,), name="start-up-update", daemon=True).start()
     elif plan:
         start_up_build(plan)
-    service = ChatService(args.index_dir, args.corpus, uploads=uploads_on(args.host, args.allow_upload, args.no_upload))
+    service = ChatService(args.index_dir, args.corpus, uploads=changes_corpus, token=args.token)
     if service.error:
         print(f"Error: {service.error}", file=sys.stderr)
     demo = build_ui(service)
@@ -894,7 +962,8 @@ def main(argv: list[str] | None = None) -> int:
     # the page's upload route: none at all without the Add tab, else what one Add may bring
     # (MAX_FILES files of MAX_BYTES, plus the multipart framing)
     max_upload = MAX_FILES * MAX_BYTES + 1_000_000 if service.uploads else 0
-    guard = Middleware(HostOriginGuard, allowed=allowed_hosts(args.host, args.allowed_host), max_upload=max_upload)
+    guard = Middleware(HostOriginGuard, allowed=allowed_hosts(args.host, args.allowed_host), max_upload=max_upload,
+                       token=args.token)
     app_kwargs = {"routes": api_routes(service), "middleware": [guard]}
     if args.mcp:
         routes, lifespan = mcp_server(service, args.host)

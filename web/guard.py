@@ -44,16 +44,26 @@ def is_allowed(name: str, allowed: frozenset[str]) -> bool:
 
 
 UPLOAD_PATH = "/gradio_api/upload"
+TOKEN_PATHS = ("/api/", "/v1/", "/mcp")  # what a --token guards (the page's add/remove check it themselves)
+
+
+def token_ok(header: str | None, token: str) -> bool:
+    """`Authorization: Bearer TOKEN`, compared in constant time."""
+    import hmac
+
+    scheme, _, given = (header or "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
 
 
 class HostOriginGuard:
     """`max_upload`: the most bytes one request to Gradio's upload route may carry (0: the
     page takes no files, and the route refuses every request)."""
 
-    def __init__(self, app, allowed: frozenset[str], max_upload: int | None = None):
+    def __init__(self, app, allowed: frozenset[str], max_upload: int | None = None, token: str | None = None):
         self.app = app
         self.allowed = allowed
         self.max_upload = max_upload
+        self.token = token
 
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
@@ -69,7 +79,10 @@ class HostOriginGuard:
                 return await _refuse(scope, send, 403, f"requests from pages of {name!r} are not accepted")
         elif origin == "null" and scope.get("method", "GET") not in ("GET", "HEAD", "OPTIONS"):
             return await _refuse(scope, send, 403, "requests from opaque origins are not accepted")
-        if self.max_upload is not None and scope["type"] == "http" and scope.get("path", "").endswith(UPLOAD_PATH):
+        path = scope.get("path", "")
+        if self.token and path.startswith(TOKEN_PATHS) and not token_ok(headers.get("authorization"), self.token):
+            return await _refuse(scope, send, 401, "a bearer token is needed: Authorization: Bearer TOKEN")
+        if self.max_upload is not None and scope["type"] == "http" and path.endswith(UPLOAD_PATH):
             if self.max_upload == 0:
                 return await _refuse(scope, send, 403, "this page takes no files")
             try:
@@ -87,6 +100,8 @@ async def _refuse(scope, send, status: int, message: str) -> None:
         await send({"type": "websocket.close", "code": 1008})
         return
     body = json.dumps({"error": message}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 401:
+        headers.append((b"www-authenticate", b"Bearer"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
