@@ -59,7 +59,9 @@ def sources_text(answer: Answer) -> str:
     for n, c in enumerate(answer.citations, 1):
         where = ", ".join(x for x in (byline(c), f"page {c.page}" if c.page else "") if x)
         title = c.title if len(c.title) <= 60 else c.title[:57].rstrip() + "..."
-        lines.append(f"[{n}] {title}" + (f" ({where})" if where else "") + f", {c.article_id} chars {c.start}–{c.end}")
+        link = f", {c.url}" if original_link(c.url) else ""
+        lines.append(f"[{n}] {title}" + (f" ({where})" if where else "") + f", {c.article_id} chars {c.start}–{c.end}"
+                     + link)
     return "\n".join(lines)
 
 
@@ -151,7 +153,8 @@ def sources_html(answer: Answer | None, passage_text=None, article=None, turn: i
         cards.append(
             f'<div class="qa-source" id="{card_id(n, turn)}"><div class="qa-source-head">[{n}] '
             f'<b>{html.escape(c.title)}</b> <span class="qa-meta">{html.escape(" · ".join(meta))}</span></div>'
-            f'<p>{html.escape(before)}<mark>{html.escape(sent)}</mark>{html.escape(after)}</p>{ref}{full}</div>')
+            f'<p>{html.escape(before)}<mark>{html.escape(sent)}</mark>{html.escape(after)}</p>{ref}'
+            f'{original_link(c.url)}{full}</div>')
     reports = ""
     if not answer.refused and answer.disagreement:
         cols = "".join(f'<div class="qa-report"><b>{html.escape(r.answer)}</b><br><span class="qa-meta">'
@@ -160,6 +163,21 @@ def sources_html(answer: Answer | None, passage_text=None, article=None, turn: i
         reports = f'<div class="qa-differ"><p><b>Reports differ</b></p><div class="qa-reports">{cols}</div></div>'
     body = head + reports + "".join(cards)
     return _panel(body) if wrap else body
+
+
+def original_link(url: str | None) -> str:
+    """A link to the article where it was published: http(s) addresses only (never
+    javascript: or data:), opened without handing this page to it.
+
+    >>> original_link("javascript:alert(1)"), original_link(None)
+    ('', '')
+    """
+    from urllib.parse import urlsplit
+
+    if not url or urlsplit(url.strip()).scheme.lower() not in ("http", "https") or not urlsplit(url.strip()).netloc:
+        return ""
+    return (f'<p class="qa-meta"><a class="qa-original" href="{html.escape(url.strip(), quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">Read the original article</a></p>')
 
 
 def sources_panel(sections: list[dict]) -> str:

@@ -257,3 +257,18 @@ def test_api_names_the_field_at_fault_and_explains_refusals(shipped_index, real_
     assert status == 200 and out["question"] == "What did they result in?"
     assert out["answered_as"] == "What did the meetings result in?" and "drug seizures" in out["answer"]
     assert service.api_answer({"question": "q", "context": [3]})[1]["field"] == "context"
+
+
+def test_cards_link_to_the_original_article_safely():
+    from qa.citations import sources_text
+
+    def answer(url):
+        c = Citation("a", "A story", 0, 5, "Hello", 0, 5, "2026-09-01", "Gazette", url)
+        return Answer("q?", "Hello", False, 0.9, "Hello", [c])
+
+    html_ok = sources_html(answer("https://gazette.example/a"))
+    assert 'href="https://gazette.example/a"' in html_ok and 'rel="noopener noreferrer"' in html_ok
+    assert "https://gazette.example/a" in sources_text(answer("https://gazette.example/a"))  # copied with the answer
+    for bad in ("javascript:alert(1)", "data:text/html,x", None, "gazette.example/a"):
+        assert "qa-original" not in sources_html(answer(bad))
+        assert bad is None or bad not in sources_text(answer(bad))
