@@ -78,6 +78,76 @@ def test_any_file_name(stem, suffix):
             assert len(report.articles) == 1 and report.articles[0].id
 
 
+@FUZZ
+@given(name=st.binary(min_size=1, max_size=40).filter(lambda b: b"/" not in b and b"\x00" not in b
+                                                    and b not in (b".", b"..")),
+       suffix=st.sampled_from([".txt", ".md", ".json"]))
+def test_any_file_name_bytes(name, suffix):
+    """File names of any bytes (not only UTF-8): read, or skipped with a printable reason."""
+    import time
+
+    with tempfile.TemporaryDirectory() as d:
+        body = json.dumps({"title": "T", "text": "Some text."}).encode() if suffix == ".json" else b"T\n\nSome text."
+        try:
+            (Path(d) / os.fsdecode(name + suffix.encode())).write_bytes(body)
+        except OSError:
+            return
+        t0 = time.perf_counter()
+        report = load_articles(d)
+        assert time.perf_counter() - t0 < 10
+        for a in report.articles:
+            assert a.path.encode("utf-8") and a.id.encode("utf-8")
+        for sk in report.skipped:
+            assert sk.path.encode("utf-8") and sk.reason
+
+
+_yaml_scalar = st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.none())
+_yaml_value = st.recursive(_yaml_scalar, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+    st.text(alphabet=string.ascii_letters, min_size=1, max_size=8), inner, max_size=4), max_leaves=12)
+
+
+@FUZZ
+@given(meta=st.dictionaries(st.sampled_from(["title", "date", "outlet", "author", "url", "tags", "x"]), _yaml_value,
+                            max_size=6),
+       aliases=st.integers(0, 6), body=st.text(max_size=300))
+def test_any_front_matter(meta, aliases, body):
+    """YAML front matter of any structure, with alias chains: read fast or refused."""
+    import time
+
+    import yaml
+
+    lines = [yaml.safe_dump(meta, allow_unicode=True, default_flow_style=None).strip()] if meta else []
+    prev = None
+    for i in range(aliases):  # each level refers nine times to the one before: the "billion laughs"
+        lines.append(f"l{i}: &l{i} [" + (",".join([f"*{prev}"] * 9) if prev else '"lol"') + "]")
+        prev = f"l{i}"
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "a.md").write_text("---\n" + "\n".join(lines) + "\n---\n" + "Heading\n\n" + body + " Words here.",
+                                   encoding="utf-8", errors="surrogatepass")
+        t0 = time.perf_counter()
+        report = load_articles(d)
+        assert time.perf_counter() - t0 < 10
+        _check(report, ["a.md"])
+
+
+@FUZZ
+@given(depth=st.integers(0, 3000), tags=st.lists(st.sampled_from(["div", "p", "span", "section", "li", "b", "table"]),
+                                                  min_size=1, max_size=5), close=st.booleans())
+def test_any_html_nesting(depth, tags, close):
+    """Pages nested to any depth: read, or refused before parsing, in seconds."""
+    import time
+
+    opening = "".join(f"<{tags[i % len(tags)]}>" for i in range(depth))
+    closing = "".join(f"</{tags[i % len(tags)]}>" for i in reversed(range(depth))) if close else ""
+    page = f"<html><head><title>T</title></head><body>{opening}<p>Some article text in the page.</p>{closing}</body></html>"
+    with tempfile.TemporaryDirectory() as d:
+        Path(d, "a.html").write_text(page, encoding="utf-8")
+        t0 = time.perf_counter()
+        report = load_articles(d)
+        assert time.perf_counter() - t0 < 10
+        _check(report, ["a.html"])
+
+
 @pytest.fixture(scope="module")
 def qa(shipped_qa):
     return shipped_qa
