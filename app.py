@@ -112,6 +112,11 @@ def ensure_index(index_dir: str, corpus_dir: str, plan: str | None = "") -> str 
     return " / ".join(summary.lines())
 
 
+def _negated(date: str) -> str:
+    """A date string that sorts in reverse ('2026-09-01' after '2026-10-01')."""
+    return "".join(chr(0x10FFFF - ord(ch)) if ch.isdigit() else ch for ch in date)
+
+
 def _month(yyyy_mm: str) -> str:
     import calendar
 
@@ -156,6 +161,7 @@ class ChatService:
         self.index_dir, self.corpus_dir = index_dir, corpus_dir
         self.uploads = uploads and corpus_dir is not None  # the "Add articles" tab works
         self.token = token  # when set, adding and removing articles need it (typed on the page)
+        self._removed: list[tuple[str, str]] = []  # (title, trash path) of removals this run, for Undo
         self._corpus_lock = threading.Lock()  # one change of the corpus at a time
         self.live, self.error = None, None
         self.embedder = embedder
@@ -372,8 +378,11 @@ class ChatService:
 
         counts = np.bincount(qa.data.chunks[:, 0], minlength=len(qa.data.articles))
         q = (query or "").strip().lower()
-        return [(a, int(counts[i])) for i, a in enumerate(qa.data.articles)
-                if not q or q in a.title.lower() or q in a.text.lower() or q in a.id]
+        found = [(a, int(counts[i])) for i, a in enumerate(qa.data.articles)
+                 if not q or q in a.title.lower() or q in a.text.lower() or q in a.id]
+        # newest first; undated ones after the dated, by title
+        return sorted(found, key=lambda x: (x[0].date is None, "" if x[0].date is None else _negated(x[0].date),
+                                            x[0].title.lower()))
 
     def corpus_rows(self, query: str = "") -> list[list]:
         """The indexed articles (title, id, date, source, passages), filtered by `query`."""
@@ -429,9 +438,41 @@ class ChatService:
             lines += [f"- *{md_escape(orig)}*: {md_escape(why)}" for orig, why in report.refused]
         return "\n".join(lines)
 
+    def removal_question(self, article_id: str | None) -> tuple[str, bool]:
+        """(what the confirmation says, whether to ask it): nothing is removed by one click."""
+        qa = self.qa
+        if not article_id or qa is None or article_id not in qa.data.article_row:
+            return "Choose an article to remove first.", False
+        art = qa.data.articles[qa.data.article_row[article_id]]
+        by = ", ".join(x for x in (art.source, (art.date or "")[:10]) if x)
+        return (f"Remove **{md_escape(art.title)}**" + (f" ({md_escape(by)})" if by else "") + " from the corpus? "
+                "Its file goes to the index folder's trash, and *Undo* puts it back.", True)
+
+    def undo_remove(self, token: str | None = None) -> str:
+        """Put the last removed article back (from its own trash entry) and update the index."""
+        from index.uploads import restore_article
+
+        refused = self._token_refused(token)
+        if refused:
+            return refused
+        if not self._removed:
+            return "Nothing to undo."
+        title, moved = self._removed[-1]
+        with self._corpus_lock:
+            try:
+                restore_article(self.corpus_dir, moved)
+            except (ValueError, OSError) as exc:
+                return f"**Not restored:** {md_escape(str(exc))}"
+            self._removed.pop()
+            try:
+                self._rebuild()
+            except QAError as exc:
+                return f"**The index was not updated:** {md_escape(exc.user_message())}"
+        return f"**Restored** {md_escape(title)}; it answers again."
+
     def remove_article(self, article_id: str | None, token: str | None = None) -> str:
-        """Move an article's file out of the corpus (into the index folder's `removed/`)
-        and update the index: a report in Markdown."""
+        """Move an article's file out of the corpus (into its own entry in the index folder's
+        `removed/`) and update the index: a report in Markdown."""
         from index.uploads import remove_article
 
         if not self.uploads:
@@ -454,8 +495,10 @@ class ChatService:
                 self._rebuild()
             except QAError as exc:
                 return f"**The index was not updated:** {md_escape(exc.user_message())}"
+        self._removed.append((art.title, moved))
         kept = os.path.relpath(moved, self.index_dir)  # no absolute paths on the page
-        return f"**Removed** {md_escape(art.title)}; its file is kept as {md_escape(kept)} in the index folder."
+        return (f"**Removed** {md_escape(art.title)}; its file is kept as {md_escape(kept)} in the index folder. "
+                "*Undo* puts it back.")
 
     def _rebuild(self):
         from index.build import build_index
@@ -642,8 +685,8 @@ def build_ui(service: ChatService):
             open_article.__annotations__["evt"] = gr.SelectData  # a real class: annotations here are strings
             table.select(open_article, search, reader, api_visibility="private")
             demo.load(lambda: (service.status_markdown(), service.reader_rows(), service.corpus_rows(),
-                               service.corpus_summary()), None, [status, table, ids, corpus_line],
-                      api_visibility="private")
+                               service.corpus_summary(), gr.update(choices=service.outlets())), None,
+                      [status, table, ids, corpus_line, outlets], api_visibility="private")
         with gr.Tab("Add articles", elem_id="add-tab"):
             upload_parts = _upload_tab(service)
         turns = gr.State([])
@@ -674,7 +717,8 @@ def build_ui(service: ChatService):
         chat.clear(*reset, api_visibility="private")  # the chat's own clear icon forgets the conversation too
         demo.load(restore, saved, [chat, sources, turns], api_visibility="private")
         if upload_parts:
-            files, add_report, remove_choice, remove_btn, add_btn, token_box = upload_parts
+            files, add_report, remove_choice, remove_btn, add_btn, token_box, removal = upload_parts
+            confirm, confirm_text, yes, no, undo = removal
 
             def refresh():
                 return (service.reader_rows(), service.corpus_rows(), service.corpus_summary(),
@@ -685,9 +729,27 @@ def build_ui(service: ChatService):
             add_btn.click(lambda paths, tok: (service.add_articles(paths, tok), None), [files, token_box], [add_report, files],
                           concurrency_limit=1, concurrency_id="corpus", show_progress="full",
                           api_name="add_articles").then(refresh, None, tables, api_visibility="private")
-            remove_btn.click(service.remove_article, [remove_choice, token_box], add_report, concurrency_limit=1,
-                             concurrency_id="corpus", api_visibility="private").then(refresh, None, tables,
-                                                                                     api_visibility="private")
+
+            def ask_first(article_id):
+                text, ok = service.removal_question(article_id)
+                return (gr.update(visible=ok), text) if ok else (gr.update(visible=False), gr.skip())
+
+            def ask_first_report(article_id):
+                text, ok = service.removal_question(article_id)
+                return gr.skip() if ok else text
+
+            remove_btn.click(ask_first, remove_choice, [confirm, confirm_text], api_visibility="private").then(
+                ask_first_report, remove_choice, add_report, api_visibility="private")
+            no.click(lambda: gr.update(visible=False), None, confirm, api_visibility="private")
+            yes.click(lambda a, t: (service.remove_article(a, t), gr.update(visible=False),
+                                    gr.update(visible=bool(service._removed))),
+                      [remove_choice, token_box], [add_report, confirm, undo], concurrency_limit=1,
+                      concurrency_id="corpus", api_visibility="private").then(refresh, None, tables,
+                                                                              api_visibility="private")
+            undo.click(lambda t: (service.undo_remove(t), gr.update(visible=bool(service._removed))), token_box,
+                       [add_report, undo], concurrency_limit=1, concurrency_id="corpus",
+                       api_visibility="private").then(refresh, None, tables, api_visibility="private")
+            demo.load(refresh, None, tables, api_visibility="private")  # every list true on every page load
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
         api_btn = gr.Button(visible=False)
         api_btn.click(service.ask_json, api_in, api_out, api_name="ask")
@@ -745,11 +807,17 @@ def _upload_tab(service: ChatService):
     add_btn = gr.Button("Add to the corpus", variant="primary", elem_id="add-articles")
     report = gr.Markdown(elem_id="add-report")
     with gr.Accordion("Remove an article", open=False, elem_id="remove"):
-        choice = gr.Dropdown(service.article_choices(), label="Article", elem_id="remove-choice")
-        remove_btn = gr.Button("Remove from the corpus", variant="stop", elem_id="remove-article")
+        choice = gr.Dropdown(service.article_choices(), value=None, label="Article", elem_id="remove-choice")
+        remove_btn = gr.Button("Remove from the corpus…", variant="stop", elem_id="remove-article")
+        with gr.Group(visible=False, elem_id="remove-confirm") as confirm:
+            confirm_text = gr.Markdown(elem_id="remove-question")
+            with gr.Row():
+                yes = gr.Button("Yes, remove it", variant="stop", elem_id="remove-yes")
+                no = gr.Button("Cancel", elem_id="remove-cancel")
+        undo = gr.Button("Undo the last removal", visible=False, elem_id="remove-undo")
         gr.Markdown("Its file is moved into the index folder's `removed/` folder, not deleted; a file holding "
                     "several articles (JSON list, JSONL) is left alone.", elem_classes="qa-meta")
-    return files, report, choice, remove_btn, add_btn, token_box
+    return files, report, choice, remove_btn, add_btn, token_box, (confirm, confirm_text, yes, no, undo)
 
 
 def _forget_upload(path: str) -> None:

@@ -272,3 +272,29 @@ def test_cards_link_to_the_original_article_safely():
     for bad in ("javascript:alert(1)", "data:text/html,x", None, "gazette.example/a"):
         assert "qa-original" not in sources_html(answer(bad))
         assert bad is None or bad not in sources_text(answer(bad))
+
+
+def test_removal_asks_first_and_undo_restores_it(tmp_path, real_embedder):
+    import shutil
+
+    from conftest import SHIPPED_CORPUS
+
+    import app
+    from index.build import build_index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SHIPPED_CORPUS, corpus)
+    (corpus / "ferry.txt").write_text("Ferry news\n\nThe Kittiwake ferry carries 120 passengers.", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", embedder=real_embedder, progress=False)
+    service = app.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder, uploads=True)
+    assert service.removal_question(None) == ("Choose an article to remove first.", False)
+    text, ok = service.removal_question("ferry")
+    assert ok and "Ferry news" in text and (corpus / "ferry.txt").is_file()  # asking removes nothing
+    assert service.remove_article("ferry").startswith("**Removed** Ferry news")
+    assert not (corpus / "ferry.txt").exists() and "ferry" not in service.qa.data.article_row
+    assert service.undo_remove().startswith("**Restored** Ferry news")
+    assert (corpus / "ferry.txt").is_file() and "ferry" in service.qa.data.article_row
+    assert service.undo_remove() == "Nothing to undo."
+    # with a token, the page's removal needs it
+    guarded = app.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder, uploads=True, token="t0k")
+    assert guarded.remove_article("ferry", "wrong").startswith("**Not done:**") and (corpus / "ferry.txt").is_file()

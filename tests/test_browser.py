@@ -372,12 +372,42 @@ def test_upload_ask_and_remove(browser, upload_app_url, tmp_path):
 
     pg.get_by_role("tab", name="Add articles").click()
     pg.click("#remove summary, #remove button.label-wrap")  # open the accordion
+    # nothing is chosen at first, so the button removes nothing
+    assert pg.input_value("#remove-choice input") == ""
+    pg.click("#remove-article")
+    pg.wait_for_function("() => document.querySelector('#add-report').innerText.includes('Choose an article')",
+                         timeout=30_000)
+    assert (corpus / "uploads" / "harbour-bridge-reopens.txt").is_file()
     pg.click("#remove-choice input")
     pg.get_by_role("option", name="Harbour bridge reopens after repairs (uploads-harbour-bridge-reopens)").click()
+    pg.click("#remove-article")  # asks first, naming the article; Cancel keeps it
+    pg.wait_for_selector("#remove-confirm", state="visible", timeout=30_000)
+    assert "Harbour bridge reopens after repairs" in pg.inner_text("#remove-question")
+    pg.click("#remove-cancel")
+    pg.wait_for_selector("#remove-confirm", state="hidden", timeout=30_000)
+    assert (corpus / "uploads" / "harbour-bridge-reopens.txt").is_file()
     pg.click("#remove-article")
+    pg.click("#remove-yes")
     pg.wait_for_function("() => document.querySelector('#add-report').innerText.includes('Removed')", timeout=120_000)
     assert not (corpus / "uploads" / "harbour-bridge-reopens.txt").exists()
     pg.get_by_role("tab", name="Ask").click()
     reply = ask(pg, "Who was the engineer in charge of the bridge works?")
     assert "Mirela Vantongeren" not in reply
+    # Undo puts exactly that file back, and it answers again
+    pg.get_by_role("tab", name="Add articles").click()
+    pg.click("#remove-undo")
+    pg.wait_for_function("() => document.querySelector('#add-report').innerText.includes('Restored')", timeout=120_000)
+    assert (corpus / "uploads" / "harbour-bridge-reopens.txt").is_file()
+    pg.get_by_role("tab", name="Ask").click()
+    assert "Mirela Vantongeren" in ask(pg, "Who was the engineer in charge of the bridge works?")
+    # a freshly loaded page lists what the corpus holds now
+    fresh = browser.new_page(viewport={"width": 1280, "height": 900})
+    fresh.goto(url, wait_until="domcontentloaded")
+    fresh.wait_for_selector("#question textarea", timeout=60_000)
+    fresh.get_by_role("tab", name="Add articles").click()
+    fresh.click("#remove summary, #remove button.label-wrap")
+    fresh.click("#remove-choice input")
+    fresh.get_by_role("option", name="Harbour bridge reopens after repairs (uploads-harbour-bridge-reopens)").wait_for(
+        timeout=30_000)
+    fresh.close()
     pg.close()
