@@ -260,15 +260,19 @@ def export(args) -> None:
     src = out / "final" if (out / "final").is_dir() else model_path()
     model = AutoModelForQuestionAnswering.from_pretrained(src, attn_implementation="eager",
                                                           local_files_only=True).eval()
+    steps_run = None
     if not (out / "final").is_dir():
         state = torch.load(out / "checkpoint.pt", weights_only=False)
         model.load_state_dict(state["model"])
-        print(f"exporting the checkpoint at step {state['step']}")
+        steps_run = state["step"]
+        print(f"exporting the checkpoint at step {steps_run}")
 
     int8 = out / "reader-int8.onnx"
     export_int8(model, {"start_logits": "start_logits", "end_logits": "end_logits"}, int8, {"source": str(src)})
     print(f"{int8}: {int8.stat().st_size / 1e6:.1f} MB")
     meta = json.loads((out / "train.json").read_text())
+    if steps_run is not None and steps_run < meta["steps"]:
+        meta["steps_run"] = steps_run  # exported before the schedule's end (resume the run to finish it)
     meta["command"] = ("python -m training.reader train --squad ../shared/eval/"
                        f"{meta['data']} --out {args.out} --epochs {meta['epochs']} "
                        f"--radius {meta.get('radius', 0)} --negative-share {meta.get('negative_share')}"
@@ -276,6 +280,9 @@ def export(args) -> None:
                           f"{meta['unanswerable_max']}" if meta.get("unanswerable_file") else "")
                        + (f" --limit {meta['limit']}" if meta.get("limit") else ""))
     meta["export"] = f"python -m training.reader export --out {args.out} --write --as {args.role}"
+    if meta.get("unanswerable_file"):  # how the generated questions were made (the file is not shipped)
+        meta["unanswerable_command"] = (f"python -m evaluation.unanswerable ../shared/eval/{meta['data']} "
+                                        f"--out runs/{meta['unanswerable_file']} --seed {meta['seed']}")
     # the record beside the file, so `qa.reader.Reader(OUT/reader-int8.onnx)` reads it as it was trained
     (out / "reader.json").write_text(json.dumps({**meta, "onnx_sha256": sha256_file(int8)}, indent=1) + "\n")
     if args.write:
