@@ -197,6 +197,54 @@ def ablation(runs: Path) -> list[str]:
     return out + [""] + cmds if found else []
 
 
+def _metrics(runs: Path, name: str) -> tuple[dict, dict] | None:
+    f = runs / name / "report.json"
+    if not f.is_file():
+        return None
+    rep = json.loads(f.read_text())
+    return rep["metrics"], rep
+
+
+def reader(runs: Path) -> list[str]:
+    """The reader issue's tables (bench/reader_runs.sh, bench/reader_final.sh): the reader alone on
+    gold paragraphs, the reading ablation, windows, the refusal check, the shipped figures."""
+    out = []
+    alone = [(n, runs / f"alone-{n}.json") for n in ("old", "new", "new-fp32")]
+    if any(f.is_file() for _, f in alone):
+        out += ["Each question given its gold paragraph: every window of the paragraph read, the span of highest "
+                "margin (`python -m training.reader check`).", "",
+                "| reader | reads | questions | EM | F1 |", "|---|---|---|---|---|"]
+        for name, f in alone:
+            if f.is_file():
+                r = json.loads(f.read_text())
+                for kind in ("int8", "fp32"):
+                    if kind in r:
+                        out.append(f"| {'old (44 articles, sentences)' if name == 'old' else 'new (full file, windows)'}"
+                                   f" {kind} | {'sentences' if r['radius'] == 0 else 'windows of radius ' + str(r['radius'])}"
+                                   f" | {r['questions']:,} | {r[kind]['em']:.3f} | {r[kind]['f1']:.3f} |")
+        out.append("")
+    rows = [("abl-old", "old reader (44 articles, sentence by sentence), type rules"),
+            ("abl-old-notype", "old reader, no type rules"),
+            ("abl-new-sent", "new reader reading sentences alone, type rules"),
+            ("abl-new-sent-notype", "new reader reading sentences alone, no type rules"),
+            ("abl-new-win", "**new reader reading windows (radius 1), type rules: shipped**"),
+            ("abl-new-win-notype", "new reader reading windows, no type rules"),
+            ("abl-new-win-r2", "new reader, windows of radius 2"),
+            ("abl-new-win-s3", "new reader, 3 windows read"), ("abl-new-win-s5", "new reader, 5 windows read"),
+            ("abl-new-win-s6", "new reader, 6 windows read")]
+    found = [(n, label, _metrics(runs, n)) for n, label in rows if _metrics(runs, n)]
+    if found:
+        out += ["Part A, whole corpus searched, a sample of questions (the same for every row), nothing refused "
+                "(`--no-refusal`: the reading itself, apart from the confidence fit):", "",
+                "| reading | questions | sentence-hit@1 | EM | F1 | latency p50 ms |", "|---|---|---|---|---|---|"]
+        for _, label, (m, _) in found:
+            out.append(f"| {label} | {m['n_questions']} | {fmt(m.get('sentence_hit@1'))} | {fmt(m.get('em'))} | "
+                       f"{fmt(m.get('f1'))} | {fmt(m.get('latency_p50_ms'))} |")
+        out.append("")
+        out += [f"- {n}: `{rep['command']}` — {rep['date']}" for n, _, (_, rep) in found] + [""]
+    return out
+
+
 def speed(runs: Path) -> list[str]:
     f = runs / "bench" / "bench.json"
     if not f.is_file():
@@ -274,6 +322,7 @@ SECTIONS = [
      "that size (exact up to 200,000 passages, IVF above) and its recall@10 against exact search. The *read* "
      "column is the reader, which does not grow with the corpus; retrieval is what grows."),
     ("Index updates", updates, ""),
+    ("Reader", reader, ""),
 ]
 
 
@@ -302,7 +351,15 @@ def main(argv: list[str] | None = None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="?", default="runs", help="folder bench/run_all.sh wrote (default: %(default)s)")
     p.add_argument("--write", help="write the results page here (e.g. docs/results.md) instead of printing")
+    p.add_argument("--section", help="print only the section of this title (e.g. Reader)")
     args = p.parse_args(argv)
+    if args.section:
+        for title, make, note in SECTIONS:
+            if title.lower() == args.section.lower():
+                print("\n".join([f"## {title}", ""] + ([note, ""] if note else []) + make(Path(args.runs))))
+                return 0
+        print(f"Error: no section {args.section!r}; sections: {', '.join(t for t, _, _ in SECTIONS)}", file=sys.stderr)
+        return 2
     doc = document(Path(args.runs))
     if args.write:
         Path(args.write).write_text(doc, encoding="utf-8")

@@ -4,10 +4,11 @@
     qa/weights/span_weights.json      the rules reader's span features               (python -m training.ranker)
     qa/weights/calibration.json       one confidence fit per answer path ("reader",
                                       "rules"), each naming its features            (python -m training.calibrate)
-    qa/weights/reader-int8.onnx       our trained span reader, with reader.json     (python -m training.reader)
-    qa/weights/judge-int8.onnx        the same model trained also on generated on-topic unanswerable
-                                      questions, with judge.json: its margin on the chosen sentence
-                                      feeds the confidence                          (... export --as judge)
+    qa/weights/reader-int8.onnx       our trained span reader, reading windows, with reader.json
+                                      (python -m training.reader)
+    qa/weights/judge-int8.onnx        optional, not shipped: a second reader whose margin on the chosen
+                                      sentence feeds the confidence (... export --as judge); the windowed
+                                      reader learned "not here" itself and the judge added nothing measured
 
 Every weight is stored beside the name of the feature it multiplies, so a reader of
 the file (or of a calibration run) never has to count positions; the answering code

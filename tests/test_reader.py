@@ -3,48 +3,47 @@ query path that stays free of torch and spaCy."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
 
 from conftest import ROOT, SHIPPED_CORPUS
 
-TRAIN = ROOT.parent / "shared" / "eval" / "squad-v1.1-train-44-articles.json"
+TRAIN = ROOT.parent / "shared" / "eval" / "squad-v1.1-train-full.json"
 
 
 def test_reader_artifact_matches_its_record():
+    """The shipped reader: trained on the whole SQuAD training file, reading windows (a
+    sentence and its neighbours), taught "not here" by windows without the answer and by
+    generated on-topic unanswerable questions; its record names the data and the commands."""
     from qa import learned
 
     assert learned.reader_available()
     meta = learned.reader_meta()
     assert hashlib.sha256(learned.READER_FILE.read_bytes()).hexdigest() == meta["onnx_sha256"]
     assert meta["data"] == TRAIN.name and "python -m training.reader train" in meta["command"]
-    assert learned.READER_FILE.stat().st_size < 40e6
+    assert meta["radius"] >= 1 and meta["max_len"] >= 160 and meta["negative_share"] > 0
+    assert meta["unanswerable_max"] > 0 and meta["unanswerable_sha256"] and meta["no_answer_examples"] > 20_000
+    assert meta["examples"] > 80_000
+    assert learned.READER_FILE.stat().st_size < 30e6
     if TRAIN.is_file():  # trained on that file and nothing else
         assert hashlib.sha256(TRAIN.read_bytes()).hexdigest() == meta["data_sha256"]
 
 
-def test_judge_artifact_matches_its_record_and_was_taught_unanswerable_questions():
-    from qa import learned
-
-    assert learned.judge_available()
-    meta = json.loads(learned.JUDGE_META_FILE.read_text())
-    assert hashlib.sha256(learned.JUDGE_FILE.read_bytes()).hexdigest() == meta["onnx_sha256"]
-    assert meta["data"] == TRAIN.name and "--as judge" in meta["export"]
-    assert sum(meta["generated_unanswerable"].values()) > 5000 and meta["negatives"] == 2
-
-
-def test_judge_margin_separates_an_answer_from_an_on_topic_unanswerable_question():
-    """The judge says 'no answer here' for a question made unanswerable by swapping a
-    name, on the very sentence that answers the original."""
+def test_the_reader_itself_says_not_here_for_an_on_topic_unanswerable_question():
+    """Trained on generated on-topic unanswerable questions, the reader's own margin says
+    "no answer here" for a question made unanswerable by swapping in a name and a year, on
+    the very window that answers the original (the separate judge model is gone: it added
+    nothing measured, docs/results.md)."""
     from qa import learned
     from qa.reader import Reader
 
-    judge = Reader(learned.JUDGE_FILE)
-    s = ["Court documents show that the U.S. government knew and authorized those meetings."]
-    yes = judge.read("Who authorized the meetings?", s)[0].margin
-    no = judge.read("Who authorized the meetings in Australia in 1850?", s)[0].margin
+    assert not learned.judge_available()
+    r = Reader()
+    s = ["The paper published excerpts from U.S. court documents. Court documents show that the U.S. government "
+         "knew and authorized those meetings. Breitbart News confirmed the validity of the court papers."]
+    yes = r.read("Who authorized the meetings?", s)[0].margin
+    no = r.read("Who authorized the meetings in Australia in 1850?", s)[0].margin
     assert yes > 0 > no
 
 
@@ -68,7 +67,6 @@ def test_answers_come_from_the_reader_and_quote_the_article(shipped_qa):
     assert shipped_qa.reader is not None
     a = shipped_qa.ask("Who authorized the meetings?")
     assert a.fit == "reader" and a.features["reader_margin"] > 0  # the reader's margin feeds the confidence
-    assert a.features["judge_margin"] > 0  # and the judge's, on the chosen sentence
     art = shipped_qa.data.articles[shipped_qa.data.article_row[a.citations[0].article_id]]
     assert art.text[a.answer_start:a.answer_end] == a.answer == "the U.S. government"
 
@@ -100,7 +98,9 @@ def test_rules_remain_as_a_fallback_with_their_own_confidence_fit(shipped_index,
     # the setting also takes effect on an object already loaded (as `evaluation --reader` does)
     qa.settings = replace(qa.settings, reader="model")
     a = qa.ask("Who authorized the meetings?")
-    assert qa.reader is not None and a.fit == "reader" and set(a.features) == set(CONFIDENCE_FEATURES["reader"])
+    assert qa.reader is not None and a.fit == "reader"
+    assert set(a.features) == set(CONFIDENCE_FEATURES["reader"]) - {"judge_margin"}  # no judge shipped
+    assert set(qa.fit("reader")["features"]) <= set(a.features)
     # the two fits are different functions of their features
     assert qa.confidence(a.features, "reader") != qa.confidence(a.features, "rules")
     qa.settings = replace(qa.settings, reader="rules")
