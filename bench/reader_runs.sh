@@ -33,7 +33,9 @@ mkdir -p "$OUT"
   echo "== reader alone, gold paragraph"
   $PY -m training.reader check --out "$RUN" --squad $SQUAD --report "$OUT/alone-new.json"
   [ -f runs/ablation/alone-old.json ] && cp runs/ablation/alone-old.json "$OUT/alone-old.json" || $PY -m training.reader check --out "$RUN" --onnx "$OLD" --squad $SQUAD --report "$OUT/alone-old.json"
-  $PY -m training.reader check --out "$RUN" --squad $SQUAD --limit 500 --fp32 --report "$OUT/alone-new-fp32.json"
+  if [ -d "$RUN/final" ]; then
+    $PY -m training.reader check --out "$RUN" --squad $SQUAD --limit 500 --fp32 --report "$OUT/alone-new-fp32.json"
+  else echo "no $RUN/final (exported from a checkpoint): the fp32 comparison is skipped"; fi
   echo "== reading ablation (part A, 1,000 questions, nothing refused)"
   E="$PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --limit ${ABL_LIMIT:-1000} --no-refusal --quiet"
   for t in "" "--no-type-rules"; do
