@@ -112,11 +112,6 @@ def ensure_index(index_dir: str, corpus_dir: str, plan: str | None = "") -> str 
     return " / ".join(summary.lines())
 
 
-def _negated(date: str) -> str:
-    """A date string that sorts in reverse ('2026-09-01' after '2026-10-01')."""
-    return "".join(chr(0x10FFFF - ord(ch)) if ch.isdigit() else ch for ch in date)
-
-
 def _month(yyyy_mm: str) -> str:
     import calendar
 
@@ -294,7 +289,7 @@ class ChatService:
 
     def outlets(self) -> list[str]:
         qa = self.qa
-        return sorted({a.source for a in qa.data.articles if a.source}) if qa is not None else []
+        return qa.outlets if qa is not None else []
 
     @staticmethod
     def article_of(qa):
@@ -380,9 +375,10 @@ class ChatService:
         q = (query or "").strip().lower()
         found = [(a, int(counts[i])) for i, a in enumerate(qa.data.articles)
                  if not q or q in a.title.lower() or q in a.text.lower() or q in a.id]
-        # newest first; undated ones after the dated, by title
-        return sorted(found, key=lambda x: (x[0].date is None, "" if x[0].date is None else _negated(x[0].date),
-                                            x[0].title.lower()))
+        # newest first (undated ones last), by title within a day: two stable sorts
+        found.sort(key=lambda x: x[0].title.lower())
+        found.sort(key=lambda x: x[0].date or "", reverse=True)
+        return found
 
     def corpus_rows(self, query: str = "") -> list[list]:
         """The indexed articles (title, id, date, source, passages), filtered by `query`."""
@@ -684,9 +680,6 @@ def build_ui(service: ChatService):
 
             open_article.__annotations__["evt"] = gr.SelectData  # a real class: annotations here are strings
             table.select(open_article, search, reader, api_visibility="private")
-            demo.load(lambda: (service.status_markdown(), service.reader_rows(), service.corpus_rows(),
-                               service.corpus_summary(), gr.update(choices=service.outlets())), None,
-                      [status, table, ids, corpus_line, outlets], api_visibility="private")
         with gr.Tab("Add articles", elem_id="add-tab"):
             upload_parts = _upload_tab(service)
         turns = gr.State([])
@@ -716,30 +709,30 @@ def build_ui(service: ChatService):
         clear.click(*reset, api_visibility="private")
         chat.clear(*reset, api_visibility="private")  # the chat's own clear icon forgets the conversation too
         demo.load(restore, saved, [chat, sources, turns], api_visibility="private")
+        remove_choice = upload_parts[2] if upload_parts else None
+
+        def refresh():
+            """Every list and count the page shows, as the index holds them now."""
+            out = (service.reader_rows(), service.corpus_rows(), service.corpus_summary(), service.status_markdown(),
+                   gr.update(choices=service.outlets()))
+            return out + ((gr.update(choices=service.article_choices(), value=None),) if upload_parts else ())
+
+        tables = [table, ids, corpus_line, status, outlets] + ([remove_choice] if upload_parts else [])
+        demo.load(refresh, None, tables, api_visibility="private")  # every list true on every page load
         if upload_parts:
             files, add_report, remove_choice, remove_btn, add_btn, token_box, removal = upload_parts
             confirm, confirm_text, yes, no, undo = removal
-
-            def refresh():
-                return (service.reader_rows(), service.corpus_rows(), service.corpus_summary(),
-                        service.status_markdown(), gr.update(choices=service.article_choices(), value=None),
-                        gr.update(choices=service.outlets()))
-
-            tables = [table, ids, corpus_line, status, remove_choice, outlets]
             add_btn.click(lambda paths, tok: (service.add_articles(paths, tok), None), [files, token_box], [add_report, files],
                           concurrency_limit=1, concurrency_id="corpus", show_progress="full",
                           api_name="add_articles").then(refresh, None, tables, api_visibility="private")
 
             def ask_first(article_id):
+                """The confirmation, or (nothing chosen) the reason in the report."""
                 text, ok = service.removal_question(article_id)
-                return (gr.update(visible=ok), text) if ok else (gr.update(visible=False), gr.skip())
+                return (gr.update(visible=True), text, gr.skip()) if ok else \
+                    (gr.update(visible=False), gr.skip(), text)
 
-            def ask_first_report(article_id):
-                text, ok = service.removal_question(article_id)
-                return gr.skip() if ok else text
-
-            remove_btn.click(ask_first, remove_choice, [confirm, confirm_text], api_visibility="private").then(
-                ask_first_report, remove_choice, add_report, api_visibility="private")
+            remove_btn.click(ask_first, remove_choice, [confirm, confirm_text, add_report], api_visibility="private")
             no.click(lambda: gr.update(visible=False), None, confirm, api_visibility="private")
             yes.click(lambda a, t: (service.remove_article(a, t), gr.update(visible=False),
                                     gr.update(visible=bool(service._removed))),
@@ -749,7 +742,6 @@ def build_ui(service: ChatService):
             undo.click(lambda t: (service.undo_remove(t), gr.update(visible=bool(service._removed))), token_box,
                        [add_report, undo], concurrency_limit=1, concurrency_id="corpus",
                        api_visibility="private").then(refresh, None, tables, api_visibility="private")
-            demo.load(refresh, None, tables, api_visibility="private")  # every list true on every page load
         api_in, api_out = gr.Textbox(visible=False), gr.JSON(visible=False)
         api_btn = gr.Button(visible=False)
         api_btn.click(service.ask_json, api_in, api_out, api_name="ask")
@@ -825,11 +817,10 @@ def _forget_upload(path: str) -> None:
     is not served by URL after it was stored or refused. Only files under Gradio's upload cache."""
     import tempfile
 
-    p = Path(path)
-    roots = [Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()]
+    root = Path(os.environ.get("GRADIO_TEMP_DIR") or Path(tempfile.gettempdir()) / "gradio").resolve()
     try:
-        rp = p.resolve()
-        if not any(root in rp.parents for root in roots):
+        rp = Path(path).resolve()
+        if root not in rp.parents:
             return
         rp.unlink(missing_ok=True)
         rp.parent.rmdir()
@@ -919,7 +910,9 @@ MCP_PATH = "/mcp"
 def uploads_on(host: str, allow: bool = False, refuse: bool = False) -> bool:
     """Whether the page takes articles: on a loopback address by default, elsewhere only
     with --allow-upload; never with --no-upload."""
-    return not refuse and (allow or host in ("127.0.0.1", "localhost", "::1"))
+    from web.guard import LOOPBACK_NAMES
+
+    return not refuse and (allow or host in LOOPBACK_NAMES)
 
 
 def mcp_server(service: ChatService, host: str = "127.0.0.1"):
@@ -937,7 +930,6 @@ def mcp_server(service: ChatService, host: str = "127.0.0.1"):
         "Answers questions from a fixed set of indexed articles. Every answer quotes the sentence it "
         "comes from; each citation has the article id, [start, end) character offsets and the quote. "
         "When the articles do not support an answer, `refused` is true and `answer` is null."))
-
 
     @server.tool(name="ask", title="Ask the articles", structured_output=True)
     def ask(question: Annotated[str, Field(description="the question, in English (at most 1,000 characters)")],
@@ -993,10 +985,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mcp", action="store_true",
                    help=f"also serve the ask function as an MCP tool (Streamable HTTP) at {MCP_PATH}")
     args = p.parse_args(argv)
-    from web.guard import LOOPBACK_NAMES
+    from web.guard import is_loopback
 
     changes_corpus = uploads_on(args.host, args.allow_upload, args.no_upload)
-    if changes_corpus and not args.token and args.host not in LOOPBACK_NAMES and not args.host.startswith("127."):
+    if changes_corpus and not args.token and not is_loopback(args.host):
         print(f"Error: on {args.host} anyone who can reach the page could add and remove articles. Give a token "
               "(--token TOKEN or QA_TOKEN=...; readers then type it to add or remove), or pass --no-upload.",
               file=sys.stderr)

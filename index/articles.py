@@ -60,6 +60,12 @@ def slugify(value: str) -> str:
     return slug or "article"
 
 
+def file_id(rel: str) -> str:
+    """The id a file's articles are known by unless they name one: the slug of its path
+    without the suffix ('news/Bridge Closes.txt' -> 'news-bridge-closes')."""
+    return slugify(str(Path(rel).with_suffix("")))
+
+
 def normalize_text(text: str) -> str:
     """NFC, unix newlines, no zero-width or control characters, no trailing spaces,
     at most one blank line between paragraphs."""
@@ -338,7 +344,7 @@ def load_file(path: Path, rel: str, html_engine: str = "trafilatura",
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"file is {len(data) / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
     suffix = path.suffix.lower()
-    stem_id = slugify(str(Path(rel).with_suffix("")))
+    stem_id = file_id(rel)
     if suffix in PDF_SUFFIXES:
         title, body, pages, meta = read_pdf(data)
         return [Article(id=stem_id, title=title or stem_id, text=body, path=rel, pages=pages, **meta.__dict__)], []
@@ -463,7 +469,7 @@ def natural_owners(files: list[Path], corpus_dir: Path) -> dict[str, str]:
         if p.suffix.lower() in JSON_SUFFIXES:
             continue  # JSON records name their ids themselves
         rel = p.relative_to(corpus_dir).as_posix()
-        out.setdefault(slugify(str(Path(rel).with_suffix(""))), rel)
+        out.setdefault(file_id(rel), rel)
     return out
 
 

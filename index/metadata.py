@@ -138,6 +138,16 @@ def _front_matter(text: str):
 
     if len(text) > MAX_FRONT_MATTER:
         raise ValueError(f"front matter over {MAX_FRONT_MATTER} characters")
+    try:
+        return yaml.load(text, Loader=_no_alias_loader())  # a SafeLoader subclass: plain data only
+    except yaml.YAMLError:
+        return None  # not YAML after all (a Markdown rule, say): the text stays text
+
+
+@lru_cache(maxsize=1)
+def _no_alias_loader():
+    """yaml's SafeLoader, refusing aliases (made once; yaml is imported only when needed)."""
+    import yaml
 
     class NoAliases(yaml.SafeLoader):
         def compose_node(self, parent, index):
@@ -145,10 +155,7 @@ def _front_matter(text: str):
                 raise ValueError("YAML aliases are not read in front matter")
             return super().compose_node(parent, index)
 
-    try:
-        return yaml.load(text, Loader=NoAliases)  # a SafeLoader subclass: plain data only
-    except yaml.YAMLError:
-        return None  # not YAML after all (a Markdown rule, say): the text stays text
+    return NoAliases
 
 
 def split_header(raw: str) -> tuple[Meta, str | None, str]:

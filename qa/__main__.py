@@ -20,7 +20,7 @@ import json
 import sys
 
 from common import runtime
-from common.errors import BadQuestionError, QAError
+from common.errors import BadQuestionError, BadScopeError, QAError
 from index.store import DEFAULT_INDEX_DIR
 
 from .citations import NOT_FOUND
@@ -70,8 +70,6 @@ def render(answer) -> str:
 
 
 def _emit(qa, question: str, as_json: bool, scope=None) -> int:
-    from common.errors import BadScopeError
-
     try:
         answer = qa.ask(question, scope=scope)
     except (BadQuestionError, BadScopeError) as exc:
@@ -90,8 +88,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.question != "-" and not args.question.strip():
         print(f"Error: {BadQuestionError('the question is empty').user_message()}", file=sys.stderr)
         return 2
-    from common.errors import BadScopeError
-
     from .timeline import Scope
 
     try:

@@ -204,17 +204,22 @@ class QA:
         present = self.article_words(int(self.data.sentences[sentence_row, 0]))
         return sum(w not in present for w in names) / len(names)
 
+    @cached_property
+    def outlets(self) -> list[str]:
+        """The outlets the index's articles come from, sorted (once per loaded version)."""
+        return sorted({a.source for a in self.data.articles if a.source})
+
     def check_scope(self, scope: Scope | None) -> None:
         """An outlet the index does not hold is a mistake to say, not a silent refusal."""
         if not scope or not scope.sources:
             return
-        known = {(a.source or "").lower(): a.source for a in self.data.articles if a.source}
+        known = {o.lower() for o in self.outlets}
         unknown = [s for s in scope.sources if s.lower() not in known]
         if unknown:
             from common.errors import BadScopeError
 
             raise BadScopeError("sources", f"no article comes from {', '.join(map(repr, unknown))}; the outlets are: "
-                                           + ", ".join(sorted(known.values())[:20]))
+                                           + ", ".join(self.outlets[:20]))
 
     def scope_mask(self, scope: Scope | None) -> np.ndarray | None:
         """bool per passage: its article is inside the scope (None: no scope)."""
@@ -387,8 +392,7 @@ class QA:
 
         radius = self.settings.window_radius
         radius = int(self.reader.meta.get("radius", 0)) if radius is None else radius
-        top, windows = self.windows_to_read(cands, self.settings.span_sentences, radius)
-        texts = [self._window_text(w) for w in windows]
+        top, windows, texts = self.windows_to_read(cands, self.settings.span_sentences, radius)
         accept = required(question, HARD_TYPES if self.settings.type_rules else ())
         read = self.reader.read(question, texts, accept)
         if not read:
@@ -401,9 +405,9 @@ class QA:
             row, start, end = self._locate(windows[r.sentence], r.start, r.end)
             cand = by_row.get(row) or self._neighbour(top[r.sentence], row)
             placed.append((r, cand, start, end))
-        best_i = max(range(len(placed)), key=lambda i: placed[i][0].margin
-                     + self.settings.reader_weight * (top[placed[i][0].sentence].score - top[0].score))
-        best, cand, start, end = placed[best_i]
+        best = best_read(read, top, self.settings.reader_weight)
+        best_i = next(i for i, p in enumerate(placed) if p[0] is best)
+        _, cand, start, end = placed[best_i]
         text = self.data.sentence_text(cand.sentence)
         start, end = self._whole(text, start, end, question)
         judged = self.judge.read(question, [text]) if self.judge is not None else []
@@ -413,13 +417,14 @@ class QA:
         return Pick(cand, start, end, best.margin, "reader", judged[0].margin if judged else None, others, context,
                     best.typed)
 
-    def windows_to_read(self, cands: list[Candidate], n: int, radius: int) -> tuple[list[Candidate], list[tuple[int, int]]]:
-        """The n best candidates, each with its window (first and last sentence row); a
-        window whose text was already taken (a duplicated story) is read once."""
+    def windows_to_read(self, cands: list[Candidate], n: int,
+                        radius: int) -> tuple[list[Candidate], list[tuple[int, int]], list[str]]:
+        """The n best candidates, each with its window (first and last sentence row) and the
+        window's text; a window whose text was already taken (a duplicated story) is read once."""
         from .reader import window
 
         data = self.data
-        top, windows, seen = [], [], set()
+        top, windows, texts = [], [], []
         for c in cands:
             row = c.sentence
             art = data.sentences[row, 0]
@@ -433,14 +438,14 @@ class QA:
             a, b = window(spans, row - lo, radius)
             w = (lo + a, lo + b)
             text = self._window_text(w)
-            if text in seen:
+            if text in texts:
                 continue
-            seen.add(text)
             top.append(c)
             windows.append(w)
+            texts.append(text)
             if len(top) == n:
                 break
-        return top, windows
+        return top, windows, texts
 
     def _window_text(self, w: tuple[int, int]) -> str:
         a, s = int(self.data.sentences[w[0], 0]), int(self.data.sentences[w[0], 1])

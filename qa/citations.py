@@ -174,7 +174,8 @@ def original_link(url: str | None) -> str:
     """
     from urllib.parse import urlsplit
 
-    if not url or urlsplit(url.strip()).scheme.lower() not in ("http", "https") or not urlsplit(url.strip()).netloc:
+    parts = urlsplit(url.strip()) if url else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return ""
     return (f'<p class="qa-meta"><a class="qa-original" href="{html.escape(url.strip(), quote=True)}" target="_blank" '
             f'rel="noopener noreferrer">Read the original article</a></p>')

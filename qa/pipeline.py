@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 from common.errors import QAError
-from index.store import current_version_name, plain_name
+from index.store import current_version_dir, current_version_name
 
 from .answer import QA, AnswerSettings
 from .retrieval import RetrievalSettings, Retriever
@@ -40,8 +40,9 @@ class LiveQA:
         self._current_broken = False  # last_error is about CURRENT, not about a version that failed to load
 
     def get(self) -> QA:
-        name = current_version_name(self.index_dir)
-        if name is None or not plain_name(name) or not (self.index_dir / "versions" / name).is_dir():
+        try:
+            name = current_version_dir(self.index_dir).name
+        except QAError:
             # CURRENT removed, emptied or pointing at nothing: keep answering, and say so
             self.last_error = (f"{self.index_dir}/CURRENT is missing or points to no index version, so answers "
                                f"still come from version {self.version}; fix: python -m index build")

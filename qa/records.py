@@ -70,7 +70,7 @@ class Answer:
     earlier: list[Report] = field(default_factory=list)
     disagreement: list[Report] = field(default_factory=list)
     scope: object = None  # the qa.timeline.Scope applied, if any
-    reason: str | None = None  # a refusal's reason, in words (REFUSAL_REASONS)
+    reason: str | None = None  # a refusal's reason, in words (set by qa.answer)
 
     def to_json(self) -> dict:
         return {"question": self.question, "answered_as": self.question, "answer": self.answer, "refused": self.refused,

@@ -21,10 +21,15 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 ANY = "*"
 
 
+def is_loopback(bind: str) -> bool:
+    """A bind address only this machine reaches: a loopback name or any 127.x address."""
+    return bind in LOOPBACK_NAMES or bind.startswith("127.")
+
+
 def allowed_hosts(bind: str, extra: list[str] | tuple[str, ...] = ()) -> frozenset[str]:
     """Host names (no port) the server answers to, for a bind address and --allowed-host names."""
     names = {h.strip().lower().strip("[]") for h in extra if h.strip()}
-    if bind in LOOPBACK_NAMES or bind.startswith("127."):
+    if is_loopback(bind):
         return frozenset(LOOPBACK_NAMES | {bind} | names)
     if bind in ("0.0.0.0", "::", "") and not names:
         return frozenset({ANY})
