@@ -20,8 +20,9 @@ import sys
 from pathlib import Path
 
 
-def held_out(squad_path: str, record: dict) -> set[str]:
-    """Questions of the file whose answerable training example was not drawn."""
+def seen_questions(squad_path: str, record: dict) -> set[str]:
+    """Questions whose answerable example a training run drew, and, for a second pass
+    (`--init`), those of every run before it."""
     from training.reader import examples, generated_questions
 
     made = []
@@ -32,6 +33,14 @@ def held_out(squad_path: str, record: dict) -> set[str]:
     if record.get("limit"):
         data = random.Random(record["seed"]).sample(data, min(record["limit"], len(data)))
     seen = {q for q, _, a0, _ in data if a0 >= 0}
+    if record.get("init_record"):
+        seen |= seen_questions(squad_path, record["init_record"])
+    return seen
+
+
+def held_out(squad_path: str, record: dict) -> set[str]:
+    """Questions of the file whose answerable training example was not drawn."""
+    seen = seen_questions(squad_path, record)
     squad = json.loads(Path(squad_path).read_text())["data"]
     return {qa["id"] for art in squad for p in art["paragraphs"] for qa in p["qas"] if qa["question"] not in seen}
 

@@ -1,30 +1,32 @@
-"""Fine-tune the packaged all-MiniLM-L6-v2 as an extractive sentence reader.
+"""Fine-tune the packaged all-MiniLM-L6-v2 as an extractive window reader.
 
-Only ../shared/eval/squad-v1.1-train-44-articles.json is used (11,877 questions,
-44 articles none of which is in the dev file). Each example is one question and
-one sentence of its paragraph, split by our own `split_sentences`, because the
-reader only ever reads the few best sentences our ranker picks:
+Trained on ../shared/eval/squad-v1.1-train-full.json (442 articles, 87,599 questions, none
+of them in the dev file). Each example is one question and one window of its paragraph,
+cut by `qa.reader.window` (a sentence with its neighbours, at most WINDOW_CHARS), as the
+answering code cuts them (see `examples`):
 
-- the sentence holding the gold answer (joined with the next ones when the answer
-  crosses a boundary): the targets are the answer's first and last tokens;
-- one other sentence of the paragraph, the one sharing most words with the
-  question: the target is [CLS], "no answer here" (SQuAD 2.0 style).
+- a window holding the gold answer (sometimes centred on a neighbour of its sentence):
+  the targets are the answer's first and last tokens;
+- hard negatives, windows of the same article without the answer, and on-topic
+  unanswerable questions from `evaluation.unanswerable`: the target is [CLS], "no answer
+  here" (the SQuAD 2.0 recipe: the null score against the best span's).
 
-So the reader learns both where the answer is inside a sentence and whether a
-sentence holds one at all, which ranks sentences too. `transformers`'
-`AutoModelForQuestionAnswering` on the model folder adds an untrained span head
-(384 -> 2); everything else starts from the packaged weights.
+`transformers`' `AutoModelForQuestionAnswering` on the model folder adds an untrained span
+head (384 -> 2); everything else starts from the packaged weights, or with `--init` from a
+reader trained before (a second pass; its record is kept in the new run's train.json).
 
-Training checkpoints every `--save-every` steps to OUT/checkpoint.pt and resumes
-from it, so a stopped run loses at most those steps:
+Training checkpoints every `--save-every` steps to OUT/checkpoint.pt and resumes from it,
+so a stopped run loses at most those steps (the commands of the shipped reader are in
+qa/weights/reader.json):
 
-  python -m training.reader train --squad ../shared/eval/squad-v1.1-train-44-articles.json \
-      --out runs/reader --epochs 2  > runs/reader.log 2>&1 &
+  python -m training.reader train --squad ../shared/eval/squad-v1.1-train-full.json \
+      --out runs/reader-full --epochs 1 --unanswerable runs/unanswerable-train-full.jsonl \
+      --unanswerable-max 25000 --limit 96000 > runs/reader-full.log 2>&1 &
 
 Then export the trained model to int8 ONNX, the artifact the product ships
 (qa/weights/reader-int8.onnx and reader.json, written through qa.learned):
 
-  python -m training.reader export --out runs/reader --write
+  python -m training.reader export --out runs/reader-full --write
 """
 from __future__ import annotations
 
@@ -178,6 +180,14 @@ def epoch_batches(data, size: int, seed: int) -> list[list[int]]:
     return batches
 
 
+def init_record(init: str) -> dict:
+    """The training record of the model a pass starts from (INIT is RUN/final)."""
+    rec = Path(init).parent / "train.json"
+    if not rec.is_file():
+        raise SystemExit(f"--init {init}: no training record at {rec} (start from a run's final/ folder)")
+    return json.loads(rec.read_text())
+
+
 def train(args) -> None:
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer, get_linear_schedule_with_warmup
@@ -191,7 +201,7 @@ def train(args) -> None:
     path = model_path()
     verify_model(path)
     tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = AutoModelForQuestionAnswering.from_pretrained(path, local_files_only=True)
+    model = AutoModelForQuestionAnswering.from_pretrained(args.init or path, local_files_only=True)
     generated, kinds = generated_questions(args.unanswerable) if args.unanswerable else ([], {})
     data = examples(args.squad, args.seed, args.negative_share, args.radius, generated, args.unanswerable_max)
     if args.limit:
@@ -218,6 +228,9 @@ def train(args) -> None:
             "unanswerable_file": Path(args.unanswerable).name if args.unanswerable else None,
             "unanswerable_sha256": sha256_file(args.unanswerable) if args.unanswerable else None,
             "unanswerable_max": args.unanswerable_max, "limit": args.limit, "generated_unanswerable": kinds}
+    if args.init:  # a second pass: the run it continues, so the record names everything the reader saw
+        meta["init"] = str(args.init)
+        meta["init_record"] = init_record(args.init)
     (out / "train.json").write_text(json.dumps(meta, indent=1))
     print(f"{len(data)} examples, {steps_per_epoch} steps an epoch, {total} steps", flush=True)
     model.train()
@@ -278,7 +291,9 @@ def export(args) -> None:
                        f"--radius {meta.get('radius', 0)} --negative-share {meta.get('negative_share')}"
                        + (f" --unanswerable runs/{meta['unanswerable_file']} --unanswerable-max "
                           f"{meta['unanswerable_max']}" if meta.get("unanswerable_file") else "")
-                       + (f" --limit {meta['limit']}" if meta.get("limit") else ""))
+                       + (f" --limit {meta['limit']}" if meta.get("limit") else "")
+                       + (f" --lr {meta['lr']} --seed {meta['seed']}" if meta.get("init") else "")
+                       + (f" --init {meta['init']}" if meta.get("init") else ""))
     meta["export"] = f"python -m training.reader export --out {args.out} --write --as {args.role}"
     if meta.get("unanswerable_file"):  # how the generated questions were made (the file is not shipped)
         meta["unanswerable_command"] = (f"python -m evaluation.unanswerable ../shared/eval/{meta['data']} "
@@ -383,6 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--unanswerable-max", type=int, default=15000,
                    help="at most this many of them, drawn by the seed (default: %(default)s)")
     t.add_argument("--limit", type=int, default=0, help="train on a sample of this many examples (0: all)")
+    t.add_argument("--init", default="",
+                   help="start from this trained reader (a run's final/ folder) instead of the packaged "
+                        "MiniLM: a second pass; its record is kept in this run's train.json")
     e = sub.add_parser("export", help="int8 ONNX from OUT/final")
     e.add_argument("--out", default="runs/reader")
     e.add_argument("--write", action="store_true", help="install it in qa/weights")
