@@ -18,6 +18,7 @@ METRIC_KEYS = ["n_questions", "gold_hit@1", "gold_hit@5", "gold_hit@20", "mrr@20
                "sentence_hit@1", "citation_exactness", "refusal_rate", "refusal_rate_on_topic",
                "refusal_rate_off_topic", "false_refusal_rate", "broken_spans", "right_article_rate",
                "correct_with_article", "cited_after_as_of", "surfaced_expected", "disagreement_rate",
+               "not_answers_given", "reports_of_other_facts", "support_stating_other",
                "copies_in_one_answer", "chain_turns_right", "chains_all_right", "passage_words_mean", "latency_p50_ms", "latency_p95_ms"]
 
 
@@ -46,6 +47,21 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
         rec["after_as_of"] = sum(bool(d) and d[:10] > q.as_of for d in rec["cited_dates"])
     if q.article_ids and not q.unanswerable:
         rec["right_article"] = float(bool(ids) and ids[0] in q.article_ids)
+    if q.not_answers and not answer.refused:
+        rec["not_answer_given"] = float(M.exact_match(answer.answer, q.not_answers) == 1)
+    if q.not_reports:
+        listed = rec["earlier"] + [r for r in rec["disagreement"] if M.exact_match(r, q.answers) != 1]
+        rec["other_fact_reports"] = sum(M.exact_match(r, q.not_reports) == 1 for r in listed)
+    if not answer.refused and answer.answer and answer.answer_start is not None:
+        # a citation listed as support that states another answer: it lacks one of the
+        # answer's words (SQuAD normalisation), or it holds one of the question's other
+        # answers (not_support) and not this one
+        gold = M.normalize_answer(answer.answer)
+        rec["support_stating_other"] = sum(
+            1 for c in cites if getattr(c, "role", "answer") == "support" and (
+                not set(gold.split()) <= set(M.normalize_answer(c.quote).split())
+                or (gold not in M.normalize_answer(c.quote) and any(
+                    M.normalize_answer(x) in M.normalize_answer(c.quote) for x in q.not_support))))
     if q.expect:
         rec["surfaced"] = float(bool(answer.disagreement if q.expect == "disagreement" else answer.earlier))
     if not q.unanswerable:
@@ -108,6 +124,11 @@ def summarize(records: list[dict]) -> dict:
     unexpected = [r for r in ans if not r.get("expect")]
     if unexpected:
         out["disagreement_rate"] = M.mean(float(bool(r.get("disagreement"))) for r in unexpected)
+    if any("not_answer_given" in r for r in records):
+        out["not_answers_given"] = sum(r.get("not_answer_given", 0) for r in records)
+    if any("other_fact_reports" in r for r in records):
+        out["reports_of_other_facts"] = sum(r.get("other_fact_reports", 0) for r in records)
+    out["support_stating_other"] = sum(r.get("support_stating_other", 0) for r in records)
     out["copies_in_one_answer"] = sum(r.get("copies_cited", 0) for r in records)
     chained = [r for r in records if r.get("chain") is not None]
     if chained:

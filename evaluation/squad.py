@@ -32,6 +32,12 @@ class Question:
     expect: str | None = None  # "update" or "disagreement": the answer must surface it
     chain: str | None = None  # follow-up chains: turns with one chain id are asked in order, as one chat
     turn: int | None = None
+    # answers the articles give to other questions (a lookalike figure, a former office holder):
+    # `not_answers` must not be the answer, `not_reports` must not be listed as an earlier or a
+    # differing report, `not_support` must not be stated by a citation listed as support
+    not_answers: list[str] = field(default_factory=list)
+    not_reports: list[str] = field(default_factory=list)
+    not_support: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         out = {"id": self.id, "question": self.question, "answers": self.answers}
@@ -119,7 +125,9 @@ def load_questions(path: str | Path) -> list[Question]:
                                 [list(s) for s in obj.get("answer_spans", [])],
                                 list(obj.get("article_ids") or ([obj["article_id"]] if obj.get("article_id") else [])),
                                 obj.get("as_of"), obj.get("expect"),
-                                None if obj.get("chain") is None else str(obj["chain"]), obj.get("turn")))
+                                None if obj.get("chain") is None else str(obj["chain"]), obj.get("turn"),
+                                list(obj.get("not_answers", [])), list(obj.get("not_reports", [])),
+                                list(obj.get("not_support", []))))
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: not a valid question record ({exc})") from None
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -23,6 +23,7 @@ from common.text import clean_text, terms
 from index.lexical import idf_table
 
 from . import learned, reports, timeline
+from .answer_type import HARD_TYPES, required
 from .records import Answer, Citation, Hit, Report
 from .retrieval import Retriever
 from .spans import answer_type
@@ -40,8 +41,12 @@ KIND_WORDS = {"NUMBER": "a count or an amount", "MONEY": "an amount", "PERCENT":
 REPORT_SCORE_SHARE = 0.85
 REPORT_OVERLAP = 0.5
 REPORT_MARGIN = 0.6
-FIGURE_SCORE_SHARE = 0.75  # two figures (numbers) are looser: a figure reported again is an update
-FIGURE_MARGIN = 0.3
+EXTRA_REPORT_READS = 4  # sentences of other dated articles (two an article group) read for other reports of a figure
+# two figures (numbers) are looser: a figure reported again is an update, and qa.reports.same_fact
+# (the same question words, no state for an event, no intention for an outcome) guards the pairing
+FIGURE_SCORE_SHARE = 0.6
+FIGURE_MARGIN = 0.1
+FIGURE_OVERLAP = 0.4
 _NAMES = re.compile(r"\b(?:[A-Z][\w’'-]*|\d[\d,.]*\d|\d)")  # names and numbers in a question
 _NAMES_ANY = re.compile(r"\w[\w’'-]*\w|\w|\d[\d,.]*\d")
 
@@ -246,6 +251,10 @@ class QA:
         for c in cands:
             add = timeline.prior(qt, data.sentence_text(c.sentence), dates[c.sentence], newest, this_week_day)
             out.append(Candidate(c.sentence, c.score + add, c.dense, c.lex, c.passage, c.features) if add else c)
+        if qt.years and any(timeline.of_years(qt, dates[c.sentence]) for c in cands):
+            # "Which boat won the regatta last year?": when articles of the named year are
+            # there, articles dated in other years do not answer (undated ones stay)
+            out = [c for c in out if not dates[c.sentence] or timeline.of_years(qt, dates[c.sentence])]
         return sorted(out, key=lambda c: -c.score)
 
     def candidates(self, question: str, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
@@ -337,7 +346,7 @@ class QA:
         t1 = time.perf_counter()
         hits = self.retriever.search(searched, k=self.settings.k, qvec=qvec, allowed=self.scope_mask(scope))
         t2 = time.perf_counter()
-        qt = timeline.question_time(question)
+        qt = timeline.question_time(question, scope.as_of if scope else None)
         cands = self._time_prior(qt, self.candidates(searched, hits, qvec), scope.as_of if scope else None)
         if not cands:
             why = ("no article is inside the chosen dates and outlets" if scope and not hits
@@ -349,14 +358,24 @@ class QA:
         if pick.typed is False:
             conf = 0.0  # the question asks for a count (say) and no window read holds one
         threshold = self.fit(pick.fit)["threshold"]
-        others = self._other_reports(question, qt, searched, hits, pick, threshold) if conf >= threshold else []
+        others = self._other_reports(question, qt, searched, hits, pick, threshold, cands) if conf >= threshold else []
         pick, conf, feats, earlier, differ = self._settle(qt, pick, conf, feats, others)
+        if pick.start is not None:  # "from $4 to $5 on Oct. 1": the figure in force on the question's day
+            text = self.data.sentence_text(pick.sentence.sentence)
+            start, end, before = timeline.scheduled_change(question, qt, text, pick.start, pick.end,
+                                                           self._article(pick.sentence).date,
+                                                           scope.as_of if scope else None)
+            if before is not None:  # the figure the change replaced is the earlier report
+                earlier = [(replace(pick, start=before[0], end=before[1]), conf, feats)] + earlier
+            pick = replace(pick, start=start, end=end)
         answer = self._build(question, cands, pick, conf, threshold, hits)
         answer.features, answer.fit = feats, pick.fit
         answer.searched, answer.scope = searched, scope
         if not answer.refused:
             answer.earlier = [self._report(o) for o in earlier]
             answer.disagreement = [self._report(o) for o in differ]
+            if differ:  # the confidence is about which report holds: this one's share of them
+                answer.confidence = conf / sum(o[1] for o in differ)
         t3 = time.perf_counter()
         answer.timings_ms = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3, "read": (t3 - t2) * 1e3}
         return answer
@@ -394,7 +413,9 @@ class QA:
         radius = int(self.reader.meta.get("radius", 0)) if radius is None else radius
         top, windows, texts = self.windows_to_read(cands, self.settings.span_sentences, radius)
         accept = required(question, HARD_TYPES if self.settings.type_rules else ())
-        read = self.reader.read(question, texts, accept)
+        # "Who is the mayor?": not someone the text says has left the post (qa.timeline)
+        reject = timeline.left_office if timeline.asks_who_holds(question, timeline.question_time(question)) else None
+        read = self.reader.read(question, texts, accept, reject=reject)
         if not read:
             return None
         if accept is not None and any(r.typed for r in read):
@@ -484,10 +505,13 @@ class QA:
         return self.data.group_of(int(self.data.sentences[c.sentence, 0]))
 
     def _other_reports(self, question: str, qt: timeline.QuestionTime, searched: str, hits: list[Hit],
-                       pick: Pick, threshold: float) -> list[tuple[Pick, float, dict]]:
+                       pick: Pick, threshold: float, cands: list[Candidate] = ()) -> list[tuple[Pick, float, dict]]:
         """Answers that other articles (not copies of the chosen one) give to the same
         question, each with a confidence above the threshold: (pick, confidence, features).
-        Undated reports from unknown outlets can only disagree (qa.reports)."""
+        Undated reports from unknown outlets can only disagree (qa.reports). For a figure,
+        the best sentences of other dated articles beyond the windows read for the answer
+        are read too (EXTRA_REPORT_READS): an earlier count is often ranked below copies
+        of the newest story."""
         if not pick.others or pick.fit != "reader":
             return []
         chosen_answer = self._short(pick)
@@ -495,7 +519,26 @@ class QA:
         chosen = pick.sentence
         w = self.settings.sentence_weights
         base = lambda c: sum(a * b for a, b in zip(w, c.features))  # the score before time preferences
-        for cand, start, end, margin in sorted(pick.others, key=lambda o: -o[3]):
+        pool = list(pick.others)
+        if reports.is_figure(chosen_answer) and self._article(chosen).date:
+            read_rows = {chosen.sentence} | {o[0].sentence for o in pool}
+            per_group: dict[int, int] = {}
+            more = []
+            for c in cands:
+                g = self._group(c)
+                if c.sentence in read_rows or g in seen_groups or per_group.get(g, 0) == 2 \
+                        or not self._article(c).date:
+                    continue
+                per_group[g] = per_group.get(g, 0) + 1
+                more.append(c)
+                if len(more) == EXTRA_REPORT_READS:
+                    break
+            if more:
+                texts = [self.data.sentence_text(c.sentence) for c in more]
+                for r in self.reader.read(question, texts, required(question, HARD_TYPES)
+                                          if self.settings.type_rules else None):
+                    pool.append((more[r.sentence], r.start, r.end, r.margin))
+        for cand, start, end, margin in sorted(pool, key=lambda o: -o[3]):
             art = self._article(cand)
             if self._group(cand) in seen_groups:
                 continue
@@ -503,8 +546,9 @@ class QA:
             # of the question's words, and read with a clear margin
             text = self.data.sentence_text(cand.sentence)
             figures = reports.is_figure(text[start:end]) and reports.is_figure(chosen_answer)
-            share, need = (FIGURE_SCORE_SHARE, FIGURE_MARGIN) if figures else (REPORT_SCORE_SHARE, REPORT_MARGIN)
-            if (base(cand) < share * base(chosen) or cand.lex < REPORT_OVERLAP * chosen.lex
+            share, need, overlap = ((FIGURE_SCORE_SHARE, FIGURE_MARGIN, FIGURE_OVERLAP) if figures
+                                    else (REPORT_SCORE_SHARE, REPORT_MARGIN, REPORT_OVERLAP))
+            if (base(cand) < share * base(chosen) or cand.lex < overlap * chosen.lex
                     or margin <= max(0.0, need * (pick.margin or 0.0))):
                 continue
             if qt.named and timeline.prior(qt, text, art.date, None, None) <= 0:
@@ -513,6 +557,8 @@ class QA:
             other = Pick(cand, start, end, margin, "reader")
             if reports.same_answer(self._short(other), chosen_answer):
                 continue
+            if not self._same_fact(question, qt, chosen, cand):
+                continue  # another figure of another thing: the ferry's capacity is not its daily riders
             if self.judge is not None:
                 judged = self.judge.read(question, [text])
                 other = Pick(cand, start, end, margin, "reader", judged[0].margin if judged else None)
@@ -524,6 +570,13 @@ class QA:
             if len(out) == 2:
                 break
         return out
+
+    def _same_fact(self, question: str, qt: timeline.QuestionTime, a: Candidate, b: Candidate) -> bool:
+        """Do the sentences of `a` and `b` report the same fact (qa.reports.same_fact)?"""
+        art_a, art_b = self._article(a), self._article(b)
+        first, second = ((a, art_a), (b, art_b)) if (art_a.date or "") <= (art_b.date or "") else ((b, art_b), (a, art_a))
+        return reports.same_fact(question, qt.present, *((self.data.sentence_text(c.sentence), art.title)
+                                                         for c, art in (first, second)))
 
     def _settle(self, qt: timeline.QuestionTime, pick: Pick, conf: float, feats: dict, others: list):
         """The answer among the reports: the newest when they update one another, the
@@ -584,7 +637,10 @@ class QA:
             return Answer(question, None, True, conf, hits=hits, closest=[self._cite(c) for c in cands[:3]], reason=why)
         citations = [self._cite(chosen)]
         if pick.context is not None:  # the sentence that ties the answer to the question
-            citations.append(self._cite(pick.context))
+            citations.append(self._cite(pick.context, "context"))
+        sentence = data.sentence_text(chosen.sentence)
+        short = sentence[pick.start : pick.end] if pick.start is not None else None
+        unit = reports.unit_after(sentence, pick.end) if short and reports.is_figure(short) else ""
         for c in cands[1:]:
             if len(citations) >= self.settings.max_citations or c.score < 0.85 * chosen.score:
                 break
@@ -593,10 +649,14 @@ class QA:
                 continue
             cited = {x.article_id for x in citations}
             # another passage of a cited article, or an article of a group not cited yet (copies cite once)
-            if self._article(c).id in cited or self._group(c) not in {
-                    self.data.group_of(self.data.article_row[a]) for a in cited}:
-                citations.append(self._cite(c))
-        sentence = data.sentence_text(chosen.sentence)
+            if not (self._article(c).id in cited or self._group(c) not in {
+                    self.data.group_of(self.data.article_row[a]) for a in cited}):
+                continue
+            # support states the same answer: a sentence with another figure for the same
+            # quantity is a differing report or an update (qa.reports), never support
+            if pick.verdict or (short is not None and not reports.states(data.sentence_text(c.sentence), short, unit)):
+                continue
+            citations.append(self._cite(c, "support"))
         a_start = a_end = None
         text = sentence
         if pick.start is not None:
@@ -607,7 +667,7 @@ class QA:
             text = pick.verdict  # the sentence is the support; no span of it is the answer
         return Answer(question, text, False, conf, sentence, citations, a_start, a_end, hits=hits)
 
-    def _cite(self, c: Candidate) -> Citation:
+    def _cite(self, c: Candidate, role: str = "answer") -> Citation:
         a, s, e = (int(x) for x in self.data.sentences[c.sentence, :3])
         article = self.data.articles[a]
         _, ps, pe = (int(x) for x in self.data.chunks[c.passage, :3])
@@ -621,7 +681,7 @@ class QA:
 
             page = bisect_right(article.pages, s)
         return Citation(article.id, article.title, s, e, article.text[s:e], ps, pe, article.date,
-                        article.source, article.url, also, page)
+                        article.source, article.url, also, page, role)
 
 
 def _date_words(date: str | None) -> str:

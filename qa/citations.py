@@ -70,6 +70,20 @@ def byline(citation) -> str:
     return ", ".join(x for x in (citation.source, (citation.date or "")[:10] or None) if x)
 
 
+def support_lines(roles: list[str], mark) -> list[str]:
+    """What citations after the first are, by their roles (qa.records.Citation.role): the
+    sentence that says what the answer's sentence refers to ("context"), and other
+    sentences stating the same answer ("support"). `mark(n)` writes citation n's marker."""
+    out = []
+    context = [n for n, r in enumerate(roles[1:], 2) if r == "context"]
+    support = [n for n, r in enumerate(roles[1:], 2) if r != "context"]
+    if context:
+        out.append(" ".join(mark(n) for n in context) + " says what it refers to.")
+    if support:
+        out.append("Also supported by " + " ".join(mark(n) for n in support) + ".")
+    return out
+
+
 def confidence_label(conf: float) -> str:
     return "high" if conf >= 0.8 else "medium" if conf >= 0.6 else "low"
 
@@ -88,9 +102,8 @@ def answer_markdown(answer: Answer, turn: int | None = None) -> str:
         parts.append(f"> {md_escape(answer.sentence)} {first}")
     else:
         parts[0] += " " + first
-    more = " ".join(marker(n, turn, cites[n - 1]) for n in range(2, len(cites) + 1))
-    if more:
-        parts.append(f"Also supported by {more}.")
+    for line in support_lines([c.role for c in cites], lambda n: marker(n, turn, cites[n - 1])):
+        parts.append(line)
     if answer.disagreement:
         parts.append("**Reports differ:** " + " · ".join(
             f"**{md_escape(r.answer)}** ({md_escape(byline(r.citations[0]) or r.citations[0].article_id)})"
@@ -99,7 +112,11 @@ def answer_markdown(answer: Answer, turn: int | None = None) -> str:
         parts.append("*This is the newest report; earlier:* " + " · ".join(
             f"{md_escape(r.answer)} ({md_escape(byline(r.citations[0]) or r.citations[0].article_id)})"
             for r in answer.earlier))
-    parts.append(f"*Confidence: {confidence_label(answer.confidence)} ({answer.confidence:.2f})*")
+    if answer.disagreement:
+        parts.append(f"*Confidence that this report holds: {confidence_label(answer.confidence)} "
+                     f"({answer.confidence:.2f}), as reports differ*")
+    else:
+        parts.append(f"*Confidence: {confidence_label(answer.confidence)} ({answer.confidence:.2f})*")
     if cites:
         parts.append("Sources:  \n" + "  \n".join(md_escape(line) for line in sources_text(answer).splitlines()))
     return "\n\n".join(parts)

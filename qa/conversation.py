@@ -59,6 +59,13 @@ _YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _TIME_Q = re.compile(r"(?i)\b(?:what|which)\s+(?:year|month|day|date|decade|century)\b")
 _PLACE_Q = re.compile(r"(?i)\b(?:what|which)\s+(?:country|city|town|state|place|region|street)\b")
 _ONE = re.compile(r"(?i)\b(?:the|this|that)\s+(?:\w+\s+)?ones?\b")
+# an answer below this confidence (the page's "low") is not taken as what a pronoun means
+MIN_ANTECEDENT_CONFIDENCE = 0.6
+# "What about the reopening date?" after "Who opposed the bridge closure?" asks for another
+# attribute of the same thing, not the previous question about a new thing
+ATTRIBUTE_HEADS = {"date", "day", "time", "year", "cost", "price", "fare", "name", "number", "size", "length",
+                   "age", "population", "total", "figure", "count", "result", "score", "reason", "cause",
+                   "location", "address", "deadline", "budget", "salary", "rate", "share", "capacity", "speed"}
 _ELLIPSIS = re.compile(r"^(?:and\s+)?(?:what|how)\s+about\s+(.+?)\s*\??$|^and\s+(.+?)\s*\?$", re.I)
 
 
@@ -69,6 +76,7 @@ class Turn:
     asked_as: str | None = None  # the standalone question it was answered as
     sentence: str | None = None  # the sentence the answer came from
     genders: dict = field(default_factory=dict)  # "female"/"male" -> who she/he stood for in this turn
+    confidence: float | None = None  # the answer's; a low-confidence answer is no antecedent
 
 
 @dataclass
@@ -95,8 +103,8 @@ class Conversation:
     mode: str = "rewrite"  # or "keywords": the version-1 way (words of the last question and answer), to compare
 
     def add(self, question: str, answer: str | None, asked_as: str | None = None,
-            sentence: str | None = None, genders: dict | None = None) -> None:
-        self.turns.append(Turn(question, answer, asked_as, sentence, dict(genders or {})))
+            sentence: str | None = None, genders: dict | None = None, confidence: float | None = None) -> None:
+        self.turns.append(Turn(question, answer, asked_as, sentence, dict(genders or {}), confidence))
 
     def clear(self) -> None:
         self.turns.clear()
@@ -160,7 +168,8 @@ class Conversation:
         for turn in reversed(self.turns):
             asked = turn.asked_as or turn.question
             wh = _wh(asked)
-            answer = (turn.answer or "").strip()
+            trusted = turn.confidence is None or turn.confidence >= MIN_ANTECEDENT_CONFIDENCE
+            answer = (turn.answer or "").strip() if trusted else ""  # a shaky answer is not what "it" means
             phrases = noun_phrases(asked, self._known_text(turn))
             if kind == "place":
                 if answer and (wh == "where" or _PLACE_Q.search(asked)):
@@ -262,6 +271,11 @@ class Conversation:
         phrases = noun_phrases(prev, self._known_text(last))
         if not phrases:
             return None
+        head = words(rest)[-1] if words(rest) else ""
+        if head in ATTRIBUTE_HEADS and not any(head in words(p) for p in phrases):
+            # another attribute of what the previous question was about: "What is the reopening
+            # date of the bridge closure?"
+            return f"What is {rest} of {phrases[0]}?"
         pos, target = max((prev.rfind(p), p) for p in phrases if p in prev) if any(p in prev for p in phrases) \
             else (-1, "")
         if pos < 0:
@@ -283,7 +297,7 @@ def ask(qa, conv: Conversation, question: str, scope=None):
         if not second.refused:
             answer, resolved = second, retry
     conv.add(question, answer.answer, resolved.question if resolved.rewritten else None, answer.sentence,
-             resolved.genders)
+             resolved.genders, None if answer.refused else answer.confidence)
     return answer, resolved
 
 
@@ -298,7 +312,8 @@ def _asks_for_thing(question: str) -> bool:
     """"What kind of whale ...?", "What newspaper ...?": a what-phrase whose answer is the
     thing talked about next (not "What did ...", "What is ...")."""
     toks = words(question)
-    return len(toks) > 1 and toks[0] == "what" and toks[1] not in STOPWORDS
+    return (len(toks) > 1 and toks[0] == "what" and toks[1] not in STOPWORDS
+            and toks[1] not in PHRASE_END and not _participle(toks[1]))  # "What caused the fire?" asks for a cause
 
 
 def _before_noun(nxt: str) -> bool:

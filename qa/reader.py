@@ -122,11 +122,14 @@ class Reader:
             return question
         return question[:enc.offsets[MAX_QUESTION_TOKENS][0]].rstrip()
 
-    def read(self, question: str, sentences: list[str], accept=None, tries: int = TYPE_TRIES) -> list[ReadSpan]:
+    def read(self, question: str, sentences: list[str], accept=None, tries: int = TYPE_TRIES,
+             reject=None) -> list[ReadSpan]:
         """The best span of each text (same order); an empty text gets none. With
         `accept` (a test of the span's text, say "is a count"), the best of the `tries`
         highest-scoring spans that passes it; when none does, the best span, marked
-        `typed=False`."""
+        `typed=False`. With `reject` (a test of (text, start, end), say "names someone
+        who has left the office asked about"), spans it rejects are passed over among
+        the `tries` best (when every one is rejected, the best stays)."""
         keep = [i for i, s in enumerate(sentences) if s.strip()]
         if not keep:
             return []
@@ -152,15 +155,22 @@ class Reader:
             flat = pair[a_idx[ok], b_idx[ok]]
             null = float(start[row][0] + end[row][0])
             best, typed = int(np.argmax(flat)), None
-            if accept is not None:
-                typed = False
+            if accept is not None or reject is not None:
+                typed = False if accept is not None else None
+                first_kept, found = None, False
                 for cand in np.argsort(-flat)[:tries]:
                     if not np.isfinite(flat[cand]):
                         break
                     a, b = int(a_idx[ok][cand]), int(b_idx[ok][cand])
-                    if accept(sentences[i][enc.offsets[a][0]:enc.offsets[b][1]]):
-                        best, typed = int(cand), True
+                    c0, c1 = enc.offsets[a][0], enc.offsets[b][1]
+                    if reject is not None and reject(sentences[i], c0, c1):
+                        continue
+                    first_kept = int(cand) if first_kept is None else first_kept
+                    if accept is None or accept(sentences[i][c0:c1]):
+                        best, typed, found = int(cand), (True if accept is not None else None), True
                         break
+                if not found and first_kept is not None:
+                    best = first_kept  # nothing of the asked-for kind: the best span not rejected
             a, b = int(a_idx[ok][best]), int(b_idx[ok][best])
             c0, c1 = enc.offsets[a][0], enc.offsets[b][1]
             out.append(ReadSpan(i, c0, c1, float(flat[best]), null, typed))

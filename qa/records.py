@@ -28,6 +28,10 @@ class Citation:
     url: str | None = None
     also_in: tuple = ()  # wire copies of the article: ({article_id, source, date}, ...)
     page: int | None = None  # PDFs: the page the quote starts on (1-based)
+    # why it is cited: "answer" (the sentence the answer comes from), "context" (the sentence
+    # that says what the answer's sentence refers to), "support" (another sentence that states
+    # the same answer)
+    role: str = "answer"
 
 
 @dataclass

@@ -74,3 +74,103 @@ def same_answer(a: str, b: str) -> bool:
         return True
     p, r = common / sum(wa.values()), common / sum(wb.values())
     return common > 0 and 2 * p * r / (p + r) >= 0.5
+
+
+# -- what an answer states, and whether two reports are of one fact --------------------
+
+_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|[^\W\d_][\w'’-]*")
+_DIGITS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_DIGITS.update({"twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
+                "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12"})
+_SAME = {"per": None, "cent": "%", "percent": "%", "pct": "%", "jan": "january", "feb": "february", "mar": "march",
+         "apr": "april", "jun": "june", "jul": "july", "aug": "august", "sep": "september", "sept": "september",
+         "oct": "october", "nov": "november", "dec": "december"}
+
+
+def answer_tokens(text: str) -> list[str]:
+    """Canonical tokens of a short answer or a sentence: numbers without commas ("25,000"
+    is "25000"), number words as digits ("five" is "5"), "percent"/"%" as "%", month
+    abbreviations spelled out; other words lower-cased and stemmed, stop words dropped."""
+    from common.text import STOPWORDS, stem
+
+    out = []
+    for tok in _TOKEN.findall(text.replace("%", " percent ")):
+        low = tok.lower().rstrip(".").replace("’", "'")
+        if low.endswith("'s"):
+            low = low[:-2]
+        if low[:1].isdigit():
+            out.append(low.replace(",", ""))
+        elif low in _DIGITS:
+            out.append(_DIGITS[low])
+        elif low in _SAME:
+            if _SAME[low]:
+                out.append(_SAME[low])
+        elif low not in STOPWORDS:
+            out.append(stem(low))
+    return out
+
+
+def states(sentence: str, answer: str, unit: str = "") -> bool:
+    """Does the sentence state this answer? Every word and number of the answer is in it
+    (canonical tokens, any order), and for a bare figure the word that follows it where it
+    was read (`unit`): "25,000" (people) is stated by "About 25,000 people attended", not
+    by "Only 18,000 people attended", and "Forty" (firefighters) not by "40 beds"."""
+    want = answer_tokens(answer) + answer_tokens(unit)
+    if not want:
+        return False
+    have = set(answer_tokens(sentence))
+    return all(t in have for t in want)
+
+
+def unit_after(sentence: str, end: int) -> str:
+    """The word after a figure that ends at `end`, when it is a content word ("passengers")."""
+    m = re.match(r"\s+([^\W\d_][\w'’-]*)", sentence[end:end + 40])
+    return m.group(1) if m and answer_tokens(m.group(1)) and not m.group(1)[0].isupper() else ""
+
+
+# A report of a state that lasts ("still without power", "remain closed") is a different
+# fact from the event a question asks about in the past tense ("How many homes lost power?").
+STATE_WORDS = re.compile(r"\b(still|remains?|remained|remaining|so far|yet to|continues? to|now)\b", re.I)
+# a question in the past tense asks about an event ("How many homes lost power?", "How many
+# were injured?"), not about what lasts
+PAST_EVENT = re.compile(r"\b(did|was|were|had|lost|won|hit|struck|took|made|began|left|\w{3,}ed)\b", re.I)
+# An intention is a different fact from an outcome: the union's demand, the district's offer
+# and the agreed deal are three figures of three facts.
+INTENT_WORDS = re.compile(r"\b(wants?|wanted|demands?|demanded|seeks?|sought|asks? for|asked for|calls? for|"
+                          r"called for|propos\w*|offers?|offered|hopes?|aims?|plans?|bids?)\b", re.I)
+_QUESTION_FILLER = frozenset({"mani", "much", "long", "big", "larg", "old", "often", "far", "get", "got", "make",
+                               "made", "take", "took", "happen", "say", "said", "report", "accord"})
+
+
+def question_terms(question: str, answers: tuple[str, ...] = ()) -> set[str]:
+    """The question's stemmed content words that say what is asked about (not its wh- and
+    helper words, nor words of the answers themselves)."""
+    from common.text import terms
+
+    inside = {t for a in answers for t in answer_tokens(a)}
+    return {t for t in terms(question) if t not in _QUESTION_FILLER and t not in inside}
+
+
+def same_fact(question: str, present: bool, first: tuple[str, str], second: tuple[str, str]) -> bool:
+    """Do two reports answer the same question about the same quantity, so that one can
+    update or contradict the other? `first` and `second` are (sentence, title) of the
+    reports, the earlier one first; `present`: the question asks about now.
+
+    The rule: (1) every question word that either report's sentence (or its article's
+    title) holds, the other holds too: "How many passengers can the ferry *carry*?" is not
+    answered by "900 passengers a day have *used* the ferry"; "When will the bridge
+    *reopen*?" not by the day it *closed*. (2) A question about a past event is not
+    answered by a later report of what lasts ("How many homes *lost* power?" against "1,100
+    homes were *still* without power"). (3) An intention and an outcome are not one fact
+    (the union *wants* 6 percent; the deal *agreed* 4.5)."""
+    from common.text import terms
+
+    asked = {t[:5] for t in question_terms(question)}  # "injur" and "injuri" are one word here
+    held = [asked & {t[:5] for t in terms(f"{s} {t}")} for s, t in (first, second)]
+    if held[0] != held[1]:
+        return False
+    if not present and PAST_EVENT.search(question) and STATE_WORDS.search(second[0]) \
+            and not STATE_WORDS.search(first[0]):
+        return False
+    return bool(INTENT_WORDS.search(first[0])) == bool(INTENT_WORDS.search(second[0]))

@@ -106,18 +106,32 @@ class QuestionTime:
         return bool(self.years or self.months)
 
 
-def question_time(question: str) -> QuestionTime:
-    """What the question says about time.
+_RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+year\b", re.I)
+_YEAR_SHIFT = {"last": -1, "this": 0, "next": 1}
+
+
+def question_time(question: str, as_of: str | None = None) -> QuestionTime:
+    """What the question says about time. Asked as of a day, "last year" and "this year"
+    name years (the day's year, one before).
 
     >>> question_time("How many homes are still without power?").present
     True
     >>> sorted(question_time("How many boats took part in the 2025 regatta?").years)
     [2025]
+    >>> sorted(question_time("Which boat won the regatta last year?", as_of="2026-09-10").years)
+    [2025]
     """
     years = frozenset(int(y) for y in _YEAR.findall(question))
+    if as_of:
+        years |= {int(as_of[:4]) + _YEAR_SHIFT[m.group(1).lower()] for m in _RELATIVE_YEAR.finditer(question)}
     months = frozenset(MONTHS[m.group(1).lower()] for m in _MONTH.finditer(_SKIP_MAY.sub(" ", question)))
     return QuestionTime(bool(PRESENT.search(question)) and not years, bool(THIS_WEEK.search(question)),
                         years, months)
+
+
+def of_years(qt: QuestionTime, article_date: str | None) -> bool:
+    """Is the article dated in a year the question names?"""
+    return bool(article_date and qt.years and int(article_date[:4]) in qt.years)
 
 
 def recalls_past(sentence: str, article_date: str | None) -> bool:
@@ -164,3 +178,83 @@ def prior(qt: QuestionTime, sentence: str, article_date: str | None, newest: str
     if qt.this_week and as_of and article_date and days_between(as_of, article_date) > 7:
         out -= OUTSIDE_WEEK
     return out
+
+
+# -- offices: who holds one now ---------------------------------------------------------
+
+_OFFICE_Q = re.compile(r"^\s*who(?:\s+is|'s|’s|\s+serves\s+as|\s+runs|\s+leads|\s+heads)\s+(?:now\s+)?"
+                       r"(?:the\s+)?(?:current\s+|new\s+|acting\s+|interim\s+)?\w", re.I)
+_LEFT_AFTER = re.compile(r"^[\s,]*(?:,?\s*who\s+)?(?:has\s+|had\s+|have\s+)?(?:since\s+|recently\s+|abruptly\s+)?"
+                         r"(?:resigned|retired|stepped\s+down|quit|left|died|was\s+(?:replaced|ousted|fired|"
+                         r"dismissed|removed|voted\s+out)|lost\s+(?:the|her|his|their)\s+(?:seat|election|job))\b",
+                         re.I)
+_LEFT_BEFORE = re.compile(r"(?:\bthen-|\bformer\s+|\bex-|\blate\s+|\bthe\s+previous\s+|\boutgoing\s+|"
+                          r"\breplaces?\s+|\breplaced\s+|\bsucceeds?\s+|\bsucceeded\s+)(?:\w+\s+){0,2}$", re.I)
+
+
+def asks_who_holds(question: str, qt: QuestionTime) -> bool:
+    """"Who is the mayor?", "Who is the police chief now?": who holds a post at the
+    question's moment (not "Who was ...?", nor a question naming a year)."""
+    m = _OFFICE_Q.search(question)
+    return bool(m) and question[m.end() - 1].islower() and not qt.named  # "Who is Ruth Okafor?" asks who she is
+
+
+def left_office(text: str, start: int, end: int) -> bool:
+    """Does the text say the person at [start, end) no longer holds the post: "Mayor Ruth
+    Okafor resigned in August", "Chief Victor Hale, who retired in June", "then-Mayor
+    Ruth Okafor", "replaces Chief Victor Hale"? Such a span does not answer "Who is the
+    mayor?" (the acting or new holder, often in the next sentence, does)."""
+    return bool(_LEFT_AFTER.search(text[end:end + 60]) or _LEFT_BEFORE.search(text[max(0, start - 40):start]))
+
+
+# -- a change announced for a day: "will rise from $4 to $5 on Oct. 1" ----------------------
+
+_FIGURE = r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?(?:percent|%|cents?|million|billion))?"
+_CHANGE = re.compile(rf"(?:from\s+)?(?P<old>{_FIGURE})\s+to\s+(?P<new>{_FIGURE})"
+                     r"(?:\s+(?:on|from|starting|beginning|effective|as of|in)\s+(?P<when>[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b))?")
+_ASKS_NEW = re.compile(r"\b(?:rise|rises|go up|increase|climb|jump|fall|drop|go down|decrease|change|cut|raised|"
+                       r"lowered|new)\b", re.I)
+
+
+def scheduled_change(question: str, qt: QuestionTime, text: str, start: int, end: int, article_date: str | None,
+                     as_of: str | None, today: str | None = None) -> tuple[int, int, tuple[int, int] | None]:
+    """A span that states a change of a figure ("from $4 to $5 on Oct. 1") narrowed to the
+    figure the question asks for: the new one for "What will the fare rise to?"; for a
+    question about the present, the one in force on the question's day (the as-of day,
+    else today), the old one before the change's day and the new one from it, with the old
+    one's offsets as the earlier figure. Other spans come back as they are.
+
+    >>> t = "The fare will rise from $4 to $5 on Oct. 1."
+    >>> a, b, earlier = scheduled_change("What is the current fare?", question_time("What is the current fare?"),
+    ...                         t, 19, 35, "2026-09-24", "2026-09-28")
+    >>> t[a:b], earlier
+    ('$4', None)
+    """
+    m = next((m for m in _CHANGE.finditer(text) if m.start() < end and m.end() > start), None)
+    if m is None:
+        return start, end, None
+    asks_new = bool(_ASKS_NEW.search(question)) and not qt.present
+    if not asks_new and not qt.present:
+        return start, end, None
+    if asks_new:
+        return m.start("new"), m.end("new"), None
+    when = _day_of(m.group("when"), article_date)
+    moment = as_of or today or dt.date.today().isoformat()
+    if when and moment[:10] < when:
+        return m.start("old"), m.end("old"), None
+    return m.start("new"), m.end("new"), (m.start("old"), m.end("old"))
+
+
+def _day_of(words: str | None, article_date: str | None) -> str | None:
+    """"Oct. 1" in an article of 2026-09-24 -> "2026-10-01" (the next such day)."""
+    if not words or not article_date:
+        return None
+    name, _, num = words.replace(".", "").partition(" ")
+    month = MONTHS.get(name.lower())
+    if not month or not num.strip().isdigit():
+        return None
+    year = int(article_date[:4]) + (month < int(article_date[5:7]))
+    try:
+        return dt.date(year, month, int(num)).isoformat()
+    except ValueError:
+        return None

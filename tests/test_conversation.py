@@ -67,3 +67,23 @@ def test_noun_phrases_are_cut_by_what_was_said():
     assert noun_phrases("How much are the repairs expected to cost?", said)[0] == "the repairs"
     assert noun_phrases("When was the mill built?")[0] == "the mill"
     assert "Felipe Calderón" in noun_phrases("What did Felipe Calderón say?")
+
+
+def test_antecedent_is_the_question_thing_after_a_what_verb_question():
+    """Issue 26: "When did it start?" after "What caused the mill fire?" is about the fire,
+    not the cause; "What about the reopening date?" asks for another attribute of the same
+    thing; a low-confidence answer is never what a pronoun stands for."""
+    from qa.conversation import Conversation
+
+    c = Conversation()
+    c.add("What caused the mill fire?", "electrical fault", None, "An electrical fault caused the fire.", {}, 0.99)
+    assert c.resolve("When did it start?").question == "When did the mill fire start?"
+    c = Conversation()
+    c.add("Who opposed the bridge closure?", "Gareth Wynn", None, "Gareth Wynn voted against.", {}, 0.99)
+    assert c.resolve("What about the reopening date?").question == "What is the reopening date of the bridge closure?"
+    c = Conversation()
+    c.add("Which boat won the regatta?", "Sea Lark", None, "The winning boat, Sea Lark, was sailed by Holt.", {}, 0.4)
+    assert "Sea Lark" not in c.resolve("Who sailed it?").question
+    c = Conversation()
+    c.add("Which boat won the regatta?", "Sea Lark", None, "The winning boat, Sea Lark, was sailed by Holt.", {}, 0.95)
+    assert c.resolve("Who sailed it?").question == "Who sailed Sea Lark?"

@@ -186,3 +186,78 @@ def test_fixture_evaluation(tmp_path):
     records = [json.loads(line) for line in (out / "questions.jsonl").read_text().splitlines()]
     assert all(r["surfaced"] for r in records if r.get("expect") == "disagreement")
     assert m["correct_with_article"] >= 0.8
+
+
+# -- issue 26: which moment, support that supports, one fact or two ----------------------
+
+def test_states_and_same_fact_rules():
+    from qa.reports import same_fact, states
+
+    assert states("About 25,000 people attended the festival.", "25,000", "people")
+    assert not states("Only 18,000 people attended, police said.", "25,000")
+    assert not states("The wing has 40 beds.", "Forty", "firefighters")
+    assert states("Forty firefighters fought the blaze.", "forty", "firefighters")
+    q = "How many passengers can the ferry carry?"
+    cap = ("The ferry, named Kittiwake, carries up to 120 passengers.", "New ferry to Gull Island")
+    daily = ("About 900 passengers a day have used the ferry.", "Ferry busier than expected")
+    assert not same_fact(q, False, cap, daily)
+    cost = "How much will the bridge repairs cost?"
+    assert same_fact(cost, False, ("The repairs are expected to cost $2.4 million.", "Council votes to close bridge"),
+                     ("The cost of repairing the bridge has risen to $3.1 million.", "Bridge repair bill climbs"))
+    lost = "How many homes lost power in Storm Delia?"
+    assert not same_fact(lost, False, ("Storm Delia knocked out power to about 4,200 homes.", "Storm Delia"),
+                         ("About 1,100 homes were still without power after Storm Delia.", "Outages remain"))
+    pay = "What pay rise did the teachers get?"
+    assert not same_fact(pay, False, ("The teachers' union wants a pay rise of 6 percent.", "Teachers strike"),
+                         ("The teachers and the district agreed a pay rise of 4.5 percent.", "Teachers deal"))
+
+
+def test_office_and_scheduled_change_rules():
+    from qa.timeline import asks_who_holds, left_office, question_time, scheduled_change
+
+    for q, yes in [("Who is the mayor of Port Alder?", True), ("Who is the police chief now?", True),
+                   ("Who is Ruth Okafor?", False), ("Who was the mayor in 2015?", False)]:
+        assert asks_who_holds(q, question_time(q)) is yes, q
+    t = "Mayor Ruth Okafor resigned in August to lead the state port authority."
+    assert left_office(t, 6, 17)
+    t = "Mendes replaces Chief Victor Hale, who retired in June."
+    assert left_office(t, t.index("Victor"), t.index("Victor") + 11)
+    assert not left_office("Deputy Mayor Alan Price has served as acting mayor since then.", 13, 23)
+    fare = "The one-way fare will rise from $4 to $5 on Oct. 1, the authority said."
+    span = (fare.index("$4"), fare.index(" on Oct"))
+    now = "What is the current one-way fare?"
+    a, b, before = scheduled_change(now, question_time(now), fare, *span, "2026-09-24", "2026-09-28")
+    assert fare[a:b] == "$4" and before is None
+    a, b, before = scheduled_change(now, question_time(now), fare, *span, "2026-09-24", "2026-10-05")
+    assert fare[a:b] == "$5" and fare[before[0]:before[1]] == "$4"
+    rise = "What will the fare rise to?"
+    a, b, _ = scheduled_change(rise, question_time(rise), fare, *span, "2026-09-24", None)
+    assert fare[a:b] == "$5"
+    assert question_time("Which boat won the regatta last year?", "2026-09-10").years == {2025}
+    assert question_time("Which boat won the regatta last year?").years == frozenset()
+
+
+def test_time_answers_on_the_fixture(news_qa):
+    """The cases issue 26 walked through: the acting mayor, the fare in force on the day,
+    a figure of another quantity never listed as an earlier report, support that states
+    the answer, and the confidence with reports that differ."""
+    from qa import Scope
+    from qa.citations import answer_markdown
+
+    def ask(q, as_of=None):
+        return news_qa.ask(q, scope=Scope.make(as_of=as_of))
+
+    assert ask("Who is the mayor of Port Alder?", "2026-09-20").answer.endswith("Alan Price")
+    assert ask("What is the current one-way ferry fare?", "2026-09-28").answer == "$4"
+    fare = ask("What is the current one-way ferry fare?", "2026-10-05")
+    assert fare.answer == "$5" and [r.answer for r in fare.earlier] == ["$4"]
+    cap = ask("How many passengers can the ferry carry?")
+    assert cap.answer.endswith("120") and not cap.earlier
+    union = ask("What pay rise did the teachers' union want?")
+    assert union.answer == "6 percent" and not union.earlier
+    assert ask("Which boat won the regatta last year?", "2026-09-10").answer.endswith("Osprey")
+    crowd = ask("How many people attended the Harbor Festival?", "2026-09-20")
+    assert len(crowd.disagreement) == 2
+    for c in crowd.citations[1:]:
+        assert c.role == "context" or "25,000" in c.quote, c.quote  # never the police's 18,000 as support
+    assert crowd.confidence <= 0.6 and "Confidence that this report holds: low" in answer_markdown(crowd)

@@ -40,8 +40,9 @@ def reply_text(out: dict) -> str:
         lines.append(f"> {out['sentence']} [1]")
     else:
         lines[0] += " [1]"
-    if len(cites) > 1:
-        lines.append("Also supported by " + " ".join(f"[{n}]" for n in range(2, len(cites) + 1)) + ".")
+    from qa.citations import support_lines
+
+    lines += support_lines([c.get("role", "support") for c in cites], lambda n: f"[{n}]")
     if out.get("disagreement"):
         lines.append("Reports differ: " + " · ".join(f"{r['answer']} ({_source_line(r['citations'][0])})"
                                                      for r in out["disagreement"]))
