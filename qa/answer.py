@@ -45,7 +45,7 @@ EXTRA_REPORT_READS = 4  # sentences of other dated articles (two an article grou
 # two figures (numbers) are looser: a figure reported again is an update, and qa.reports.same_fact
 # (the same question words, no state for an event, no intention for an outcome) guards the pairing
 FIGURE_SCORE_SHARE = 0.6
-FIGURE_MARGIN = 0.1
+FIGURE_MARGIN = 0.0  # any positive margin: the confidence and same_fact decide
 FIGURE_OVERLAP = 0.4
 _NAMES = re.compile(r"\b(?:[A-Z][\w’'-]*|\d[\d,.]*\d|\d)")  # names and numbers in a question
 _NAMES_ANY = re.compile(r"\w[\w’'-]*\w|\w|\d[\d,.]*\d")
@@ -352,6 +352,13 @@ class QA:
             why = ("no article is inside the chosen dates and outlets" if scope and not hits
                    else "nothing in the articles is related to the question")
             return Answer(question, None, True, 0.0, hits=hits, searched=searched, scope=scope, reason=why)
+        if qt.years and not any(timeline.of_time_or_says(qt, self.data.sentence_text(c.sentence),
+                                                         self._article(c).date) for c in cands):
+            # "What was the bus fare in 2019?" over dated articles none of which is of 2019 or names it
+            years = " or ".join(str(y) for y in sorted(qt.years))
+            return Answer(question, None, True, 0.0, hits=hits, searched=searched, scope=scope,
+                          closest=[self._cite(c) for c in cands[:3]],
+                          reason=f"no article found is from {years} or says what happened then")
         pick = self._pick(question, cands)
         feats = self.features(question, searched, cands[0], hits, pick)
         conf = self.confidence(feats, pick.fit)
@@ -359,7 +366,7 @@ class QA:
             conf = 0.0  # the question asks for a count (say) and no window read holds one
         threshold = self.fit(pick.fit)["threshold"]
         others = self._other_reports(question, qt, searched, hits, pick, threshold, cands) if conf >= threshold else []
-        pick, conf, feats, earlier, differ = self._settle(qt, pick, conf, feats, others)
+        pick, conf, feats, earlier, differ = self._settle(question, qt, pick, conf, feats, others)
         if pick.start is not None:  # "from $4 to $5 on Oct. 1": the figure in force on the question's day
             text = self.data.sentence_text(pick.sentence.sentence)
             start, end, before = timeline.scheduled_change(question, qt, text, pick.start, pick.end,
@@ -578,7 +585,7 @@ class QA:
         return reports.same_fact(question, qt.present, *((self.data.sentence_text(c.sentence), art.title)
                                                          for c, art in (first, second)))
 
-    def _settle(self, qt: timeline.QuestionTime, pick: Pick, conf: float, feats: dict, others: list):
+    def _settle(self, question: str, qt: timeline.QuestionTime, pick: Pick, conf: float, feats: dict, others: list):
         """The answer among the reports: the newest when they update one another, the
         chosen one (with the others listed) when they disagree. Returns (pick,
         confidence, features, earlier reports, disagreeing reports)."""
@@ -586,12 +593,16 @@ class QA:
             return pick, conf, feats, [], []
         chosen = (pick, conf, feats)
         updates, differ = [], []
+        office = timeline.asks_who_holds(question, qt)
         for o in others:
             a, b = self._article(pick.sentence), self._article(o[0].sentence)
             later = o if (b.date or "") > (a.date or "") else chosen
             kind = reports.relation(a.date, a.source, b.date, b.source, self.data.sentence_text(later[0].sentence.sentence))
-            if not (reports.is_figure(self._short(pick)) and reports.is_figure(self._short(o[0]))):
-                kind = "disagreement"  # only figures are updated; other answers that differ disagree
+            if not (reports.is_figure(self._short(pick)) and reports.is_figure(self._short(o[0]))) and not (
+                    office and a.date and b.date and a.date[:10] != b.date[:10]):
+                # only figures and holders of a post ("Who is the harbour master?": a later
+                # appointment) are updated; other answers that differ disagree
+                kind = "disagreement"
             (updates if kind == "update" else differ).append(o)
         if updates and not qt.named:
             chain = sorted([chosen] + updates, key=lambda r: self._article(r[0].sentence).date or "")

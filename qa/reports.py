@@ -131,7 +131,7 @@ def unit_after(sentence: str, end: int) -> str:
 
 # A report of a state that lasts ("still without power", "remain closed") is a different
 # fact from the event a question asks about in the past tense ("How many homes lost power?").
-STATE_WORDS = re.compile(r"\b(still|remains?|remained|remaining|so far|yet to|continues? to|now)\b", re.I)
+STATE_WORDS = re.compile(r"\b(still|remains?|remained|remaining|yet to|continues? to)\b", re.I)
 # a question in the past tense asks about an event ("How many homes lost power?", "How many
 # were injured?"), not about what lasts
 PAST_EVENT = re.compile(r"\b(did|was|were|had|lost|won|hit|struck|took|made|began|left|\w{3,}ed)\b", re.I)
@@ -157,8 +157,8 @@ def same_fact(question: str, present: bool, first: tuple[str, str], second: tupl
     update or contradict the other? `first` and `second` are (sentence, title) of the
     reports, the earlier one first; `present`: the question asks about now.
 
-    The rule: (1) every question word that either report's sentence (or its article's
-    title) holds, the other holds too: "How many passengers can the ferry *carry*?" is not
+    The rule: (1) every question word that either report's sentence holds, the other
+    report holds too (in its sentence or its article's title): "How many passengers can the ferry *carry*?" is not
     answered by "900 passengers a day have *used* the ferry"; "When will the bridge
     *reopen*?" not by the day it *closed*. (2) A question about a past event is not
     answered by a later report of what lasts ("How many homes *lost* power?" against "1,100
@@ -167,9 +167,10 @@ def same_fact(question: str, present: bool, first: tuple[str, str], second: tupl
     from common.text import terms
 
     asked = {t[:5] for t in question_terms(question)}  # "injur" and "injuri" are one word here
-    held = [asked & {t[:5] for t in terms(f"{s} {t}")} for s, t in (first, second)]
-    if held[0] != held[1]:
-        return False
+    said = [asked & {t[:5] for t in terms(s)} for s, _ in (first, second)]
+    known = [asked & {t[:5] for t in terms(f"{s} {t}")} for s, t in (first, second)]
+    if not (said[0] <= known[1] and said[1] <= known[0]):
+        return False  # a question word one sentence says and the other report never does
     if not present and PAST_EVENT.search(question) and STATE_WORDS.search(second[0]) \
             and not STATE_WORDS.search(first[0]):
         return False

@@ -32,7 +32,10 @@ THIS_WEEK = re.compile(r"\b(this week|past week|last few days|this weekend)\b", 
 _YEAR = re.compile(r"\b(1[89]\d\d|2[01]\d\d)\b")
 _MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
 _RECALL = re.compile(r"\b(then-|former|formerly|last year|years ago|previously|used to|at the time)", re.I)
-_SKIP_MAY = re.compile(r"\bmay\b(?!\s+\d)", re.I)  # "may" the verb is not May the month
+# "may" the verb is not May the month, nor "march" the walk March (unless a day or a year
+# follows, or "in/since/until/by/early/late/last/next/this" comes before)
+_SKIP_MAY = re.compile(r"\bmay\b(?!\s+\d)|(?<!\bin )(?<!\bof )(?<!since )(?<!until )(?<!\bby )(?<!early )"
+                       r"(?<!\blate )(?<!\blast )(?<!\bnext )(?<!\bthis )\b(?:march|mar)\b(?!\.?\s+\d)", re.I)
 
 # Additions to a sentence's ranker score (hand-set; the ranker's weights put a few points
 # between a good and a poor sentence, so these move the choice only among close ones).
@@ -134,6 +137,13 @@ def of_years(qt: QuestionTime, article_date: str | None) -> bool:
     return bool(article_date and qt.years and int(article_date[:4]) in qt.years)
 
 
+def of_time_or_says(qt: QuestionTime, sentence: str, article_date: str | None) -> bool:
+    """Can the sentence speak of the years the question names: its article is undated (it
+    may be of any time), dated in one of them, or the sentence names one?"""
+    return (not article_date or of_years(qt, article_date)
+            or bool(qt.years & {int(y) for y in _YEAR.findall(sentence)}))
+
+
 def recalls_past(sentence: str, article_date: str | None) -> bool:
     """Does the sentence recall events older than its article: "then-", "former",
     "last year", a year before the article's, or a month before the article's?"""
@@ -192,6 +202,11 @@ _LEFT_BEFORE = re.compile(r"(?:\bthen-|\bformer\s+|\bex-|\blate\s+|\bthe\s+previ
                           r"\breplaces?\s+|\breplaced\s+|\bsucceeds?\s+|\bsucceeded\s+)(?:\w+\s+){0,2}$", re.I)
 
 
+_NAME_REST = re.compile(r"(?:\s+[A-Z][\w'’-]*)+")
+_LEFT_INSIDE = re.compile(r"\b(?:resigned|retired|stepped\s+down|quit|died|was\s+(?:replaced|ousted|fired|"
+                          r"dismissed|removed))\b", re.I)
+
+
 def asks_who_holds(question: str, qt: QuestionTime) -> bool:
     """"Who is the mayor?", "Who is the police chief now?": who holds a post at the
     question's moment (not "Who was ...?", nor a question naming a year)."""
@@ -204,7 +219,10 @@ def left_office(text: str, start: int, end: int) -> bool:
     Okafor resigned in August", "Chief Victor Hale, who retired in June", "then-Mayor
     Ruth Okafor", "replaces Chief Victor Hale"? Such a span does not answer "Who is the
     mayor?" (the acting or new holder, often in the next sentence, does)."""
-    return bool(_LEFT_AFTER.search(text[end:end + 60]) or _LEFT_BEFORE.search(text[max(0, start - 40):start]))
+    rest = _NAME_REST.match(text, end)  # "Aaron" of "Aaron Vance stepped down": the whole name
+    end = rest.end() if rest else end
+    return bool(_LEFT_AFTER.search(text[end:end + 60]) or _LEFT_BEFORE.search(text[max(0, start - 40):start])
+                or _LEFT_INSIDE.search(text[start:end]))  # "Joan Pryce retired on Friday ..." as one span
 
 
 # -- a change announced for a day: "will rise from $4 to $5 on Oct. 1" ----------------------

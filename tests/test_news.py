@@ -235,6 +235,9 @@ def test_office_and_scheduled_change_rules():
     assert fare[a:b] == "$5"
     assert question_time("Which boat won the regatta last year?", "2026-09-10").years == {2025}
     assert question_time("Which boat won the regatta last year?").years == frozenset()
+    assert not question_time("How many people joined the march to save the clinic?").named  # the walk
+    assert question_time("What happened in March?").months == {3}
+    assert left_office("Fire Chief Aaron Vance stepped down on Monday.", 11, 16)  # "Aaron" of the whole name
 
 
 def test_time_answers_on_the_fixture(news_qa):
@@ -261,3 +264,19 @@ def test_time_answers_on_the_fixture(news_qa):
     for c in crowd.citations[1:]:
         assert c.role == "context" or "25,000" in c.quote, c.quote  # never the police's 18,000 as support
     assert crowd.confidence <= 0.6 and "Confidence that this report holds: low" in answer_markdown(crowd)
+
+
+def test_time_and_sources_on_new_articles(tmp_path):
+    """eval/time_heldout (written for issue 26 before it was run): through the evaluators'
+    command, no lookalike figure listed as another report, no support stating another
+    answer, every planted update and disagreement surfaced."""
+    from evaluation.__main__ import main
+
+    folder = ROOT / "eval" / "time_heldout"
+    out = tmp_path / "run"
+    assert main([str(folder / "questions.jsonl"), "--corpus", str(folder / "corpus"), "--index-dir",
+                 str(tmp_path / "index"), "--out", str(out), "--quiet"]) == 0
+    m = json.loads((out / "report.json").read_text())["metrics"]
+    assert m["reports_of_other_facts"] == 0 and m["support_stating_other"] == 0 and m["not_answers_given"] == 0
+    assert m["surfaced_expected"] == 1.0 and m["cited_after_as_of"] == 0
+    assert m["em"] >= 0.8
