@@ -373,6 +373,18 @@ class OnnxEmbedder(Embedder):
             out.append((t[:n], np.array(e.offsets[:n], dtype=np.int64)))
         return out
 
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """float32 [n, dim], L2-normalised, each text run alone: int8 activations are
+        quantised per run, so a text's vector must not depend on its batch-mates (the same
+        vector whatever the batch size, the engine or the worker count; issue 25).
+        `progress(k)` is called after every `batch_size` texts."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self._run([text])[0]
+            if progress and ((i + 1) % self.batch_size == 0 or i + 1 == len(texts)):
+                progress((i % self.batch_size) + 1)
+        return out
+
     def _run(self, texts: Sequence[str]) -> np.ndarray:
         _, mask, tokens = self._forward(texts)
         m = mask[..., None].astype(np.float32)

@@ -41,7 +41,8 @@ from .records import Article
 from .vectors import is_exact, make_faiss_index, tune_faiss_index, vectors_of
 from .wire import date_order
 
-FORMAT_VERSION = 3  # 2: BM25 and sentence frequencies saved with the version; 3: metadata, wire groups
+FORMAT_VERSION = 4  # 2: BM25 and sentence frequencies saved with the version; 3: metadata, wire groups;
+# 4: int8 vectors embedded one text at a time (the same whatever the batch size, engine or workers)
 CORE_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss", "sentence_vectors.npy",
               lexical.DF_FILE, f"{lexical.BM25_DIR}/params.index.json", "minhash.npy", "wire_groups.npy")
 DEFAULT_INDEX_DIR = os.environ.get("QA_INDEX_DIR", "data/index")

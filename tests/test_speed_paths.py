@@ -153,3 +153,30 @@ def test_unwritable_cache_gives_a_clear_message(tmp_path, monkeypatch, real_embe
     with pytest.raises(ModelError) as err:
         embedding.onnx_model_file(real_embedder.path)
     assert "QA_CACHE_DIR" in err.value.user_message()
+
+
+def test_vectors_do_not_depend_on_the_batch(tmp_path, tiny_corpus):
+    """Issue 25: int8 activations are quantised per run, so each text is embedded alone:
+    the same corpus built with batch sizes 1, 7 and 64 has identical passage and sentence
+    vectors, and answers alike."""
+    import numpy as np
+
+    from index import store
+    from index.build import build_index
+    from index.embedding import OnnxEmbedder
+    from qa import open_qa
+
+    built = []
+    for size in (1, 7, 64):
+        emb = OnnxEmbedder(batch_size=size)
+        build_index(tiny_corpus, tmp_path / f"b{size}", embedder=emb, progress=False)
+        data = store.load_version(store.current_version_dir(tmp_path / f"b{size}"))
+        built.append((data, open_qa(tmp_path / f"b{size}", embedder=emb)))
+    (a, qa_a), *others = built
+    for b, qa_b in others:
+        assert np.array_equal(a.passage_matrix(), b.passage_matrix())
+        assert np.array_equal(a.sentence_vectors, b.sentence_vectors)
+        for q in ("Who authorized the meetings?", "What is the capital of France?"):
+            x, y = qa_a.ask(q), qa_b.ask(q)
+            assert (x.answer, x.confidence, [c.start for c in x.citations]) == \
+                (y.answer, y.confidence, [c.start for c in y.citations])
