@@ -28,8 +28,7 @@ from qa.citations import answer_markdown, md_escape, sources_html, sources_panel
 API_FIELDS = {"question", "context", "as_of", "since", "until", "sources"}
 MAX_API_BODY = 64_000  # bytes of a POST /api/ask body
 MAX_UPLOAD = "1kb"  # Gradio's /gradio_api/upload route when the page takes no files (--no-upload)
-EXAMPLES = ["Who authorized the meetings?", "Which newspaper revealed the meetings?",
-            "What did the meetings result in?", "Who won the 2010 FIFA World Cup?"]
+N_EXAMPLES = 4  # example questions under the box: made from the corpus (qa.examples), stored in the index
 HELP = ("Ask a question about the indexed articles. Every answer quotes the sentence it comes from, "
         "with numbered citations to the exact place in the article; when the articles do not support "
         "an answer, the page says so instead of guessing.")
@@ -290,6 +289,23 @@ class ChatService:
     def outlets(self) -> list[str]:
         qa = self.qa
         return qa.outlets if qa is not None else []
+
+    def examples(self) -> list[str]:
+        """Questions this corpus answers, from different articles (qa.examples): made once per
+        index version and stored with it; none while no index is loaded."""
+        from qa import examples
+
+        qa = self.qa
+        if qa is None:
+            return []
+        version = self.live.version
+        if getattr(self, "_examples_for", None) != version:
+            try:
+                items = examples.ensure(qa, Path(self.index_dir) / "versions" / version, N_EXAMPLES)
+            except Exception:  # noqa: BLE001 - the page works without examples
+                items = []
+            self._examples, self._examples_for = [x["question"] for x in items], version
+        return self._examples
 
     @staticmethod
     def article_of(qa):
@@ -640,15 +656,18 @@ def build_ui(service: ChatService):
                                       buttons=["copy", "copy_all"], feedback_options=None,
                                       placeholder="Ask a question about the articles. Follow-up questions "
                                                   "(\"When did they take place?\") are read with the conversation.")
+                    first = service.examples()
                     with gr.Row():
-                        box = gr.Textbox(label="Your question", placeholder="e.g. Who authorized the meetings?",
+                        box = gr.Textbox(label="Your question",
+                                         placeholder=f"e.g. {first[0]}" if first else "Ask about the articles",
                                          show_label=False,
                                          scale=5, elem_id="question", max_length=1000, autofocus=True)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
-                    with gr.Row(elem_id="examples"):
+                    with gr.Row(elem_id="examples", visible=bool(first)) as examples_row:
                         gr.Markdown("Try:", elem_classes="qa-try")
-                        example_buttons = [gr.Button(q, size="sm", variant="secondary", elem_classes="qa-example",
-                                                     min_width=60) for q in EXAMPLES]
+                        example_buttons = [gr.Button(first[i] if i < len(first) else "", size="sm", variant="secondary",
+                                                     elem_classes="qa-example", min_width=60, visible=i < len(first))
+                                           for i in range(N_EXAMPLES)]
                     with gr.Accordion("Dates and outlets", open=False, elem_id="scope"):
                         with gr.Row():
                             as_of = gr.Textbox(label="As of (YYYY-MM-DD)", placeholder="any day", elem_id="as-of",
@@ -700,9 +719,14 @@ def build_ui(service: ChatService):
 
         ask.click(respond, inputs, outputs, api_visibility="private").then(
             keep, [chat, turns], saved, api_visibility="private")
-        for button, q in zip(example_buttons, EXAMPLES):  # an example asks at once
-            button.click(lambda *a, q=q: respond(q, *a), inputs[1:], outputs, api_visibility="private").then(
+        for button in example_buttons:  # an example asks at once (its label is the question)
+            button.click(respond, [button] + inputs[1:], outputs, api_visibility="private").then(
                 keep, [chat, turns], saved, api_visibility="private")
+
+        def example_updates():
+            qs = service.examples()
+            return [gr.update(visible=bool(qs))] + [gr.update(value=qs[i] if i < len(qs) else "", visible=i < len(qs))
+                                                    for i in range(N_EXAMPLES)]
         box.submit(respond, inputs, outputs, api_visibility="private").then(
             keep, [chat, turns], saved, api_visibility="private")
         reset = (lambda: ([], sources_html(None), "", [], {"history": [], "turns": []}), None, outputs + [saved])
@@ -719,6 +743,7 @@ def build_ui(service: ChatService):
 
         tables = [table, ids, corpus_line, status, outlets] + ([remove_choice] if upload_parts else [])
         demo.load(refresh, None, tables, api_visibility="private")  # every list true on every page load
+        demo.load(example_updates, None, [examples_row] + example_buttons, api_visibility="private")
         if upload_parts:
             files, add_report, remove_choice, remove_btn, add_btn, token_box, removal = upload_parts
             confirm, confirm_text, yes, no, undo = removal

@@ -270,14 +270,19 @@ def test_empty_submit_keeps_sources_and_clear_icon_forgets(page):
 
 
 def test_example_asks_at_once(page):
+    """The examples are made from the corpus (qa.examples): each is a question it answers."""
     bots = page.locator("#chat .bot-row, #chat [data-testid='bot']")
     before = bots.count()
-    page.locator("#examples button", has_text="Which newspaper revealed the meetings?").click()
+    button = page.locator("#examples button").first
+    button.wait_for(state="visible", timeout=60_000)
+    question = button.inner_text()
+    assert question.endswith("?")
+    button.click()
     page.wait_for_function(
         "n => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length > n", arg=before,
         timeout=60_000)
     page.wait_for_timeout(300)
-    assert "El Universal" in bots.last.inner_text()
+    assert "Not found" not in bots.last.inner_text()
 
 
 def test_labels_live_region_and_contrast(page):

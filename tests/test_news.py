@@ -280,3 +280,21 @@ def test_time_and_sources_on_new_articles(tmp_path):
     assert m["reports_of_other_facts"] == 0 and m["support_stating_other"] == 0 and m["not_answers_given"] == 0
     assert m["surfaced_expected"] == 1.0 and m["cited_after_as_of"] == 0
     assert m["em"] >= 0.8
+
+
+def test_examples_are_made_from_the_corpus(news_qa, tmp_path):
+    """Issue 27 item 3: the page's examples are questions this corpus answers with high
+    confidence from different articles (not the shipped article's questions), stored with
+    the index version."""
+    from qa import examples
+
+    made = examples.make_examples(news_qa, 4)
+    assert len(made) == 4 and len({x["article_id"] for x in made}) == 4
+    for item in made:
+        answer = news_qa.ask(item["question"])
+        assert not answer.refused and answer.confidence >= examples.MIN_CONFIDENCE
+        assert answer.citations[0].article_id == item["article_id"] and "meetings" not in item["question"]
+    examples.save(tmp_path, made)
+    assert examples.load(tmp_path) == made
+    (tmp_path / examples.FILE).write_text("{broken")
+    assert examples.load(tmp_path) is None
