@@ -2,7 +2,8 @@
 # The reader's second pass (issue 24), measured against the shipped reader before it is installed:
 #   bash bench/reader_pass2.sh RUN OUT   (default runs/reader-pass2 runs/r24b); log: OUT/reader_pass2.log
 # 1. export RUN to int8 ONNX (RUN/reader-int8.onnx, its record beside it; not installed)
-# 2. the reader alone given the gold paragraph (part A, every question), this one and the shipped one
+# 2. the reader alone given the gold paragraph (part A, ALONE_LIMIT questions, default 1,500, the same
+#    sample for both), this one and the shipped one
 # 3. part A, whole corpus, nothing refused (ANSWER_LIMIT questions, default all): EM/F1 and sentence-hit
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,11 +16,11 @@ mkdir -p "$OUT"
 {
   echo "== export"; [ -f "$RUN/reader-int8.onnx" ] || $PY -m training.reader export --out "$RUN"
   echo "== reader alone, gold paragraph"
-  $PY -m training.reader check --out "$RUN" --squad $SQUAD --report "$OUT/alone-pass2.json"
-  $PY -m training.reader check --out "$RUN" --onnx qa/weights/reader-int8.onnx --squad $SQUAD --report "$OUT/alone-shipped.json"
+  $PY -m training.reader check --out "$RUN" --squad $SQUAD --limit ${ALONE_LIMIT:-1500} --report "$OUT/alone-pass2.json"
+  $PY -m training.reader check --out "$RUN" --onnx qa/weights/reader-int8.onnx --squad $SQUAD --limit ${ALONE_LIMIT:-1500} --report "$OUT/alone-shipped.json"
   echo "== part A, whole corpus, nothing refused"
   E="$PY -m evaluation --squad $SQUAD --index-dir data/eval-squad --no-refusal --quiet ${ANSWER_LIMIT:+--limit $ANSWER_LIMIT}"
   $E --reader-file "$RUN/reader-int8.onnx" --out "$OUT/squad-pass2"
-  $E --reader-file qa/weights/reader-int8.onnx --out "$OUT/squad-shipped"
+  [ -f "$OUT/squad-shipped/report.json" ] || $E --reader-file qa/weights/reader-int8.onnx --out "$OUT/squad-shipped"
   echo "== done"
 } 2>&1 | tee -a "$OUT/reader_pass2.log"

@@ -54,12 +54,13 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
         rec["other_fact_reports"] = sum(M.exact_match(r, q.not_reports) == 1 for r in listed)
     if not answer.refused and answer.answer and answer.answer_start is not None:
         # a citation listed as support that states another answer: it lacks one of the
-        # answer's words (SQuAD normalisation), or it holds one of the question's other
-        # answers (not_support) and not this one
+        # answer's words (lower case, split at every non-alphanumeric, possessives and
+        # articles dropped), or it holds one of the question's other answers (not_support)
+        # and not this one
         gold = M.normalize_answer(answer.answer)
         rec["support_stating_other"] = sum(
             1 for c in cites if getattr(c, "role", "answer") == "support" and (
-                not set(gold.split()) <= set(M.normalize_answer(c.quote).split())
+                not _plain_words(answer.answer) <= _plain_words(c.quote)
                 or (gold not in M.normalize_answer(c.quote) and any(
                     M.normalize_answer(x) in M.normalize_answer(c.quote) for x in q.not_support))))
     if q.expect:
@@ -71,6 +72,13 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
             rec["sentence_hit"] = float(bool(cites) and M.contains_span(
                 cites[0].article_id, cites[0].start, cites[0].end, q.article_id, q.answer_spans))
     return rec
+
+
+def _plain_words(text: str) -> set[str]:
+    import re
+
+    low = re.sub(r"['’]s\b", "", text.lower())
+    return set(re.sub(r"[^0-9a-z]+", " ", low).split()) - {"a", "an", "the"}
 
 
 def turn_right(rec: dict) -> bool:

@@ -24,7 +24,10 @@ def test_reader_artifact_matches_its_record():
     assert meta["data"] == TRAIN.name and "python -m training.reader train" in meta["command"]
     assert meta["radius"] >= 1 and meta["max_len"] >= 160 and meta["negative_share"] > 0
     assert meta["unanswerable_max"] > 0 and meta["unanswerable_sha256"] and meta["no_answer_examples"] > 20_000
-    assert meta["examples"] > 80_000
+    passes = [meta] + ([meta["init_record"]] if meta.get("init_record") else [])
+    assert sum(m["examples"] for m in passes) > 80_000
+    if meta.get("init_record"):  # a second pass: both commands are in the record
+        assert "--init" in meta["command"] and "python -m training.reader train" in meta["init_command"]
     assert learned.READER_FILE.stat().st_size < 30e6
     if TRAIN.is_file():  # trained on that file and nothing else
         assert hashlib.sha256(TRAIN.read_bytes()).hexdigest() == meta["data_sha256"]

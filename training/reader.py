@@ -261,6 +261,18 @@ def train(args) -> None:
     print("done", flush=True)
 
 
+def train_command(meta: dict, out: str) -> str:
+    """The `training.reader train` command a training record was made by."""
+    return ("python -m training.reader train --squad ../shared/eval/"
+            f"{meta['data']} --out {out} --epochs {meta['epochs']} "
+            f"--radius {meta.get('radius', 0)} --negative-share {meta.get('negative_share')}"
+            + (f" --unanswerable runs/{meta['unanswerable_file']} --unanswerable-max "
+               f"{meta['unanswerable_max']}" if meta.get("unanswerable_file") else "")
+            + (f" --limit {meta['limit']}" if meta.get("limit") else "")
+            + (f" --lr {meta['lr']} --seed {meta['seed']}" if meta.get("init") else "")
+            + (f" --init {meta['init']}" if meta.get("init") else ""))
+
+
 def export(args) -> None:
     """Fused, dynamically int8-quantised ONNX of the trained model (OUT/final, or the
     last checkpoint when training stopped early)."""
@@ -286,14 +298,9 @@ def export(args) -> None:
     meta = json.loads((out / "train.json").read_text())
     if steps_run is not None and steps_run < meta["steps"]:
         meta["steps_run"] = steps_run  # exported before the schedule's end (resume the run to finish it)
-    meta["command"] = ("python -m training.reader train --squad ../shared/eval/"
-                       f"{meta['data']} --out {args.out} --epochs {meta['epochs']} "
-                       f"--radius {meta.get('radius', 0)} --negative-share {meta.get('negative_share')}"
-                       + (f" --unanswerable runs/{meta['unanswerable_file']} --unanswerable-max "
-                          f"{meta['unanswerable_max']}" if meta.get("unanswerable_file") else "")
-                       + (f" --limit {meta['limit']}" if meta.get("limit") else "")
-                       + (f" --lr {meta['lr']} --seed {meta['seed']}" if meta.get("init") else "")
-                       + (f" --init {meta['init']}" if meta.get("init") else ""))
+    meta["command"] = train_command(meta, args.out)
+    if meta.get("init_record"):  # the pass it continued, so the whole recipe is in one record
+        meta["init_command"] = train_command(meta["init_record"], str(Path(meta["init"]).parent))
     meta["export"] = f"python -m training.reader export --out {args.out} --write --as {args.role}"
     if meta.get("unanswerable_file"):  # how the generated questions were made (the file is not shipped)
         meta["unanswerable_command"] = (f"python -m evaluation.unanswerable ../shared/eval/{meta['data']} "
