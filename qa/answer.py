@@ -51,6 +51,9 @@ _NAMES = re.compile(r"\b(?:[A-Z][\w’'-]*|\d[\d,.]*\d|\d)")  # names and number
 _NAMES_ANY = re.compile(r"\w[\w’'-]*\w|\w|\d[\d,.]*\d")
 
 
+READER_MODES = ("auto", "model", "rules")
+
+
 @dataclass(frozen=True)
 class AnswerSettings:
     k: int = 20  # passages retrieved
@@ -76,6 +79,13 @@ class AnswerSettings:
     # widen short answers to whole words, bracket pairs, names and asked-for lists (qa.whole)
     whole_answers: bool = True
     max_citations: int = 3
+
+    def __post_init__(self):
+        # a typo must not quietly answer with the default (any unknown reader meant the model)
+        for name, value, allowed in (("reader", self.reader, READER_MODES), ("judge", self.judge, ("auto", "off")),
+                                     ("span_weights", self.span_weights, ("learned", "hand"))):
+            if value not in allowed:
+                raise ValueError(f"{name} {value!r}: use one of {', '.join(allowed)}")
     # confidence fits by name (learned.CONFIDENCE_FEATURES), each with its threshold
     calibration: dict = field(default_factory=learned.calibration)
 

@@ -18,6 +18,8 @@ from index import store
 
 from .records import Hit
 
+RETRIEVAL_MODES = ("hybrid", "dense", "bm25", "rrf")
+
 
 @dataclass(frozen=True)
 class RetrievalSettings:
@@ -25,6 +27,11 @@ class RetrievalSettings:
     alpha: float = 0.6  # weight of the dense score in the hybrid sum (0.6 measured best on SQuAD part A)
     depth: int = 100  # candidates taken from each side before fusion
     rrf_k: int = 60
+
+    def __post_init__(self):
+        # a typo must not quietly measure the default (an ablation of "bm52" was hybrid)
+        if self.mode not in RETRIEVAL_MODES:
+            raise ValueError(f"retrieval mode {self.mode!r}: use one of {', '.join(RETRIEVAL_MODES)}")
 
 
 class Retriever:

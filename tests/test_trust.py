@@ -199,3 +199,18 @@ def test_without_a_calibration_file_the_default_fit_scores(tmp_path, monkeypatch
                 "type_agreement": 1.0, "missing_names": 0.0}
     for name in ("reader", "rules"):
         assert 0.0 < learned.confidence(fits[name], features) < 1.0
+
+
+def test_a_mode_typo_is_an_error_not_the_default():
+    """Issue 23: an unknown mode string raises, naming the allowed values, instead of
+    quietly answering (or measuring an ablation) with the default."""
+    import pytest
+
+    from qa.answer import AnswerSettings
+    from qa.retrieval import RetrievalSettings
+
+    with pytest.raises(ValueError, match="hybrid, dense, bm25, rrf"):
+        RetrievalSettings(mode="bm52")
+    with pytest.raises(ValueError, match="auto, model, rules"):
+        AnswerSettings(reader="modle")
+    assert AnswerSettings(reader="rules").reader == "rules" and RetrievalSettings(mode="rrf").mode == "rrf"
