@@ -53,9 +53,6 @@ def _parser() -> argparse.ArgumentParser:
                    "0: read in this process); "
                    "with --engine ray: embedding actors, one CPU each (default: 2)")
     b.add_argument("--wait", action="store_true", help="wait for a running build instead of stopping")
-    b.add_argument("--no-examples", action="store_true",
-                   help="do not make the page's example questions now (qa.examples; the app makes them when it "
-                   "first serves this version)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("status", help="show the live index and whether the corpus changed since")
     s.add_argument("--corpus", default=DEFAULT_CORPUS, help="folder to compare with (default: %(default)s)")
@@ -79,7 +76,7 @@ def _build(args) -> int:
                                  backend=args.embedder, settings=ChunkSettings(max_words=args.passage_words),
                                  full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
                                  sentence_vectors=args.sentence_vectors)
-        return _report(summary, args)
+        return _report(summary)
     from .articles import corpus_files
     from .ingest import default_workers, embedder_threads
 
@@ -90,33 +87,16 @@ def _build(args) -> int:
                           settings=ChunkSettings(max_words=args.passage_words),
                           full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
                           sentence_vectors=args.sentence_vectors, workers=readers)
-    return _report(summary, args)
+    return _report(summary)
 
 
-def _report(summary, args) -> int:
+def _report(summary) -> int:
     for s in summary.skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
     for line in summary.lines():
         print(line)
-    if not args.no_examples:
-        _examples(args.index_dir, args.corpus, args.quiet)
     return 0
 
-
-def _examples(index_dir, corpus, quiet: bool) -> None:
-    """The page's example questions for the live version (qa.examples), made once per version."""
-    from qa import examples, open_qa
-
-    from . import store
-
-    try:
-        version_dir = store.current_version_dir(index_dir)
-        if examples.load(version_dir) is None:
-            made = examples.ensure(open_qa(index_dir, corpus), version_dir)
-            if not quiet:
-                print(f"example questions: {len(made)} made from the corpus ({version_dir / examples.FILE})")
-    except QAError as exc:  # the index is built; the app makes the examples later
-        print(f"warning: no example questions made: {exc}", file=sys.stderr)
 
 
 def _note(message: str) -> None:

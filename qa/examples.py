@@ -13,8 +13,8 @@ the article it was made from, with (part of) the subject as a short answer, one 
 article (more from each when the corpus has fewer articles than examples), up to `n`.
 
 They are stored in the index version they were made from (`examples.json` beside its
-manifest), so they are made once per version: by `python -m index build`, or by the app
-the first time it serves a version without them.
+manifest), so they are made once per version: by the app, the first time it serves a
+version without them (a second or so; the index package does not load the reader).
 """
 from __future__ import annotations
 
