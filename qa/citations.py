@@ -92,8 +92,9 @@ def answer_markdown(answer: Answer, turn: int | None = None) -> str:
     """The chat reply: short answer in bold, the quoted sentence with [n] markers (links
     to this answer's own source cards when `turn` numbers it), and the sources as text."""
     if answer.refused:
+        why = (f" Why: {md_escape(answer.reason)}." if answer.reason else "")
         return (f"**{NOT_FOUND}** The indexed articles do not support an answer to this question "
-                f"(confidence {answer.confidence:.2f}).")
+                f"(confidence {answer.confidence:.2f}).{why}")
     cites = answer.citations
     by = byline(cites[0]) if cites else ""
     first = marker(1, turn, cites[0] if cites else None)
@@ -134,8 +135,9 @@ def sources_html(answer: Answer | None, passage_text=None, article=None, turn: i
     cites, head = answer.citations, ""
     if answer.refused:
         cites = related_passages(answer)
-        head = ('<p class="qa-closest">Not in the articles. Related passages, which do not answer it:</p>'
-                if cites else '<p class="qa-closest">Not in the articles, and nothing in them is related to '
+        # the chat's words (NOT_FOUND), so the two say the same thing
+        head = (f'<p class="qa-closest">{NOT_FOUND} Related passages, which do not answer it:</p>'
+                if cites else f'<p class="qa-closest">{NOT_FOUND[:-1]}, and nothing in them is related to '
                               'the question.</p>')
     cards = []
     for n, c in enumerate(cites, 1):

@@ -53,8 +53,9 @@ def test_service_answers_with_sources(shipped_index, real_embedder):
         < sources.index('id="t1-source-1"')
     history, sources, _, turns = service.respond("Who won the 2010 FIFA World Cup?", history, turns)
     assert "Not found in the articles" in history[-1]["content"] and len(history) == 6
+    assert "Why: " in history[-1]["content"]  # the refusal's reason, in words
     latest = sources.split('<details class="qa-turn qa-earlier"')[0]
-    assert "Not in the articles, and nothing in them is related" in latest and "<mark>" not in latest
+    assert "Not found in the articles, and nothing in them is related" in latest and "<mark>" not in latest
     from app import SKIP
 
     history, sources, _, turns = service.respond("   ", history, turns)
