@@ -34,7 +34,9 @@ MAX_FILE_BYTES = 50_000_000  # larger files are skipped with a message, not load
 BOILERPLATE_LINE = re.compile(
     r"^(comments?|\d+\s+comments?|please let us know if you'?re having issues with commenting\.?"
     r"|advertisement|share this( article| story)?:?|share on (facebook|twitter|x)"
-    r"|sign up for our newsletter.*|subscribe( now)?( to our newsletter)?\.?|related( articles| stories)?:?"
+    r"|sign up for our newsletter.*|subscribe( now)?( to our newsletter)?\.?|related( articles| stories| coverage)?:?"
+    r"|related( articles| stories| coverage)?: .+|(see also|also read|read more): .+"
+    r"|how relevant is this ad to you\??|(photo|image|video|graphic)( credit)?s?: .+|sign up for .*newsletter.*"
     r"|click here to (comment|subscribe).*|all rights reserved\.?|©.*|copyright ©?.*"
     r"|read more:?|follow us on .*|leave a comment\.?|print this (page|article)|email this( article)?)$",
     re.IGNORECASE,

@@ -298,3 +298,14 @@ def test_examples_are_made_from_the_corpus(news_qa, tmp_path):
     assert examples.load(tmp_path) == made
     (tmp_path / examples.FILE).write_text("{broken")
     assert examples.load(tmp_path) is None
+
+
+def test_news_boilerplate_kept_out_of_the_text(fixture_articles):
+    """Issue 25 item 3 (part): "Related stories: …" lists, ad surveys and photo credits are not
+    article text, so they never reach a passage or an answer."""
+    from index.articles import clean_plain
+
+    assert "Related stories" not in fixture_articles["gazette-baptiste-elected"].text
+    _, body = clean_plain("Title\n\nThe ferry sailed.\n\nPhoto: Jane Doe/Getty Images\n\nHow relevant is this ad "
+                          "to you?\n\nRead more: Ferry fares rise\n\nThe related stories were told.")
+    assert body == "The ferry sailed.\n\nThe related stories were told."
