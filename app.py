@@ -162,6 +162,8 @@ class ChatService:
         self.stale_note: str | None = None  # answering from the last build while the corpus has changed
         self._stale_version: str | None = None
         self._next_try = 0.0
+        self._examples: list[str] = []  # the example questions, of index version _examples_for
+        self._examples_for: str | None = None
         self._load()
 
     def _load(self) -> None:
@@ -299,7 +301,7 @@ class ChatService:
         if qa is None:
             return []
         version = self.live.version
-        if getattr(self, "_examples_for", None) != version:
+        if self._examples_for != version:
             try:
                 items = examples.ensure(qa, Path(self.index_dir) / "versions" / version, N_EXAMPLES)
             except Exception:  # noqa: BLE001 - the page works without examples

@@ -98,7 +98,6 @@ def _report(summary) -> int:
     return 0
 
 
-
 def _note(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 

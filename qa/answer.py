@@ -356,8 +356,9 @@ class QA:
         t1 = time.perf_counter()
         hits = self.retriever.search(searched, k=self.settings.k, qvec=qvec, allowed=self.scope_mask(scope))
         t2 = time.perf_counter()
-        qt = timeline.question_time(question, scope.as_of if scope else None)
-        cands = self._time_prior(qt, self.candidates(searched, hits, qvec), scope.as_of if scope else None)
+        as_of = scope.as_of if scope else None
+        qt = timeline.question_time(question, as_of)
+        cands = self._time_prior(qt, self.candidates(searched, hits, qvec), as_of)
         if not cands:
             why = ("no article is inside the chosen dates and outlets" if scope and not hits
                    else "nothing in the articles is related to the question")
@@ -380,8 +381,7 @@ class QA:
         if pick.start is not None:  # "from $4 to $5 on Oct. 1": the figure in force on the question's day
             text = self.data.sentence_text(pick.sentence.sentence)
             start, end, before = timeline.scheduled_change(question, qt, text, pick.start, pick.end,
-                                                           self._article(pick.sentence).date,
-                                                           scope.as_of if scope else None)
+                                                           self._article(pick.sentence).date, as_of)
             if before is not None:  # the figure the change replaced is the earlier report
                 earlier = [(replace(pick, start=before[0], end=before[1]), conf, feats)] + earlier
             pick = replace(pick, start=start, end=end)
@@ -424,12 +424,11 @@ class QA:
         a reader trained on single sentences reads them alone). The span's own sentence is
         the answer's; when it is a neighbour of the sentence the ranker found, that one is
         kept as `context` (it is what ties the answer to the question: "the show", "the park")."""
-        from .answer_type import HARD_TYPES, required
 
         radius = self.settings.window_radius
         radius = int(self.reader.meta.get("radius", 0)) if radius is None else radius
         top, windows, texts = self.windows_to_read(cands, self.settings.span_sentences, radius)
-        accept = required(question, HARD_TYPES if self.settings.type_rules else ())
+        accept = self._accept(question)
         # "Who is the mayor?": not someone the text says has left the post (qa.timeline)
         reject = timeline.left_office if timeline.asks_who_holds(question, timeline.question_time(question)) else None
         read = self.reader.read(question, texts, accept, reject=reject)
@@ -454,6 +453,10 @@ class QA:
         context = centre if centre.sentence != cand.sentence else None
         return Pick(cand, start, end, best.margin, "reader", judged[0].margin if judged else None, others, context,
                     best.typed)
+
+    def _accept(self, question: str):
+        """The test the short answer's kind must pass (qa.answer_type.required), or None."""
+        return required(question, HARD_TYPES if self.settings.type_rules else ())
 
     def windows_to_read(self, cands: list[Candidate], n: int,
                         radius: int) -> tuple[list[Candidate], list[tuple[int, int]], list[str]]:
@@ -552,8 +555,7 @@ class QA:
                     break
             if more:
                 texts = [self.data.sentence_text(c.sentence) for c in more]
-                for r in self.reader.read(question, texts, required(question, HARD_TYPES)
-                                          if self.settings.type_rules else None):
+                for r in self.reader.read(question, texts, self._accept(question)):
                     pool.append((more[r.sentence], r.start, r.end, r.margin))
         for cand, start, end, margin in sorted(pool, key=lambda o: -o[3]):
             art = self._article(cand)
@@ -680,10 +682,10 @@ class QA:
             citations.append(self._cite(c, "support"))
         a_start = a_end = None
         text = sentence
-        if pick.start is not None:
+        if short is not None:
             s0 = int(data.sentences[chosen.sentence, 1])
             a_start, a_end = s0 + pick.start, s0 + pick.end
-            text = sentence[pick.start : pick.end]
+            text = short
         elif pick.verdict:
             text = pick.verdict  # the sentence is the support; no span of it is the answer
         return Answer(question, text, False, conf, sentence, citations, a_start, a_end, hits=hits)

@@ -271,7 +271,7 @@ class Conversation:
         phrases = noun_phrases(prev, self._known_text(last))
         if not phrases:
             return None
-        head = words(rest)[-1] if words(rest) else ""
+        head = (words(rest) or [""])[-1]
         if head in ATTRIBUTE_HEADS and not any(head in words(p) for p in phrases):
             # another attribute of what the previous question was about: "What is the reopening
             # date of the bridge closure?"

@@ -67,19 +67,21 @@ def questions_from(sentence: str) -> list[tuple[str, str]]:
 def make_examples(qa, n: int = 4) -> list[dict]:
     """Up to `n` examples ({question, answer, article_id}) the loaded `qa` answers with
     confidence >= MIN_CONFIDENCE from the article each was made from, one per article."""
+    import numpy as np
+
     from common.text import words
 
     data = qa.data
     rows = sorted(range(len(data.articles)), key=lambda r: data.articles[r].date or "", reverse=True)
     per_article = max(1, -(-n // max(len(rows), 1)))  # one each, or more when there are fewer articles than n
     tries = max(SENTENCES_PER_ARTICLE, 3 * per_article)
-    out, used = [], set()
+    out = []
     for r in rows[:MAX_ARTICLES]:
         art = data.articles[r]
-        sents = [i for i in range(len(data.sentences)) if int(data.sentences[i, 0]) == r][:tries]
+        sents = np.flatnonzero(data.sentences[:, 0] == r)[:tries]
         taken = 0
         for i in sents:
-            for question, subject in questions_from(data.sentence_text(i)):
+            for question, subject in questions_from(data.sentence_text(int(i))):
                 try:
                     answer = qa.ask(question)
                 except Exception:  # noqa: BLE001 - an example that cannot be asked is not offered
@@ -93,7 +95,6 @@ def make_examples(qa, n: int = 4) -> list[dict]:
                     continue  # the answer is the subject, not a clause around it
                 out.append({"question": question, "answer": answer.answer, "article_id": art.id,
                             "confidence": round(float(answer.confidence), 4)})
-                used.add(art.id)
                 taken += 1
                 break
             if taken == per_article or len(out) == n:

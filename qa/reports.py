@@ -143,13 +143,12 @@ _QUESTION_FILLER = frozenset({"mani", "much", "long", "big", "larg", "old", "oft
                                "made", "take", "took", "happen", "say", "said", "report", "accord"})
 
 
-def question_terms(question: str, answers: tuple[str, ...] = ()) -> set[str]:
+def question_terms(question: str) -> set[str]:
     """The question's stemmed content words that say what is asked about (not its wh- and
-    helper words, nor words of the answers themselves)."""
+    helper words)."""
     from common.text import terms
 
-    inside = {t for a in answers for t in answer_tokens(a)}
-    return {t for t in terms(question) if t not in _QUESTION_FILLER and t not in inside}
+    return {t for t in terms(question) if t not in _QUESTION_FILLER}
 
 
 def same_fact(question: str, present: bool, first: tuple[str, str], second: tuple[str, str]) -> bool:

@@ -194,17 +194,16 @@ def prior(qt: QuestionTime, sentence: str, article_date: str | None, newest: str
 
 _OFFICE_Q = re.compile(r"^\s*who(?:\s+is|'s|’s|\s+serves\s+as|\s+runs|\s+leads|\s+heads)\s+(?:now\s+)?"
                        r"(?:the\s+)?(?:current\s+|new\s+|acting\s+|interim\s+)?\w", re.I)
+_DEPARTED = r"resigned|retired|stepped\s+down|quit|died|was\s+(?:replaced|ousted|fired|dismissed|removed)"
 _LEFT_AFTER = re.compile(r"^[\s,]*(?:,?\s*who\s+)?(?:has\s+|had\s+|have\s+)?(?:since\s+|recently\s+|abruptly\s+)?"
-                         r"(?:resigned|retired|stepped\s+down|quit|left|died|was\s+(?:replaced|ousted|fired|"
-                         r"dismissed|removed|voted\s+out)|lost\s+(?:the|her|his|their)\s+(?:seat|election|job))\b",
+                         rf"(?:{_DEPARTED}|left|was\s+voted\s+out|lost\s+(?:the|her|his|their)\s+(?:seat|election|job))\b",
                          re.I)
 _LEFT_BEFORE = re.compile(r"(?:\bthen-|\bformer\s+|\bex-|\blate\s+|\bthe\s+previous\s+|\boutgoing\s+|"
                           r"\breplaces?\s+|\breplaced\s+|\bsucceeds?\s+|\bsucceeded\s+)(?:\w+\s+){0,2}$", re.I)
 
 
 _NAME_REST = re.compile(r"(?:\s+[A-Z][\w'’-]*)+")
-_LEFT_INSIDE = re.compile(r"\b(?:resigned|retired|stepped\s+down|quit|died|was\s+(?:replaced|ousted|fired|"
-                          r"dismissed|removed))\b", re.I)
+_LEFT_INSIDE = re.compile(rf"\b(?:{_DEPARTED})\b", re.I)  # "left" and "voted out" only after the name
 
 
 def asks_who_holds(question: str, qt: QuestionTime) -> bool:
@@ -251,11 +250,8 @@ def scheduled_change(question: str, qt: QuestionTime, text: str, start: int, end
     m = next((m for m in _CHANGE.finditer(text) if m.start() < end and m.end() > start), None)
     if m is None:
         return start, end, None
-    asks_new = bool(_ASKS_NEW.search(question)) and not qt.present
-    if not asks_new and not qt.present:
-        return start, end, None
-    if asks_new:
-        return m.start("new"), m.end("new"), None
+    if not qt.present:  # "What will the fare rise to?": the new figure; other questions: the span
+        return (m.start("new"), m.end("new"), None) if _ASKS_NEW.search(question) else (start, end, None)
     when = _day_of(m.group("when"), article_date)
     moment = as_of or today or dt.date.today().isoformat()
     if when and moment[:10] < when:
