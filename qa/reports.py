@@ -21,7 +21,7 @@ import re
 
 from common.text import NUMBER_WORDS
 
-from .timeline import days_between
+from .timeline import MONTHS, days_between
 
 UPDATE_DAYS = 2
 CHANGE_WORDS = re.compile(
@@ -83,15 +83,18 @@ _DIGITS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
 _DIGITS.update({"twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
                 "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12"})
-_SAME = {"per": None, "cent": "%", "percent": "%", "pct": "%", "jan": "january", "feb": "february", "mar": "march",
-         "apr": "april", "jun": "june", "jul": "july", "aug": "august", "sep": "september", "sept": "september",
-         "oct": "october", "nov": "november", "dec": "december"}
+_SAME = {"per": None, "cent": "%", "percent": "%", "pct": "%"}
 
 
 def answer_tokens(text: str) -> list[str]:
     """Canonical tokens of a short answer or a sentence: numbers without commas ("25,000"
     is "25000"), number words as digits ("five" is "5"), "percent"/"%" as "%", month
-    abbreviations spelled out; other words lower-cased and stemmed, stop words dropped."""
+    names and abbreviations as one token ("Sept." and "September" alike); other words
+    lower-cased and stemmed, stop words dropped.
+
+    >>> answer_tokens("About 25,000 on Sept. 21") == answer_tokens("about 25000 on September 21")
+    True
+    """
     from common.text import STOPWORDS, stem
 
     out = []
@@ -106,6 +109,8 @@ def answer_tokens(text: str) -> list[str]:
         elif low in _SAME:
             if _SAME[low]:
                 out.append(_SAME[low])
+        elif low in MONTHS:
+            out.append(f"month-{MONTHS[low]}")
         elif low not in STOPWORDS:
             out.append(stem(low))
     return out

@@ -197,6 +197,8 @@ def test_states_and_same_fact_rules():
     assert not states("Only 18,000 people attended, police said.", "25,000")
     assert not states("The wing has 40 beds.", "Forty", "firefighters")
     assert states("Forty firefighters fought the blaze.", "forty", "firefighters")
+    assert states("The bridge will reopen on November 30.", "Nov. 30")  # a month spelled out or cut short
+    assert states("It closed on Sept. 21.", "September 21") and not states("It opens Oct. 5.", "Nov. 30")
     q = "How many passengers can the ferry carry?"
     cap = ("The ferry, named Kittiwake, carries up to 120 passengers.", "New ferry to Gull Island")
     daily = ("About 900 passengers a day have used the ferry.", "Ferry busier than expected")
