@@ -64,10 +64,31 @@ footer, footer a, footer button { color: #4b5563 !important; }
 .qa-reader h2 { margin-bottom: 2px; }
 #chat a:focus-visible, .qa-earlier > summary:focus-visible, #article-table :focus-visible
   { outline: 3px solid #2563eb; outline-offset: 2px; }
+#chat .bubble-wrap { padding-top: 40px; }  /* the floating "Conversation" label covers no reply */
+#article-table, #article-table th, #article-table [role=gridcell], #article-table span
+  { font-family: var(--font) !important; }
+#article-table .selection-button, #article-table .cell-menu-button { display: none !important; }
+#article-table .cell-selected { box-shadow: none !important; border-color: transparent !important; }
+#article-table [role=gridcell] { cursor: pointer; }
+#article-table [role=gridcell] span, #article-table th span { word-break: normal !important; overflow-wrap: normal !important; }
+@media (min-width: 641px) {
+  /* beside the chat, the sources scroll in their own column: a marker click never scrolls the page away */
+  #sources { max-height: calc(100vh - 120px); overflow-y: auto; }
+}
 @media (max-width: 640px) {
   #qa-help { display: none; }
   #chat { height: 46vh !important; min-height: 260px; }
   #examples { flex-wrap: wrap; }
+  /* the Articles list on a phone: title, outlet, date; no passage count; no word cut in two */
+  #article-table th:nth-child(4), #article-table [role=gridcell][data-col="3"] { display: none !important; }
+  #article-table th:nth-child(1), #article-table [role=gridcell][data-col="0"]
+    { flex: 0 0 47% !important; width: 47% !important; min-width: 0 !important; max-width: none !important; }
+  #article-table th:nth-child(2), #article-table [role=gridcell][data-col="1"]
+    { flex: 0 0 25% !important; width: 25% !important; min-width: 0 !important; max-width: none !important; }
+  #article-table th:nth-child(3), #article-table [role=gridcell][data-col="2"]
+    { flex: 0 0 28% !important; width: 28% !important; min-width: 0 !important; max-width: none !important; }
+  #article-table [role=gridcell], #article-table th { font-size: 0.85rem; box-sizing: border-box !important;
+    padding-left: 4px !important; padding-right: 4px !important; }
 }
 """
 
@@ -539,7 +560,7 @@ class ChatService:
         if (query or "").strip() and not n:
             return f"No article matches “{md_escape(query.strip())}”."
         return f"{n:,} article{'s' * (n != 1)}" + (" match" if (query or "").strip() else "") + \
-            ". Choose one to read it."
+            ". Choose one to read it below."
 
     def reader_view(self, query: str, row: int | None) -> str:
         """The article chosen in the table, as a page to read (escaped text, paragraphs kept)."""
@@ -569,7 +590,7 @@ class ChatService:
         return out
 
 
-JS = """
+JS = r"""
 () => {
   // A citation marker opens its own answer's source card (unfolding an earlier answer's
   // sources), scrolls to it and flashes it; its title is shown as a preview on focus too.
@@ -581,7 +602,13 @@ JS = """
     e.preventDefault();
     const fold = card.closest('details.qa-earlier');
     if (fold) fold.open = true;
-    card.scrollIntoView({block: 'center'});
+    const box = document.getElementById('sources');
+    if (box && box.scrollHeight > box.clientHeight + 2 && getComputedStyle(box).overflowY === 'auto') {
+      // desktop: the sources column scrolls by itself, the page and the chat stay where they are
+      box.scrollTop += card.getBoundingClientRect().top - box.getBoundingClientRect().top - 12;
+    } else {
+      card.scrollIntoView({block: 'center'});
+    }
     card.classList.remove('qa-flash'); void card.offsetWidth; card.classList.add('qa-flash');
     card.setAttribute('tabindex', '-1'); card.focus({preventScroll: true});
   }, true);
@@ -619,6 +646,75 @@ JS = """
     const n = box.value.length;
     c.textContent = n >= 800 ? `${n} / 1000 characters` + (n >= 1000 ? ': questions are cut here' : '') : '';
   });
+  // The chat's copy buttons copy clean text, not the Markdown behind a reply: markers as
+  // [n], no escapes or emphasis marks, the quote in quotation marks, the sources list as is.
+  const plainText = (md) => md
+    .replace(/\[\\\[(\d+)\\\]\]\(#[^)]*\)/g, '[$1]')
+    .replace(/\[((?:\\.|[^\]\\])*)\]\((https?:[^)\s]*)\)/g, '$1')
+    .replace(/^> (.*)$/gm, (m, line) => { const k = line.match(/^(.*?)((?: \[\d+\])*)$/); return `"${k[1]}"${k[2]}`; })
+    .replace(/(?<!\\)\*\*/g, '').replace(/(?<!\\)\*/g, '')
+    .replace(/ {2}\n/g, '\n')
+    .replace(/\\([\\`*_{}\[\]()#+\-.!|>~<&])/g, '$1')
+    .replace(/&#(\d+);/g, (m, d) => String.fromCharCode(Number(d)));
+  window.qaPlainText = plainText;
+  let copyFromChat = 0;
+  document.addEventListener('click', (e) => {
+    const b = e.target.closest && e.target.closest('#chat button');
+    copyFromChat = b && /copy/i.test((b.getAttribute('aria-label') || '') + (b.getAttribute('title') || ''))
+      ? Date.now() : 0;
+  }, true);
+  const fromChat = () => copyFromChat && Date.now() - copyFromChat < 2000;
+  if (navigator.clipboard && navigator.clipboard.writeText) {
+    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+    navigator.clipboard.writeText = (text) => write(fromChat() ? plainText(String(text)) : text);
+  }
+  document.addEventListener('copy', (e) => {  // Gradio's fallback without the Clipboard API
+    const t = document.activeElement;
+    if (!fromChat() || !t || t.tagName !== 'TEXTAREA' || t.closest('#question')) return;
+    e.clipboardData.setData('text/plain', plainText(t.value));
+    e.preventDefault();
+  }, true);
+  // The newest answer stays in view: the chat scrolls to the start of the latest question and
+  // its reply (not to the bottom of a long reply), and the page brings the chat back into
+  // view when a citation click had scrolled it away (the phone layout). An article chosen on
+  // the Articles tab is scrolled into view and its heading focused.
+  let bots = 0, shownArticle = '', pending = false;
+  const scrollerOf = (el, stop) => {
+    for (let s = el.parentElement; s && s !== stop; s = s.parentElement) {
+      if (s.scrollHeight > s.clientHeight + 2 && /auto|scroll/.test(getComputedStyle(s).overflowY)) return s;
+    }
+    return null;
+  };
+  const keepInView = () => {
+    pending = false;
+    const chat = document.getElementById('chat');
+    if (chat) {
+      const all = chat.querySelectorAll('[data-testid="bot"]');
+      const grew = all.length > bots;
+      bots = all.length;
+      if (grew) {
+        const last = all[all.length - 1];
+        const users = chat.querySelectorAll('[data-testid="user"]');
+        const user = users[users.length - 1];
+        const anchor = user && (user.compareDocumentPosition(last) & Node.DOCUMENT_POSITION_FOLLOWING) ? user : last;
+        const scroller = scrollerOf(anchor, chat.parentElement);
+        if (scroller) scroller.scrollTop += anchor.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 8;
+        const r = chat.getBoundingClientRect();
+        if (r.top < 0 || r.top > window.innerHeight - 160) chat.scrollIntoView({block: 'start'});
+      }
+    }
+    const reader = document.getElementById('article-reader');
+    const heading = reader && reader.querySelector('h2');
+    const now = heading ? heading.textContent : '';
+    if (now && now !== shownArticle && reader.offsetParent !== null) {
+      reader.scrollIntoView({block: 'start'});
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({preventScroll: true});
+    }
+    shownArticle = now;
+  };
+  new MutationObserver(() => { if (!pending) { pending = true; requestAnimationFrame(keepInView); } })
+    .observe(document.body, {childList: true, subtree: true, characterData: true});
   // Opening a full article scrolls it to the highlighted sentence.
   document.addEventListener('toggle', (e) => {
     const d = e.target;
@@ -654,7 +750,7 @@ def build_ui(service: ChatService):
             corpus_line = gr.Markdown(service.corpus_summary(), elem_id="corpus-summary")
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=320):
-                    chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat", latex_delimiters=[],
+                    chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat", latex_delimiters=[], autoscroll=False,
                                       buttons=["copy", "copy_all"], feedback_options=None,
                                       placeholder="Ask a question about the articles. Follow-up questions "
                                                   "(\"When did they take place?\") are read with the conversation.")
@@ -749,9 +845,18 @@ def build_ui(service: ChatService):
         if upload_parts:
             files, add_report, remove_choice, remove_btn, add_btn, token_box, removal = upload_parts
             confirm, confirm_text, yes, no, undo = removal
-            add_btn.click(lambda paths, tok: (service.add_articles(paths, tok), None), [files, token_box], [add_report, files],
-                          concurrency_limit=1, concurrency_id="corpus", show_progress="full",
-                          api_name="add_articles").then(refresh, None, tables, api_visibility="private")
+            def busy(paths):
+                """While a batch is added: the button off and a line saying what is under way."""
+                n = len(paths or [])
+                note = (f"Adding {n} file{'s' if n != 1 else ''}: storing, reading and indexing them; questions "
+                        "are answered meanwhile…") if n else gr.skip()
+                return gr.update(interactive=not n), note
+
+            add_btn.click(busy, files, [add_btn, add_report], api_visibility="private", queue=False).then(
+                lambda paths, tok: (service.add_articles(paths, tok), None), [files, token_box], [add_report, files],
+                concurrency_limit=1, concurrency_id="corpus", show_progress="full",
+                api_name="add_articles").then(refresh, None, tables, api_visibility="private").then(
+                lambda: gr.update(interactive=True), None, add_btn, api_visibility="private", queue=False)
 
             def ask_first(article_id):
                 """The confirmation, or (nothing chosen) the reason in the report."""
@@ -1009,6 +1114,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--token", default=os.environ.get("QA_TOKEN") or None, metavar="TOKEN",
                    help="a shared secret: /api/ask, /v1/* and /mcp then need 'Authorization: Bearer TOKEN', and the "
                    "page's Add and Remove ask for it (default: the QA_TOKEN environment variable; none)")
+    p.add_argument("--header-timeout", type=float, default=10.0, metavar="SECONDS",
+                   help="close a connection whose request headers are not complete this long after it opened "
+                   "(or after a kept-alive request began); bodies and answers are not timed (default: %(default)s)")
     p.add_argument("--mcp", action="store_true",
                    help=f"also serve the ask function as an MCP tool (Streamable HTTP) at {MCP_PATH}")
     args = p.parse_args(argv)
@@ -1050,12 +1158,15 @@ def main(argv: list[str] | None = None) -> int:
     # (MAX_FILES files of MAX_BYTES, plus the multipart framing)
     max_upload = MAX_FILES * MAX_BYTES + 1_000_000 if service.uploads else 0
     guard = Middleware(HostOriginGuard, allowed=allowed_hosts(args.host, args.allowed_host), max_upload=max_upload,
-                       token=args.token)
+                       token=args.token, max_files=MAX_FILES)
     app_kwargs = {"routes": api_routes(service), "middleware": [guard]}
     if args.mcp:
         routes, lifespan = mcp_server(service, args.host)
         app_kwargs = {**app_kwargs, "routes": app_kwargs["routes"] + routes, "lifespan": lifespan}
         print(f"MCP tool \"ask\" at http://{args.host}:{args.port}{MCP_PATH}", file=sys.stderr)
+    from web import connections
+
+    connections.install(args.header_timeout)
     # Without the "Add articles" tab the page uploads nothing; Gradio's upload route still
     # exists, so it then takes almost nothing.
     demo.queue(default_concurrency_limit=args.concurrency).launch(server_name=args.host, server_port=args.port, css=CSS, js=JS,

@@ -1,8 +1,9 @@
 """Load on the running app: N concurrent clients, a bounded number of questions each,
-through `POST /api/ask` and through gradio_client, with and without index rebuilds
-during the run.
+through `POST /api/ask`, `POST /v1/chat/completions` (the OpenAI-compatible route) and
+gradio_client, with and without index rebuilds during the run.
 
     python -m bench.load --clients 8 --questions 50 --rebuilds 2 --out runs/load
+    python -m bench.load --via api,v1 --huge-body-mb 400 --out runs/load-v1
 
 Starts `python app.py` on a copy of the shipped corpus (own index folder, free port).
 The questions are the news set's (eval/news_questions.jsonl), each client starting at
@@ -12,11 +13,17 @@ a *wrong answer*. Rebuilds add a new article to the corpus copy and run `python 
 index build` one after another from the start of the run, while the clients ask (the
 new article answers nothing they ask; the report counts the rebuilds that finished
 before the last answer). Reports
-questions/s, latency p50/p95/max, errors, wrong answers and the app's peak RSS.
+questions/s, latency p50/p95/max, errors, wrong answers and the app's peak RSS; with
+several paths, each one's p50 against `/api/ask`'s.
+
+`--huge-body-mb N` then sends N MB bodies to `/api/ask`, once with the length declared and
+once chunked with none, and samples the app's RSS (every 20 ms) while it does: the app
+must refuse (413) without holding the body.
 """
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -68,6 +75,15 @@ def _post(url: str, question: str) -> dict:
         return json.loads(r.read())
 
 
+def _post_v1(url: str, question: str) -> dict:
+    """The answer object of a non-streaming /v1/chat/completions reply (message.article_qa)."""
+    body = {"model": "article-qa", "messages": [{"role": "user", "content": question}]}
+    req = urllib.request.Request(url + "v1/chat/completions", data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.loads(r.read())["choices"][0]["message"]["article_qa"]
+
+
 class GradioAsker:
     def __init__(self, url: str):
         from gradio_client import Client
@@ -83,7 +99,8 @@ def _key(out: dict) -> tuple:
 
 
 def run_load(url: str, via: str, questions: list[str], clients: int, per_client: int, rebuild=None) -> dict:
-    asker = (lambda: (lambda q: _post(url, q))) if via == "api" else (lambda: GradioAsker(url))
+    asker = {"api": lambda: (lambda q: _post(url, q)), "v1": lambda: (lambda q: _post_v1(url, q)),
+             "gradio": lambda: GradioAsker(url)}[via]
     solo = asker()
     expected = {q: _key(solo(q)) for q in questions}
     lat, errors, wrong = [], [], []
@@ -127,13 +144,69 @@ def run_load(url: str, via: str, questions: list[str], clients: int, per_client:
             "errors": len(errors), "wrong": len(wrong), "error_examples": errors[:3], "wrong_examples": wrong[:3]}
 
 
+def huge_bodies(url: str, pid: int, mb: int) -> list[dict]:
+    """POST `mb` MB to /api/ask, declared and chunked; the app's RSS sampled meanwhile."""
+    from urllib.parse import urlsplit
+
+    u = urlsplit(url)
+    results = []
+    for mode in ("content-length", "chunked"):
+        before = _rss_now_mb(pid)
+        peak = [before]
+        stop = threading.Event()
+
+        def sample():
+            while not stop.is_set():
+                peak[0] = max(peak[0], _rss_now_mb(pid))
+                time.sleep(0.02)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+        conn.putrequest("POST", "/api/ask")
+        conn.putheader("Content-Type", "application/json")
+        if mode == "chunked":
+            conn.putheader("Transfer-Encoding", "chunked")
+        else:
+            conn.putheader("Content-Length", str(mb * 2**20))
+        conn.endheaders()
+        chunk = b" " * 2**20
+        frame = b"%x\r\n%s\r\n" % (len(chunk), chunk) if mode == "chunked" else chunk
+        t0, sent = time.perf_counter(), 0
+        try:
+            for _ in range(mb):
+                conn.send(frame)
+                sent += 1
+        except OSError:
+            pass  # the app answered and closed: the rest is never read
+        try:
+            resp = conn.getresponse()
+            status, text = resp.status, resp.read()[:200].decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException) as exc:
+            status, text = None, f"{type(exc).__name__}: {exc}"
+        seconds = time.perf_counter() - t0
+        conn.close()
+        time.sleep(0.5)
+        stop.set()
+        sampler.join()
+        results.append({"mode": mode, "mb": mb, "status": status, "reply": text, "mb_sent": sent,
+                         "seconds": round(seconds, 2), "rss_before_mb": round(before, 1),
+                         "rss_peak_mb": round(peak[0], 1), "rss_added_mb": round(peak[0] - before, 1),
+                         "rss_after_mb": round(_rss_now_mb(pid), 1)})
+        print(json.dumps(results[-1]), flush=True)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--questions", type=int, default=50, help="questions per client (default: %(default)s)")
     p.add_argument("--rebuilds", type=int, default=2, help="index rebuilds during the runs with rebuilds")
-    p.add_argument("--via", default="api,gradio", help="api, gradio or both (default: %(default)s)")
+    p.add_argument("--via", default="api,gradio", help="paths, comma-separated: api (POST /api/ask), v1 (POST "
+                   "/v1/chat/completions), gradio (gradio_client /ask) (default: %(default)s)")
+    p.add_argument("--huge-body-mb", type=int, default=0, metavar="MB",
+                   help="then send MB-megabyte bodies to /api/ask (declared and chunked) and record the app's RSS")
     p.add_argument("--memory-rebuilds", type=int, default=0, metavar="N",
                    help="then N back-to-back rebuilds, one question after each (the app switches to each new "
                    "version), recording the app's RSS after each")
@@ -186,13 +259,20 @@ def main(argv: list[str] | None = None) -> int:
             memory.append(round(_rss_now_mb(app.pid), 1))
         if memory:
             print(f"app RSS after each of {len(memory)} rebuilds (MB): {memory}", flush=True)
+        bodies = huge_bodies(url, app.pid, args.huge_body_mb) if args.huge_body_mb else []
         peak = _rss_peak_mb(app.pid)
     finally:
         app.terminate()
         app.wait(timeout=30)
     command = "python -m bench.load " + " ".join(argv if argv is not None else sys.argv[1:])
-    out = {"results": results, "app_peak_rss_mb": round(peak, 1), "rss_after_rebuilds_mb": memory, "command": command,
-           "date": now_iso(), "git_commit": git_commit(), "machine": machine()}
+    api = {r["rebuilds"]: r["p50_ms"] for r in results if r["via"] == "api"}
+    for r in results:
+        if r["via"] != "api" and api.get(r["rebuilds"]):
+            r["p50_vs_api"] = round(r["p50_ms"] / api[r["rebuilds"]], 2)
+            print(f"{r['via']} p50 / api p50 ({r['rebuilds']} rebuilds): {r['p50_vs_api']}")
+    out = {"results": results, "app_peak_rss_mb": round(peak, 1), "rss_after_rebuilds_mb": memory,
+           "huge_bodies": bodies, "command": command, "date": now_iso(), "git_commit": git_commit(),
+           "machine": machine()}
     print(f"app peak RSS {peak:.0f} MB")
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)

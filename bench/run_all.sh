@@ -61,7 +61,7 @@ CAL="$PY -m training.calibrate $OUT/cal-s1/questions.jsonl --check $OUT/squad-u2
   $PY -m evaluation --squad $SQUAD --sentence-vectors late --index-dir data/eval-squad-late --out "$OUT/late-squad" --quiet
   $PY -m evaluation --squad $SQUAD --sentence-vectors late --unanswerable-share 0.2 --on-topic-unanswerable --index-dir data/eval-u20-late --out "$OUT/late-u20" --quiet
   echo "== 20 articles added from the page while a client asks"; $PY -m bench.upload --articles 20 --out "$OUT/upload"
-  echo "== fuzzing: 10,000 generated inputs"; QA_FUZZ_EXAMPLES=2500 $PY -m pytest -q -p no:cacheprovider tests/test_fuzz.py
+  echo "== fuzzing: 10,500 generated inputs, timed"; $PY -m bench.fuzz --examples 1500 --out "$OUT/fuzz"
   if [ "${WITH_UPDATES:-0}" = 1 ]; then
     echo "== index updates: full build vs one added article (1x and 2x the SQuAD corpus)"
     $PY -m bench.update --squad $SQUAD --out "$OUT/update-1x"

@@ -12,6 +12,7 @@ be used is reported as `Skipped` and loading goes on. Nothing here embeds or ind
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -82,7 +83,8 @@ def normalize_text(text: str) -> str:
 def _strip_markdown(line: str) -> str:
     line = re.sub(r"^#{1,6}\s+", "", line)
     # links and images -> their text; the address may hold one level of brackets ("wiki/A_(b)")
-    line = re.sub(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)", r"\1", line)
+    # (no "[" inside the text: a line of 30,000 "[" made the search quadratic)
+    line = re.sub(r"!?\[([^\[\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)", r"\1", line)
     return re.sub(r"(\*\*|__|`)", "", line)
 
 
@@ -99,9 +101,10 @@ def clean_plain(raw: str, markdown: bool = False) -> tuple[str, str]:
     if not nonempty:
         return "", ""
     title = lines[nonempty[0]]
-    body = lines[nonempty[0] + 1 :]
-    while body and (not body[0] or body[0] == title):
-        body = body[1:]
+    first = nonempty[0] + 1  # skip blank lines and repeats of the title (one slice: a loop of
+    while first < len(lines) and (not lines[first] or lines[first] == title):  # slices was quadratic)
+        first += 1
+    body = lines[first:]
     for i, line in enumerate(body):
         # A footer heading near the end (last fifth, or a few lines left) ends the article.
         if FOOTER_START.match(line) and (i >= 0.8 * len(body) or len(body) - i <= 5):
@@ -115,10 +118,14 @@ HTML_ENGINES = ("trafilatura", "soup")
 
 
 MAX_HTML_DEPTH = 1000  # nested elements; browsers stop nesting at 512, news pages at a few dozen
+MAX_HTML_TAGS = 100_000  # a long news page has a few thousand; 1 MB of '<p>' (333,000) took 12 s to read
 # elements whose end tag may be left out (a page of unclosed <p> is not deep) and void ones
 _NO_DEPTH = frozenset("p li td th tr dt dd option optgroup thead tbody tfoot colgroup caption rt rp "
                       "br img hr meta link input area base col embed param source track wbr".split())
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
+
+
+_CDATA = re.compile(r"<!\[CDATA\[[^>]*>?")
 
 
 def html_depth(raw: str, stop: int = MAX_HTML_DEPTH) -> int:
@@ -149,9 +156,15 @@ def read_html(raw: str, engine: str = "trafilatura") -> tuple[str, str, metadata
     """(title, body, metadata) of an HTML page. "trafilatura" (the default; main text
     without boilerplate, measured against "soup" by `python -m bench.html`) falls
     back to our BeautifulSoup cleaner when it finds no main text. A page nested deeper
-    than MAX_HTML_DEPTH is refused (ValueError) before it is parsed."""
+    than MAX_HTML_DEPTH, or of more than MAX_HTML_TAGS tags, is refused (ValueError)
+    before it is parsed."""
     if html_depth(raw) > MAX_HTML_DEPTH:
         raise ValueError(f"the page nests its elements more than {MAX_HTML_DEPTH} deep; not read")
+    # "<![CDATA[" in HTML is a bogus comment that a browser ends at the next ">"; Python's
+    # html.parser looks for "]]>" from each one (40,000 of them: minutes). Dropped as browsers do.
+    raw = _CDATA.sub("", raw)
+    if sum(1 for _ in itertools.islice(_TAG.finditer(raw), MAX_HTML_TAGS + 1)) > MAX_HTML_TAGS:
+        raise ValueError(f"the page has more than {MAX_HTML_TAGS:,} tags, far more than any article page; not read")
     title, body, meta = "", "", metadata.Meta()
     if engine == "trafilatura":
         found = metadata.from_html(raw)
@@ -181,8 +194,14 @@ def clean_html(raw: str) -> tuple[str, str]:
     if soup.head is not None:
         soup.head.decompose()
     blocks = soup.find_all(["p", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td"])
-    if blocks:
-        parts = [b.get_text(" ", strip=True) for b in blocks if not b.find(["p", "li"])]
+    if blocks:  # the innermost blocks: those with no paragraph or list item inside
+        holders: set[int] = set()  # found by marking ancestors once each (a search per block was
+        for inner in soup.find_all(["p", "li"]):  # quadratic: 30,000 unclosed <p> nest in html.parser)
+            parent = inner.parent
+            while parent is not None and id(parent) not in holders:
+                holders.add(id(parent))
+                parent = parent.parent
+        parts = [b.get_text(" ", strip=True) for b in blocks if id(b) not in holders]
     else:
         parts = [soup.get_text("\n", strip=True)]
     body = "\n\n".join(p for p in parts if p and not BOILERPLATE_LINE.match(p))

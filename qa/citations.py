@@ -54,15 +54,26 @@ def _title_escape(text: str) -> str:
 
 
 def sources_text(answer: Answer) -> str:
-    """The answer's citations as plain lines, so that copying the answer copies them."""
+    """The answer's citations as plain lines (whole titles), so that copying the answer copies them."""
+    return "\n".join(line + (f", {url}" if url else "") for line, url in _source_lines(answer))
+
+
+def _source_lines(answer: Answer) -> list[tuple[str, str | None]]:
+    """(line, original article address or None) of each citation."""
     lines = []
     for n, c in enumerate(answer.citations, 1):
         where = ", ".join(x for x in (byline(c), f"page {c.page}" if c.page else "") if x)
-        title = c.title if len(c.title) <= 60 else c.title[:57].rstrip() + "..."
-        link = f", {c.url}" if original_link(c.url) else ""
-        lines.append(f"[{n}] {title}" + (f" ({where})" if where else "") + f", {c.article_id} chars {c.start}–{c.end}"
-                     + link)
-    return "\n".join(lines)
+        lines.append((f"[{n}] {c.title}" + (f" ({where})" if where else "") + f", {c.article_id} chars {c.start}–{c.end}",
+                      c.url if original_link(c.url) else None))
+    return lines
+
+
+def _md_link(url: str) -> str:
+    """A Markdown link to an http(s) address, its text the address itself (escaped)."""
+    from urllib.parse import quote
+
+    target = quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._")
+    return f"[{md_escape(url)}]({target})"
 
 
 def byline(citation) -> str:
@@ -119,7 +130,8 @@ def answer_markdown(answer: Answer, turn: int | None = None) -> str:
     else:
         parts.append(f"*Confidence: {confidence_label(answer.confidence)} ({answer.confidence:.2f})*")
     if cites:
-        parts.append("Sources:  \n" + "  \n".join(md_escape(line) for line in sources_text(answer).splitlines()))
+        parts.append("Sources:  \n" + "  \n".join(md_escape(line) + (f", {_md_link(url)}" if url else "")
+                                                    for line, url in _source_lines(answer)))
     return "\n\n".join(parts)
 
 

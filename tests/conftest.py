@@ -122,12 +122,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """`python app.py --mcp --no-upload` on a free port, serving the shipped article and a hostile one."""
+    """`python app.py --mcp --no-upload --header-timeout 3` on a free port, serving the shipped
+    article and a hostile one."""
     work = tmp_path_factory.mktemp("browser")
     corpus = work / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
     shutil.copy(DATA / "xss" / "museum-reopens.txt", corpus)
-    yield from _serve(work, corpus, "--mcp", "--no-upload")
+    yield from _serve(work, corpus, "--mcp", "--no-upload", "--header-timeout", "3")
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,12 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        # For the DNS-rebinding test: evil.example resolves to 127.0.0.1, and Chromium's own Local
+        # Network Access block (Chromium 14x; other browsers lack it) is off, so the app's guard is tested.
+        "--host-resolver-rules=MAP evil.example 127.0.0.1",
+        "--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessRespectPreflightResults,"
+        "BlockInsecurePrivateNetworkRequests"]
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="Chromium not installed (apt-get install chromium); .ci/run installs it")
@@ -416,3 +421,59 @@ def test_upload_ask_and_remove(browser, upload_app_url, tmp_path):
         timeout=30_000)
     fresh.close()
     pg.close()
+
+
+REBINDING_ATTACK = """<!doctype html><title>loading</title><script>
+(async () => {
+  const out = {};
+  async function step(name, url, init) {
+    try { const r = await fetch(url, init); out[name] = r.status; return r.ok ? await r.json() : null; }
+    catch (e) { out[name] = "blocked: " + e.message; return null; }
+  }
+  const fd = new FormData();
+  fd.append("files", new Blob(["Planted story\\n\\nThe Lighthouse Choir authorized the meetings."],
+                              {type: "text/plain"}), "planted.txt");
+  const paths = await step("upload", "/gradio_api/upload", {method: "POST", body: fd});
+  const path = paths ? paths[0] : "/tmp/x";
+  const call = await step("add", "/gradio_api/call/add_articles", {method: "POST",
+    headers: {"Content-Type": "application/json"},
+    body: JSON.stringify({data: [[{path: path, orig_name: "planted.txt", meta: {_type: "gradio.FileData"}}], ""]})});
+  if (call) { await step("result", "/gradio_api/call/add_articles/" + call.event_id, {}); }
+  await step("ask", "/api/ask", {method: "POST", headers: {"Content-Type": "application/json"},
+                                 body: JSON.stringify({question: "Who authorized the meetings?"})});
+  await step("page", "/", {});
+  document.title = JSON.stringify(out);
+})();
+</script>"""
+
+
+def test_dns_rebinding_page_adds_nothing(browser, upload_app_url):
+    """A page of evil.example whose name now resolves to 127.0.0.1 (Chromium's resolver is
+    told so) runs same-origin requests against the app, uploads on: upload, call the Add
+    event, ask, read the page. Each is refused (421: the Host is not the app's), the corpus
+    is unchanged, and the question still answers from the real article."""
+    import json as _json
+    from urllib.parse import urlsplit
+
+    url, corpus = upload_app_url
+    port = urlsplit(url).port
+    before = sorted(p.name for p in corpus.iterdir())
+    evil = f"http://evil.example:{port}"
+    context = browser.new_context()
+    pg = context.new_page()
+    # The first load comes from the attacker's server (here: Playwright), the rest from 127.0.0.1.
+    pg.route(evil + "/attack.html", lambda route: route.fulfill(status=200, content_type="text/html",
+                                                                body=REBINDING_ATTACK))
+    pg.goto(evil + "/attack.html", wait_until="domcontentloaded")
+    pg.wait_for_function("document.title.startsWith('{')", timeout=60_000)
+    statuses = _json.loads(pg.title())
+    opened = pg.goto(evil + "/", wait_until="domcontentloaded")  # the page itself, by its new name
+    assert opened.status == 421 and "does not answer" in pg.inner_text("body")
+    context.close()
+    assert statuses["upload"] == 421 and statuses["add"] == 421, statuses
+    assert statuses["ask"] == 421 and statuses["page"] == 421, statuses
+    assert sorted(p.name for p in corpus.iterdir()) == before
+    import httpx
+
+    reply = httpx.post(url + "api/ask", json={"question": "Who authorized the meetings?"}, timeout=60).json()
+    assert "U.S. government" in reply["answer"]

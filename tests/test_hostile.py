@@ -259,3 +259,29 @@ def test_a_file_cannot_take_another_articles_id(corpus, tmp_path, fake_embedder)
 
     data = load_version(current_version_dir(tmp_path / "index"))
     assert data.articles[data.article_row[real]].title.startswith("DEA")
+
+
+def test_html_too_deep_or_of_too_many_tags_is_refused_before_parsing(tmp_path):
+    """Pages no article is (1,001 nested divs; 100,001 tags of unclosed <p>) are skipped with a
+    reason; a page of 30,000 unclosed <p> nests 30,000 deep in html.parser and is still read
+    (the innermost-block search was quadratic on it), as is an ordinary page."""
+    from index.articles import MAX_HTML_TAGS
+
+    (tmp_path / "deep.html").write_text("<html><body>" + "<div>" * 1001 + "Text. " + "</div>" * 1001)
+    (tmp_path / "many.html").write_text("<p>a " * (MAX_HTML_TAGS + 1))
+    (tmp_path / "paras.html").write_text("<html><head><title>Paras</title></head><body>"
+                                         + "<p>One more short line of text here. " * 30_000 + "</body></html>")
+    report = load_articles(tmp_path)
+    reasons = {s.path: s.reason for s in report.skipped}
+    assert "more than 1000 deep" in reasons["deep.html"]
+    assert "more than 100,000 tags" in reasons["many.html"]
+    (paras,) = report.articles
+    assert paras.title == "Paras" and paras.text.count("One more short line") == 30_000
+
+
+def test_a_file_of_one_line_repeated_is_read(tmp_path):
+    """250,000 lines equal to the title: the title, then nothing (the skip of repeated title
+    lines was a slice per line, minutes for a 1 MB file)."""
+    (tmp_path / "same.md").write_text("# a\n" * 250_000 + "\nThe body at last.\n")
+    (art,) = load_articles(tmp_path).articles
+    assert art.title == "a" and art.text == "The body at last."

@@ -62,13 +62,17 @@ def token_ok(header: str | None, token: str) -> bool:
 
 class HostOriginGuard:
     """`max_upload`: the most bytes one request to Gradio's upload route may carry (0: the
-    page takes no files, and the route refuses every request)."""
+    page takes no files, and the route refuses every request); `max_files`: the most files
+    (multipart parts) it may carry, counted as the body streams in (Gradio's own route takes
+    up to 1,000)."""
 
-    def __init__(self, app, allowed: frozenset[str], max_upload: int | None = None, token: str | None = None):
+    def __init__(self, app, allowed: frozenset[str], max_upload: int | None = None, token: str | None = None,
+                 max_files: int | None = None):
         self.app = app
         self.allowed = allowed
         self.max_upload = max_upload
         self.token = token
+        self.max_files = max_files
 
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
@@ -97,7 +101,57 @@ class HostOriginGuard:
             if size < 0 or size > self.max_upload:
                 return await _refuse(scope, send, 413, f"an upload may carry at most {self.max_upload} bytes, "
                                                        "with its length given")
+            boundary = multipart_boundary(headers.get("content-type", ""))
+            if self.max_files is not None and boundary:
+                return await _count_parts(self.app, scope, receive, send, boundary, self.max_files)
         return await self.app(scope, receive, send)
+
+
+def multipart_boundary(content_type: str) -> bytes | None:
+    """The boundary of a multipart/form-data Content-Type, as bytes (None otherwise)."""
+    kind, _, params = content_type.partition(";")
+    if kind.strip().lower() != "multipart/form-data":
+        return None
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.lower() == "boundary" and value.strip('"'):
+            return value.strip('"').encode("latin-1")
+    return None
+
+
+async def _count_parts(app, scope, receive, send, boundary: bytes, max_parts: int) -> None:
+    """Pass the request on while counting its multipart parts; at the first part over
+    `max_parts`, the app is told the client left and the client gets 413, so no more of the
+    body is read or stored."""
+    delimiter = b"--" + boundary
+    state = {"delimiters": 0, "tail": b"", "over": False, "started": False}
+
+    async def counting_receive():
+        if state["over"]:
+            return {"type": "http.disconnect"}
+        message = await receive()
+        if message["type"] == "http.request":
+            data = state["tail"] + message.get("body", b"")
+            state["delimiters"] += data.count(delimiter)
+            state["tail"] = data[-(len(delimiter) - 1):]
+            if state["delimiters"] - 1 > max_parts:  # the last delimiter closes the body
+                state["over"] = True
+                return {"type": "http.disconnect"}
+        return message
+
+    async def guarded_send(message):
+        if state["over"]:
+            return  # whatever the app says about the "disconnect", the client gets the 413
+        state["started"] = True
+        await send(message)
+
+    try:
+        await app(scope, counting_receive, guarded_send)
+    except Exception:
+        if not state["over"]:
+            raise
+    if state["over"] and not state["started"]:
+        await _refuse(scope, send, 413, f"an upload may carry at most {max_parts} files")
 
 
 async def _refuse(scope, send, status: int, message: str) -> None:
