@@ -67,9 +67,11 @@ footer, footer a, footer button { color: #4b5563 !important; }
 #chat .bubble-wrap { padding-top: 40px; }  /* the floating "Conversation" label covers no reply */
 #article-table, #article-table th, #article-table [role=gridcell], #article-table span
   { font-family: var(--font) !important; }
-#article-table .selection-button, #article-table .cell-menu-button { display: none !important; }
+#article-table .selection-button, #article-table .cell-menu-button, #article-table .scroll-top-button
+  { display: none !important; }
 #article-table .cell-selected { box-shadow: none !important; border-color: transparent !important; }
 #article-table [role=gridcell] { cursor: pointer; }
+#article-table [role=gridcell][data-col="2"] span { white-space: nowrap !important; }  /* a date is one word */
 #article-table [role=gridcell] span, #article-table th span { word-break: normal !important; overflow-wrap: normal !important; }
 @media (min-width: 641px) {
   /* beside the chat, the sources scroll in their own column: a marker click never scrolls the page away */
@@ -82,11 +84,13 @@ footer, footer a, footer button { color: #4b5563 !important; }
   /* the Articles list on a phone: title, outlet, date; no passage count; no word cut in two */
   #article-table th:nth-child(4), #article-table [role=gridcell][data-col="3"] { display: none !important; }
   #article-table th:nth-child(1), #article-table [role=gridcell][data-col="0"]
-    { flex: 0 0 47% !important; width: 47% !important; min-width: 0 !important; max-width: none !important; }
+    { flex: 0 0 42% !important; width: 42% !important; min-width: 0 !important; max-width: none !important; }
   #article-table th:nth-child(2), #article-table [role=gridcell][data-col="1"]
-    { flex: 0 0 25% !important; width: 25% !important; min-width: 0 !important; max-width: none !important; }
-  #article-table th:nth-child(3), #article-table [role=gridcell][data-col="2"]
     { flex: 0 0 28% !important; width: 28% !important; min-width: 0 !important; max-width: none !important; }
+  #article-table th:nth-child(3), #article-table [role=gridcell][data-col="2"]
+    { flex: 0 0 30% !important; width: 30% !important; min-width: 0 !important; max-width: none !important; }
+  #article-table .cell-wrap { padding: 4px 2px !important; }
+  #article-table table.header-table { table-layout: fixed !important; width: 100% !important; }
   #article-table [role=gridcell], #article-table th { font-size: 0.85rem; box-sizing: border-box !important;
     padding-left: 4px !important; padding-right: 4px !important; }
 }
@@ -603,11 +607,14 @@ JS = r"""
     const fold = card.closest('details.qa-earlier');
     if (fold) fold.open = true;
     const box = document.getElementById('sources');
-    if (box && box.scrollHeight > box.clientHeight + 2 && getComputedStyle(box).overflowY === 'auto') {
-      // desktop: the sources column scrolls by itself, the page and the chat stay where they are
-      box.scrollTop += card.getBoundingClientRect().top - box.getBoundingClientRect().top - 12;
-    } else {
-      card.scrollIntoView({block: 'center'});
+    const r = card.getBoundingClientRect();
+    if (r.top < 0 || r.top > window.innerHeight - 80) {  // a card already on screen moves nothing
+      if (box && box.scrollHeight > box.clientHeight + 2 && getComputedStyle(box).overflowY === 'auto') {
+        // desktop: the sources column scrolls by itself, the page and the chat stay where they are
+        box.scrollTop += r.top - box.getBoundingClientRect().top - 12;
+      } else {
+        card.scrollIntoView({block: 'center'});
+      }
     }
     card.classList.remove('qa-flash'); void card.offsetWidth; card.classList.add('qa-flash');
     card.setAttribute('tabindex', '-1'); card.focus({preventScroll: true});
@@ -650,7 +657,7 @@ JS = r"""
   // [n], no escapes or emphasis marks, the quote in quotation marks, the sources list as is.
   const plainText = (md) => md
     .replace(/\[\\\[(\d+)\\\]\]\(#[^)]*\)/g, '[$1]')
-    .replace(/\[((?:\\.|[^\]\\])*)\]\((https?:[^)\s]*)\)/g, '$1')
+    .replace(/(?<!\\)\[((?:\\[^\n]|[^\]\\\n])*)\]\((https?:[^)\s]*)\)/g, '$1')
     .replace(/^> (.*)$/gm, (m, line) => { const k = line.match(/^(.*?)((?: \[\d+\])*)$/); return `"${k[1]}"${k[2]}`; })
     .replace(/(?<!\\)\*\*/g, '').replace(/(?<!\\)\*/g, '')
     .replace(/ {2}\n/g, '\n')
@@ -698,7 +705,7 @@ JS = r"""
         const user = users[users.length - 1];
         const anchor = user && (user.compareDocumentPosition(last) & Node.DOCUMENT_POSITION_FOLLOWING) ? user : last;
         const scroller = scrollerOf(anchor, chat.parentElement);
-        if (scroller) scroller.scrollTop += anchor.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 8;
+        if (scroller) scroller.scrollTop += anchor.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 44;
         const r = chat.getBoundingClientRect();
         if (r.top < 0 || r.top > window.innerHeight - 160) chat.scrollIntoView({block: 'start'});
       }

@@ -155,7 +155,7 @@ def huge_bodies(url: str, pid: int, mb: int) -> list[dict]:
         peak = [before]
         stop = threading.Event()
 
-        def sample():
+        def sample(peak=peak, stop=stop):
             while not stop.is_set():
                 peak[0] = max(peak[0], _rss_now_mb(pid))
                 time.sleep(0.02)

@@ -368,7 +368,11 @@ def test_upload_ask_and_remove(browser, upload_app_url, tmp_path):
     pg.wait_for_function("() => ['notes', 'Harbour'].every(w => document.querySelector('#upload').innerText.includes(w))",
                          timeout=30_000)
     pg.click("#add-articles")
+    # while the batch is added: Add is off (no second click) and the report says what is under way
+    pg.wait_for_function("() => document.querySelector('#add-articles').disabled", timeout=10_000)
+    assert "Adding 2 files" in pg.inner_text("#add-report")
     pg.wait_for_function("() => document.querySelector('#add-report').innerText.includes('Added')", timeout=120_000)
+    pg.wait_for_function("() => !document.querySelector('#add-articles').disabled", timeout=30_000)
     report = pg.inner_text("#add-report")
     assert "Added 1 article" in report and "notes.exe" in report and "not read" in report
     assert (corpus / "uploads" / "harbour-bridge-reopens.txt").is_file() and not list(corpus.rglob("*.exe"))
@@ -477,3 +481,95 @@ def test_dns_rebinding_page_adds_nothing(browser, upload_app_url):
 
     reply = httpx.post(url + "api/ask", json={"question": "Who authorized the meetings?"}, timeout=60).json()
     assert "U.S. government" in reply["answer"]
+
+
+def _latest_answer_in_view(pg) -> bool:
+    """The latest reply's first line is inside the chat's visible area and the window."""
+    return pg.evaluate("""() => {
+      const bots = document.querySelectorAll("#chat [data-testid='bot']");
+      const top = bots[bots.length - 1].getBoundingClientRect().top;
+      const box = document.querySelector('#chat .bubble-wrap').getBoundingClientRect();
+      return top >= box.top && top + 20 <= box.bottom && top >= 0 && top + 20 <= window.innerHeight;
+    }""")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_the_newest_answer_stays_in_view(browser, news_app_url, viewport):
+    """Long answers (differing reports, sources) do not push the newest answer's start out of
+    sight, nor does a citation click leave the next answer below the fold; on a desktop a
+    marker click scrolls the sources column, not the page, and the chat label covers no reply."""
+    pg = browser.new_page(viewport=viewport)
+    pg.goto(news_app_url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    ask(pg, "How many people attended the Harbor Festival?")
+    ask(pg, "Who is the mayor of Port Alder?")
+    assert _latest_answer_in_view(pg)
+    scroll = pg.evaluate("window.scrollY")
+    pg.locator("#chat a[href$='-source-2']").last.click()
+    pg.wait_for_timeout(400)
+    card = pg.locator("#sources .qa-flash").bounding_box()
+    assert card and card["y"] < viewport["height"]  # the card the marker names is on screen
+    if viewport["width"] > 640:
+        assert pg.evaluate("window.scrollY") == scroll and _latest_answer_in_view(pg)
+        label = pg.locator("#chat [data-testid='block-label']").bounding_box()
+        first = pg.locator("#chat [data-testid='bot']").first.bounding_box()
+        pg.evaluate("document.querySelector('#chat .bubble-wrap').scrollTop = 0")
+        first = pg.locator("#chat [data-testid='user']").first.bounding_box()
+        assert first["y"] >= label["y"] + label["height"]
+    ask(pg, "Where was a man hurt by a falling tree?")
+    assert _latest_answer_in_view(pg)
+    pg.close()
+
+
+def test_copy_gives_clean_text_with_whole_titles_and_addresses(browser, news_app_url):
+    """The chat's copy button copies what the reader sees, not Markdown: [n] markers, no
+    backslashes or link syntax, the quote in quotation marks, whole titles, outlets, dates and
+    the original article's address."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    pg = context.new_page()
+    pg.goto(news_app_url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    ask(pg, "Who is the mayor of Port Alder?")
+    assert "coastalwire\\.example" not in pg.inner_text("#chat")  # the address shows as written
+    pg.locator("#chat button[aria-label='Copy message']").last.click()
+    pg.wait_for_timeout(300)
+    text = pg.evaluate("navigator.clipboard.readText()")
+    context.close()
+    assert "\\" not in text and "](" not in text and "**" not in text and "&#" not in text, text
+    assert text.startswith("Ines Baptiste — Alder Valley Radio, 2026-10-19")
+    assert '"Ines Baptiste was sworn in as mayor of Port Alder on Monday in a ceremony at the town hall." [1]' in text
+    assert "[2] Baptiste elected mayor of Port Alder (Coastal Wire, 2026-10-12), baptiste-elected chars 0–107, " \
+           "https://coastalwire.example/2026/10/baptiste-elected" in text
+
+
+def test_articles_tab_on_a_phone(browser, news_app_url):
+    """390 px: headers and dates are not cut inside a word, the passage count gives way, no
+    spreadsheet handles; a chosen article is scrolled into view with its heading focused."""
+    pg = browser.new_page(viewport={"width": 390, "height": 844})
+    pg.goto(news_app_url, wait_until="domcontentloaded")
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    pg.get_by_role("tab", name="Articles", exact=True).click()
+    pg.wait_for_selector("#article-table [role=gridcell]", timeout=10_000)
+    broken = pg.evaluate("""() => [...document.querySelectorAll(
+        '#article-table th span, #article-table [role=gridcell][data-col="1"] span, '
+        + '#article-table [role=gridcell][data-col="2"] span')]
+      .filter(s => s.offsetParent !== null && s.textContent.trim())
+      .filter(s => { const r = document.createRange(); r.selectNodeContents(s);
+                     const lines = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+                     const words = s.textContent.trim().split(/\\s+/).length;
+                     return lines.size > words || s.scrollWidth > s.parentElement.clientWidth + 1; })
+      .map(s => s.textContent.trim())""")
+    assert broken == [], broken  # "Outlet", "Date", outlets and dates: no word cut or clipped
+    assert pg.locator("#article-table .selection-button").first.is_hidden()
+    assert pg.evaluate("getComputedStyle(document.querySelector('#article-table [role=gridcell] span')).fontFamily") \
+        .find("Mono") < 0
+    pg.locator("#article-table").get_by_text("Cod quota cut").first.click()
+    pg.wait_for_function("() => (document.querySelector('#article-reader h2') || {}).textContent === "
+                         "'Cod quota cut by 20 percent'", timeout=10_000)
+    pg.wait_for_timeout(300)
+    top = pg.locator("#article-reader h2").bounding_box()["y"]
+    assert 0 <= top < 844 and pg.evaluate("document.activeElement.tagName") == "H2"
+    pg.screenshot(path=str(ARTIFACTS / "articles-phone.png"))
+    pg.close()
