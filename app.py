@@ -43,6 +43,8 @@ footer, footer a, footer button { color: #4b5563 !important; }
 .qa-empty { color: var(--body-text-color); }
 #question textarea:focus-visible, #ask:focus-visible, .qa-example:focus-visible, .qa-article summary:focus-visible
   { outline: 3px solid #2563eb; outline-offset: 2px; }
+/* the question box: a clear ring whenever it has the focus (Gradio's own rule takes the outline away) */
+#question textarea:focus { outline: 3px solid #2563eb !important; outline-offset: 2px !important; }
 .qa-article summary { cursor: pointer; color: var(--link-text-color); margin-top: 4px; }
 .qa-article-body { max-height: 320px; overflow-y: auto; white-space: pre-wrap; padding: 6px;
                    border-top: 1px solid var(--border-color-primary); margin-top: 6px; }

@@ -8,11 +8,14 @@ gradio_client, with and without index rebuilds during the run.
 Starts `python app.py` on a copy of the shipped corpus (own index folder, free port).
 The questions are the news set's (eval/news_questions.jsonl), each client starting at
 another offset. Every answer is compared with the answer the same path gave to the
-same question asked alone before the load (answer text and refusal): a difference is
-a *wrong answer*. Rebuilds add a new article to the corpus copy and run `python -m
-index build` one after another from the start of the run, while the clients ask (the
-new article answers nothing they ask; the report counts the rebuilds that finished
-before the last answer). Reports
+same question asked alone (answer text and refusal) on an index version that was live
+during the run: an answer no live version gives alone is a *wrong answer* (a torn read,
+a half-switched index). Rebuilds add a new article to the corpus copy (other articles
+for each run) and run `python -m index build` one after another from the start of the
+run, while the clients ask; each version they make is copied aside and, after the run,
+every question is asked alone on each (in this process), since a new article may
+rightly change an answer: the report counts those as `changed_by_rebuilds`, and the
+rebuilds that finished before the last answer. Reports
 questions/s, latency p50/p95/max, errors, wrong answers and the app's peak RSS; with
 several paths, each one's p50 against `/api/ask`'s.
 
@@ -98,12 +101,27 @@ def _key(out: dict) -> tuple:
     return (out.get("answer"), out.get("refused"), out.get("error"))
 
 
-def run_load(url: str, via: str, questions: list[str], clients: int, per_client: int, rebuild=None) -> dict:
+def answers_alone(index_dirs: list[Path], questions: list[str]) -> dict[str, set]:
+    """Each question asked alone on each index version (copies of the index folder)."""
+    from qa.pipeline import open_qa
+
+    allowed: dict[str, set] = {q: set() for q in questions}
+    for d in index_dirs:
+        qa = open_qa(d)
+        for q in questions:
+            allowed[q].add(_key(qa.ask(q).to_json()))
+    return allowed
+
+
+def run_load(url: str, via: str, questions: list[str], clients: int, per_client: int, rebuild=None,
+             also_right=None) -> dict:
+    """`also_right()`, called after the run: question -> the other answers (keys) it may
+    rightly get (those of the versions the rebuilds made)."""
     asker = {"api": lambda: (lambda q: _post(url, q)), "v1": lambda: (lambda q: _post_v1(url, q)),
              "gradio": lambda: GradioAsker(url)}[via]
     solo = asker()
     expected = {q: _key(solo(q)) for q in questions}
-    lat, errors, wrong = [], [], []
+    lat, errors, outputs = [], [], []
     lock = threading.Lock()
     start_gate = threading.Barrier(clients + 1)
 
@@ -120,8 +138,8 @@ def run_load(url: str, via: str, questions: list[str], clients: int, per_client:
                     lat.append(dt * 1e3)
                     if out.get("error"):
                         errors.append(f"{q}: {out['error']}")
-                    elif _key(out) != expected[q]:
-                        wrong.append(f"{q}: {_key(out)} != {expected[q]}")
+                    else:
+                        outputs.append((q, _key(out)))
             except Exception as exc:  # noqa: BLE001  counted, not raised
                 with lock:
                     errors.append(f"{q}: {type(exc).__name__}: {exc}")
@@ -137,11 +155,15 @@ def run_load(url: str, via: str, questions: list[str], clients: int, per_client:
     wall = time.perf_counter() - t0
     if rebuilds is not None:
         rebuilds.join()
+    later = also_right() if also_right else {}
+    wrong = [f"{q}: {k} != {expected[q]}" for q, k in outputs if k != expected[q] and k not in later.get(q, ())]
+    changed = sum(k != expected[q] and k in later.get(q, ()) for q, k in outputs)
     n = clients * per_client
     return {"via": via, "clients": clients, "questions": n, "seconds": round(wall, 2),
             "questions_per_s": round(n / wall, 2), "p50_ms": round(percentile(lat, 50), 1),
             "p95_ms": round(percentile(lat, 95), 1), "max_ms": round(max(lat), 1) if lat else None,
-            "errors": len(errors), "wrong": len(wrong), "error_examples": errors[:3], "wrong_examples": wrong[:3]}
+            "errors": len(errors), "wrong": len(wrong), "changed_by_rebuilds": changed, "error_examples": errors[:3],
+            "wrong_examples": wrong[:3]}
 
 
 def huge_bodies(url: str, pid: int, mb: int) -> list[dict]:
@@ -228,15 +250,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
 
         done_at: list[float] = []
+        snapshots: list[Path] = []
+        runs = iter(range(1000))
 
         def rebuild(t0: float, n: int = args.rebuilds, pause: float = 0.3):
+            run = next(runs)
+
             def go():
                 for k in range(n):
                     time.sleep(pause)
-                    (corpus / f"load-extra-{k}.txt").write_text(NEW_ARTICLE.replace("20", str(20 + k)))
+                    (corpus / f"load-extra-{run}-{k}.txt").write_text(
+                        NEW_ARTICLE.replace("20", str(20 + 10 * run + k)))
                     subprocess.run([sys.executable, "-m", "index", "build", "--corpus", str(corpus), "--index-dir",
                                     str(index_dir), "--quiet"], cwd=ROOT, env=env, check=True, capture_output=True)
                     done_at.append(time.perf_counter() - t0)
+                    snapshots.append(work / f"snapshot-{run}-{k}")
+                    shutil.copytree(index_dir, snapshots[-1])
             t = threading.Thread(target=go)
             t.start()
             return t
@@ -245,7 +274,9 @@ def main(argv: list[str] | None = None) -> int:
         for via in [v.strip() for v in args.via.split(",") if v.strip()]:
             for with_rebuilds in (False, True):
                 done_at.clear()
-                r = run_load(url, via, qs, args.clients, args.questions, rebuild if with_rebuilds else None)
+                snapshots.clear()
+                r = run_load(url, via, qs, args.clients, args.questions, rebuild if with_rebuilds else None,
+                             (lambda: answers_alone(list(snapshots), qs)) if with_rebuilds else None)
                 r["rebuilds"] = args.rebuilds if with_rebuilds else 0
                 r["rebuilds_done_during_run"] = sum(t <= r["seconds"] for t in done_at)
                 results.append(r)

@@ -291,9 +291,13 @@ def test_example_asks_at_once(page):
 
 
 def test_labels_live_region_and_contrast(page):
-    """The question box has a name, the Sources panel is a polite live region, and the
-    source cards' metadata reads at WCAG AA contrast (≥ 4.5:1 on its background)."""
+    """The question box has a name and a clear focus ring, the Sources panel is a polite live
+    region, and the source cards' metadata reads at WCAG AA contrast (≥ 4.5:1 on its background)."""
     assert page.get_by_role("textbox", name="Your question").count() == 1
+    page.focus("#question textarea")
+    ring = page.evaluate("(() => { const s = getComputedStyle(document.querySelector('#question textarea'));"
+                         " return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; })()")
+    assert ring == ["solid", 3.0, "rgb(37, 99, 235)"], ring
     ask(page, "Who authorized the meetings?")
     assert page.locator("#sources [aria-live='polite']").count() == 1
     ratio = page.evaluate("""() => {
@@ -361,9 +365,13 @@ def test_upload_ask_and_remove(browser, upload_app_url, tmp_path):
     junk = tmp_path / "notes.exe"
     junk.write_bytes(b"MZ\x00\x01")
     pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    console = []
+    pg.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
     pg.goto(url, wait_until="domcontentloaded")
     pg.wait_for_selector("#question textarea", timeout=60_000)
     pg.get_by_role("tab", name="Add articles").click()
+    pg.wait_for_timeout(500)
+    assert console == [], console  # the Add tab once logged "Method not implemented." twice
     pg.set_input_files("#upload input[type=file]", [str(story), str(junk)])
     pg.wait_for_function("() => ['notes', 'Harbour'].every(w => document.querySelector('#upload').innerText.includes(w))",
                          timeout=30_000)
