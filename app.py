@@ -25,6 +25,7 @@ from index.store import DEFAULT_INDEX_DIR
 from index.uploads import MAX_BYTES
 from qa.citations import answer_markdown, md_escape, sources_html, sources_panel
 
+STATIC = Path(__file__).resolve().parent / "web" / "static"
 API_FIELDS = {"question", "context", "as_of", "since", "until", "sources"}
 MAX_API_BODY = 64_000  # bytes of a POST /api/ask body
 MAX_UPLOAD = "1kb"  # Gradio's /gradio_api/upload route when the page takes no files (--no-upload)
@@ -32,71 +33,7 @@ N_EXAMPLES = 4  # example questions under the box: made from the corpus (qa.exam
 HELP = ("Ask a question about the indexed articles. Every answer quotes the sentence it comes from, "
         "with numbered citations to the exact place in the article; when the articles do not support "
         "an answer, the page says so instead of guessing.")
-CSS = """
-.qa-sources { font-size: 0.95rem; }
-.qa-sources-title h2 { font-size: 1.15rem; margin: 0; }
-footer, footer a, footer button { color: #4b5563 !important; }
-.qa-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; }
-.qa-source-head { margin-bottom: 4px; }
-.qa-meta { color: var(--body-text-color); opacity: 0.78; font-size: 0.85rem; }
-.qa-source mark { background: #fde68a; color: #111; padding: 0 2px; }
-.qa-empty { color: var(--body-text-color); }
-#question textarea:focus-visible, #ask:focus-visible, .qa-example:focus-visible, .qa-article summary:focus-visible
-  { outline: 3px solid #2563eb; outline-offset: 2px; }
-/* the question box: a clear ring whenever it has the focus (Gradio's own rule takes the outline away) */
-#question textarea:focus { outline: 3px solid #2563eb !important; outline-offset: 2px !important; }
-.qa-article summary { cursor: pointer; color: var(--link-text-color); margin-top: 4px; }
-.qa-article-body { max-height: 320px; overflow-y: auto; white-space: pre-wrap; padding: 6px;
-                   border-top: 1px solid var(--border-color-primary); margin-top: 6px; }
-.qa-closest { color: var(--body-text-color); font-weight: 600; }
-.qa-try { flex-grow: 0 !important; min-width: 40px !important; align-self: center; }
-.qa-related { border-style: dashed; background: var(--background-fill-secondary); }
-.qa-also { font-size: 0.85rem; margin: 2px 0; }
-.qa-differ { border: 1px solid #d97706; border-radius: 8px; padding: 8px 12px; margin-bottom: 8px; }
-.qa-reports { display: flex; gap: 12px; flex-wrap: wrap; }
-.qa-report { flex: 1 1 140px; }
-.qa-ref { font-size: 0.8rem; color: var(--body-text-color); opacity: 0.78; margin: 2px 0 0 0; }
-.qa-earlier > summary { cursor: pointer; margin: 6px 0; color: var(--body-text-color); }
-.qa-flash { animation: qa-flash 1.2s ease-out; }
-@keyframes qa-flash { from { box-shadow: 0 0 0 4px #2563eb; } to { box-shadow: 0 0 0 0 transparent; } }
-.qa-preview { position: absolute; z-index: 1000; max-width: 420px; background: #111827; color: #f9fafb;
-              padding: 6px 10px; border-radius: 6px; font-size: 0.85rem; line-height: 1.35; }
-.qa-counter { font-size: 0.8rem; color: #b45309; margin-top: 2px; }
-.qa-reader { max-width: 46rem; line-height: 1.6; }
-.qa-reader h2 { margin-bottom: 2px; }
-#chat a:focus-visible, .qa-earlier > summary:focus-visible, #article-table :focus-visible
-  { outline: 3px solid #2563eb; outline-offset: 2px; }
-#chat .bubble-wrap { padding-top: 40px; }  /* the floating "Conversation" label covers no reply */
-#article-table, #article-table th, #article-table [role=gridcell], #article-table span
-  { font-family: var(--font) !important; }
-#article-table .selection-button, #article-table .cell-menu-button, #article-table .scroll-top-button
-  { display: none !important; }
-#article-table .cell-selected { box-shadow: none !important; border-color: transparent !important; }
-#article-table [role=gridcell] { cursor: pointer; }
-#article-table [role=gridcell][data-col="2"] span { white-space: nowrap !important; }  /* a date is one word */
-#article-table [role=gridcell] span, #article-table th span { word-break: normal !important; overflow-wrap: normal !important; }
-@media (min-width: 641px) {
-  /* beside the chat, the sources scroll in their own column: a marker click never scrolls the page away */
-  #sources { max-height: calc(100vh - 120px); overflow-y: auto; }
-}
-@media (max-width: 640px) {
-  #qa-help { display: none; }
-  #chat { height: 46vh !important; min-height: 260px; }
-  #examples { flex-wrap: wrap; }
-  /* the Articles list on a phone: title, outlet, date; no passage count; no word cut in two */
-  #article-table th:nth-child(4), #article-table [role=gridcell][data-col="3"] { display: none !important; }
-  #article-table th:nth-child(1), #article-table [role=gridcell][data-col="0"]
-    { flex: 0 0 42% !important; width: 42% !important; min-width: 0 !important; max-width: none !important; }
-  #article-table th:nth-child(2), #article-table [role=gridcell][data-col="1"]
-    { flex: 0 0 28% !important; width: 28% !important; min-width: 0 !important; max-width: none !important; }
-  #article-table th:nth-child(3), #article-table [role=gridcell][data-col="2"]
-    { flex: 0 0 30% !important; width: 30% !important; min-width: 0 !important; max-width: none !important; }
-  #article-table .cell-wrap { padding: 4px 2px !important; }
-  #article-table table.header-table { table-layout: fixed !important; width: 100% !important; }
-  #article-table [role=gridcell], #article-table th { font-size: 0.85rem; box-sizing: border-box !important;
-    padding-left: 4px !important; padding-right: 4px !important; }
-}
-"""
+CSS = (STATIC / "app.css").read_text(encoding="utf-8")  # the page's own styles
 
 
 def index_plan(index_dir: str, corpus_dir: str) -> str | None:
@@ -596,144 +533,7 @@ class ChatService:
         return out
 
 
-JS = r"""
-() => {
-  // A citation marker opens its own answer's source card (unfolding an earlier answer's
-  // sources), scrolls to it and flashes it; its title is shown as a preview on focus too.
-  document.addEventListener('click', (e) => {
-    const a = e.target.closest && e.target.closest('#chat a[href^="#t"], #chat a[href^="#source-"]');
-    if (!a) return;
-    const card = document.getElementById(a.getAttribute('href').slice(1));
-    if (!card) return;
-    e.preventDefault();
-    const fold = card.closest('details.qa-earlier');
-    if (fold) fold.open = true;
-    const box = document.getElementById('sources');
-    const r = card.getBoundingClientRect();
-    if (r.top < 0 || r.top > window.innerHeight - 80) {  // a card already on screen moves nothing
-      if (box && box.scrollHeight > box.clientHeight + 2 && getComputedStyle(box).overflowY === 'auto') {
-        // desktop: the sources column scrolls by itself, the page and the chat stay where they are
-        box.scrollTop += r.top - box.getBoundingClientRect().top - 12;
-      } else {
-        card.scrollIntoView({block: 'center'});
-      }
-    }
-    card.classList.remove('qa-flash'); void card.offsetWidth; card.classList.add('qa-flash');
-    card.setAttribute('tabindex', '-1'); card.focus({preventScroll: true});
-  }, true);
-  let tip = null;
-  const hideTip = () => { if (tip) { tip.remove(); tip = null; } };
-  const showTip = (a) => {
-    hideTip();
-    const text = a.getAttribute('title') || a.dataset.preview;
-    if (!text) return;
-    a.dataset.preview = text;
-    tip = document.createElement('div');
-    tip.className = 'qa-preview'; tip.setAttribute('role', 'tooltip'); tip.id = 'qa-preview';
-    tip.textContent = text;
-    document.body.appendChild(tip);
-    const r = a.getBoundingClientRect();
-    tip.style.left = Math.max(8, Math.min(r.left, window.innerWidth - tip.offsetWidth - 8)) + 'px';
-    tip.style.top = (r.bottom + window.scrollY + 6) + 'px';
-    a.setAttribute('aria-describedby', 'qa-preview');
-  };
-  document.addEventListener('focusin', (e) => {
-    const a = e.target.closest && e.target.closest('#chat a[href^="#t"]');
-    if (a) showTip(a); else hideTip();
-  });
-  document.addEventListener('focusout', hideTip);
-  // A counter under the question box once the question nears the 1,000-character limit.
-  document.addEventListener('input', (e) => {
-    const box = e.target;
-    if (!box.closest || !box.closest('#question')) return;
-    let c = document.getElementById('qa-counter');
-    if (!c) {
-      c = document.createElement('div');
-      c.id = 'qa-counter'; c.className = 'qa-counter'; c.setAttribute('aria-live', 'polite');
-      box.closest('#question').appendChild(c);
-    }
-    const n = box.value.length;
-    c.textContent = n >= 800 ? `${n} / 1000 characters` + (n >= 1000 ? ': questions are cut here' : '') : '';
-  });
-  // The chat's copy buttons copy clean text, not the Markdown behind a reply: markers as
-  // [n], no escapes or emphasis marks, the quote in quotation marks, the sources list as is.
-  const plainText = (md) => md
-    .replace(/\[\\\[(\d+)\\\]\]\(#[^)]*\)/g, '[$1]')
-    .replace(/(?<!\\)\[((?:\\[^\n]|[^\]\\\n])*)\]\((https?:[^)\s]*)\)/g, '$1')
-    .replace(/^> (.*)$/gm, (m, line) => { const k = line.match(/^(.*?)((?: \[\d+\])*)$/); return `"${k[1]}"${k[2]}`; })
-    .replace(/(?<!\\)\*\*/g, '').replace(/(?<!\\)\*/g, '')
-    .replace(/ {2}\n/g, '\n')
-    .replace(/\\([\\`*_{}\[\]()#+\-.!|>~<&])/g, '$1')
-    .replace(/&#(\d+);/g, (m, d) => String.fromCharCode(Number(d)));
-  window.qaPlainText = plainText;
-  let copyFromChat = 0;
-  document.addEventListener('click', (e) => {
-    const b = e.target.closest && e.target.closest('#chat button');
-    copyFromChat = b && /copy/i.test((b.getAttribute('aria-label') || '') + (b.getAttribute('title') || ''))
-      ? Date.now() : 0;
-  }, true);
-  const fromChat = () => copyFromChat && Date.now() - copyFromChat < 2000;
-  if (navigator.clipboard && navigator.clipboard.writeText) {
-    const write = navigator.clipboard.writeText.bind(navigator.clipboard);
-    navigator.clipboard.writeText = (text) => write(fromChat() ? plainText(String(text)) : text);
-  }
-  document.addEventListener('copy', (e) => {  // Gradio's fallback without the Clipboard API
-    const t = document.activeElement;
-    if (!fromChat() || !t || t.tagName !== 'TEXTAREA' || t.closest('#question')) return;
-    e.clipboardData.setData('text/plain', plainText(t.value));
-    e.preventDefault();
-  }, true);
-  // The newest answer stays in view: the chat scrolls to the start of the latest question and
-  // its reply (not to the bottom of a long reply), and the page brings the chat back into
-  // view when a citation click had scrolled it away (the phone layout). An article chosen on
-  // the Articles tab is scrolled into view and its heading focused.
-  let bots = 0, shownArticle = '', pending = false;
-  const scrollerOf = (el, stop) => {
-    for (let s = el.parentElement; s && s !== stop; s = s.parentElement) {
-      if (s.scrollHeight > s.clientHeight + 2 && /auto|scroll/.test(getComputedStyle(s).overflowY)) return s;
-    }
-    return null;
-  };
-  const keepInView = () => {
-    pending = false;
-    const chat = document.getElementById('chat');
-    if (chat) {
-      const all = chat.querySelectorAll('[data-testid="bot"]');
-      const grew = all.length > bots;
-      bots = all.length;
-      if (grew) {
-        const last = all[all.length - 1];
-        const users = chat.querySelectorAll('[data-testid="user"]');
-        const user = users[users.length - 1];
-        const anchor = user && (user.compareDocumentPosition(last) & Node.DOCUMENT_POSITION_FOLLOWING) ? user : last;
-        const scroller = scrollerOf(anchor, chat.parentElement);
-        if (scroller) scroller.scrollTop += anchor.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 44;
-        const r = chat.getBoundingClientRect();
-        if (r.top < 0 || r.top > window.innerHeight - 160) chat.scrollIntoView({block: 'start'});
-      }
-    }
-    const reader = document.getElementById('article-reader');
-    const heading = reader && reader.querySelector('h2');
-    const now = heading ? heading.textContent : '';
-    if (now && now !== shownArticle && reader.offsetParent !== null) {
-      reader.scrollIntoView({block: 'start'});
-      heading.setAttribute('tabindex', '-1');
-      heading.focus({preventScroll: true});
-    }
-    shownArticle = now;
-  };
-  new MutationObserver(() => { if (!pending) { pending = true; requestAnimationFrame(keepInView); } })
-    .observe(document.body, {childList: true, subtree: true, characterData: true});
-  // Opening a full article scrolls it to the highlighted sentence.
-  document.addEventListener('toggle', (e) => {
-    const d = e.target;
-    if (d.classList && d.classList.contains('qa-article') && d.open) {
-      const m = d.querySelector('mark');
-      if (m) m.scrollIntoView({block: 'center'});
-    }
-  }, true);
-}
-"""
+JS = (STATIC / "app.js").read_text(encoding="utf-8")  # its behaviour: markers, copy, scrolling (one function)
 
 
 def theme():

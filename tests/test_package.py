@@ -23,7 +23,7 @@ def test_wheel_installs_commands_and_weights(tmp_path):
     (wheel,) = wheels.glob("article_qa-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {"qa/weights/reader-int8.onnx", "qa/weights/calibration.json",
-            "app.py", "index/wire.py", "evaluation/__main__.py"} <= set(names)
+            "app.py", "index/wire.py", "evaluation/__main__.py", "web/static/app.css", "web/static/app.js"} <= set(names)
     ep = configparser.ConfigParser()
     ep.read_string(zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode())
     assert dict(ep["console_scripts"]) == COMMANDS
