@@ -2,8 +2,8 @@
 
 import pytest
 
-from qa.citations import answer_markdown, md_escape, sources_html
 from qa.records import Answer, Citation
+from web.render import answer_markdown, md_escape, sources_html
 
 EVIL = '<script>alert(1)</script><img src=x onerror=alert(2)> **bold** [link](javascript:alert(3))'
 
@@ -32,9 +32,9 @@ def test_refusal_says_not_found():
 def test_service_answers_with_sources(shipped_index, real_embedder):
     from conftest import SHIPPED_CORPUS
 
-    import app
+    import web.service as service_mod
 
-    service = app.ChatService(str(shipped_index), str(SHIPPED_CORPUS), embedder=real_embedder)
+    service = service_mod.ChatService(str(shipped_index), str(SHIPPED_CORPUS), embedder=real_embedder)
     assert service.error is None
     history, sources, box, turns = service.respond("Who authorized the meetings?", [], [])
     assert box == "" and history[0]["role"] == "user" and history[1]["role"] == "assistant"
@@ -56,7 +56,7 @@ def test_service_answers_with_sources(shipped_index, real_embedder):
     assert "Why: " in history[-1]["content"]  # the refusal's reason, in words
     latest = sources.split('<details class="qa-turn qa-earlier"')[0]
     assert "Not found in the articles, and nothing in them is related" in latest and "<mark>" not in latest
-    from app import SKIP
+    from web.service import SKIP
 
     history, sources, _, turns = service.respond("   ", history, turns)
     assert len(history) == 6 and sources is SKIP  # an empty question changes nothing, the sources stay
@@ -68,9 +68,9 @@ def test_service_answers_with_sources(shipped_index, real_embedder):
 
 
 def test_service_shows_load_errors_instead_of_crashing(tmp_path):
-    import app
+    import web.service as service_mod
 
-    service = app.ChatService(str(tmp_path / "no-index"), None)
+    service = service_mod.ChatService(str(tmp_path / "no-index"), None)
     assert service.qa is None and "python -m index build" in service.error
     history, _, _, _ = service.respond("Who?", [], [])
     assert "could not be loaded" in history[-1]["content"]
@@ -130,7 +130,7 @@ def test_a_stale_or_missing_index_answers_when_it_can_and_recovers_by_itself(tmp
 
     from conftest import SHIPPED_CORPUS
 
-    import app
+    import web.service as service_mod
     from index.build import build_index
 
     corpus = tmp_path / "corpus"
@@ -138,7 +138,7 @@ def test_a_stale_or_missing_index_answers_when_it_can_and_recovers_by_itself(tmp
     index_dir = tmp_path / "index"
     build_index(corpus, index_dir, embedder=real_embedder, progress=False)
     (corpus / "ferry.txt").write_text("Ferry\n\nThe Kittiwake ferry carries 120 passengers.", encoding="utf-8")
-    service = app.ChatService(str(index_dir), str(corpus), embedder=real_embedder)
+    service = service_mod.ChatService(str(index_dir), str(corpus), embedder=real_embedder)
     assert service.error is None and "Answers come from the last build" in service.switch_error
     status, out = service.api_answer({"question": "Who authorized the meetings?"})
     assert status == 200 and out["answer"] == "the U.S. government"
@@ -147,7 +147,7 @@ def test_a_stale_or_missing_index_answers_when_it_can_and_recovers_by_itself(tmp
     assert status == 200 and out["answer"] == "120" and service.switch_error is None
 
     empty = tmp_path / "later"
-    waiting = app.ChatService(str(empty), str(corpus), embedder=real_embedder)
+    waiting = service_mod.ChatService(str(empty), str(corpus), embedder=real_embedder)
     assert waiting.error and waiting.api_answer({"question": "Who authorized the meetings?"})[0] == 503
     build_index(corpus, empty, embedder=real_embedder, progress=False)
     time.sleep(2.1)  # the service looks for an index at most every 2 s
@@ -158,7 +158,7 @@ def test_a_stale_or_missing_index_answers_when_it_can_and_recovers_by_itself(tmp
 def test_cards_of_a_long_article_carry_an_excerpt_not_the_article(tmp_path, real_embedder):
     """A long article (here 60 KB; the issue's was 1 MB): each answer's cards (which the page keeps and re-sends for every
     earlier answer) hold a few kilobytes around the quote, not the megabyte."""
-    import app
+    import web.service as service_mod
     from index.build import build_index
 
     corpus = tmp_path / "corpus"
@@ -167,7 +167,7 @@ def test_cards_of_a_long_article_carry_an_excerpt_not_the_article(tmp_path, real
     (corpus / "long.txt").write_text("Long report\n\n" + filler + "\n\nThe new lighthouse keeper is "
                                      "Marta Quill, the council said.\n\n" + filler, encoding="utf-8")
     build_index(corpus, tmp_path / "index", embedder=real_embedder, progress=False)
-    service = app.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder)
+    service = service_mod.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder)
     history, turns = [], []
     for _ in range(3):
         history, sources, _, turns = service.respond("Who is the new lighthouse keeper?", history, turns)
@@ -175,7 +175,7 @@ def test_cards_of_a_long_article_carry_an_excerpt_not_the_article(tmp_path, real
     assert len(sources) < 45_000 and "the whole article is in the Articles tab" in sources  # 3 answers
     import json
 
-    assert len(json.dumps(app.keep_turns(turns))) < 45_000
+    assert len(json.dumps(service_mod.keep_turns(turns))) < 45_000
 
 
 @pytest.mark.slow
@@ -241,9 +241,9 @@ def test_api_names_the_field_at_fault_and_explains_refusals(shipped_index, real_
     the way the page does, and says what it answered."""
     from conftest import SHIPPED_CORPUS
 
-    import app
+    import web.service as service_mod
 
-    service = app.ChatService(str(shipped_index), str(SHIPPED_CORPUS), embedder=real_embedder)
+    service = service_mod.ChatService(str(shipped_index), str(SHIPPED_CORPUS), embedder=real_embedder)
     status, out = service.api_answer({"question": "Who authorized the meetings?", "sources": ["The Daily Planet"]})
     assert status == 422 and out["field"] == "sources" and "The Daily Planet" in out["error"]
     status, out = service.api_answer({"question": "Who authorized the meetings?", "since": "2026-10-01",
@@ -282,14 +282,14 @@ def test_removal_asks_first_and_undo_restores_it(tmp_path, real_embedder):
 
     from conftest import SHIPPED_CORPUS
 
-    import app
+    import web.service as service_mod
     from index.build import build_index
 
     corpus = tmp_path / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
     (corpus / "ferry.txt").write_text("Ferry news\n\nThe Kittiwake ferry carries 120 passengers.", encoding="utf-8")
     build_index(corpus, tmp_path / "index", embedder=real_embedder, progress=False)
-    service = app.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder, uploads=True)
+    service = service_mod.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder, uploads=True)
     assert service.removal_question(None) == ("Choose an article to remove first.", False)
     text, ok = service.removal_question("ferry")
     assert ok and "Ferry news" in text and (corpus / "ferry.txt").is_file()  # asking removes nothing
@@ -299,5 +299,5 @@ def test_removal_asks_first_and_undo_restores_it(tmp_path, real_embedder):
     assert (corpus / "ferry.txt").is_file() and "ferry" in service.qa.data.article_row
     assert service.undo_remove() == "Nothing to undo."
     # with a token, the page's removal needs it
-    guarded = app.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder, uploads=True, token="t0k")
+    guarded = service_mod.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder, uploads=True, token="t0k")
     assert guarded.remove_article("ferry", "wrong").startswith("**Not done:**") and (corpus / "ferry.txt").is_file()

@@ -153,11 +153,11 @@ def test_live_qa_keeps_old_version_when_new_one_is_broken(tiny_corpus, tmp_path,
 
 
 def test_app_tells_the_operator_when_a_new_version_does_not_load(tiny_corpus, tmp_path, fake_embedder):
-    import app
+    import web.service as service_mod
 
     idx = tmp_path / "idx"
     build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
-    service = app.ChatService(str(idx), None, embedder=fake_embedder)
+    service = service_mod.ChatService(str(idx), None, embedder=fake_embedder)
     assert "not live" not in service.status_markdown()
     (tiny_corpus / "x.txt").write_text("X\n\nSomething new.")
     build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)

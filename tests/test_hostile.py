@@ -153,7 +153,8 @@ def test_current_cannot_point_outside_the_index_folder(shipped_index, tmp_path, 
 def test_chat_renders_no_math():
     import gradio as gr
 
-    from app import ChatService, build_ui
+    from web.page import build_ui
+    from web.service import ChatService
 
     demo = build_ui(ChatService("/nonexistent-index", None))
     chats = [b for b in demo.blocks.values() if isinstance(b, gr.Chatbot)]

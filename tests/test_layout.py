@@ -1,7 +1,8 @@
 """The library's rooms: `qa` answers questions and never imports training,
-evaluation, bench or app code; `index` never imports `qa`; `common` imports no
-other part of the project. Checked on the import graph of the source and on
-what a real import loads."""
+evaluation, bench, web or app code, nor writes HTML (the page's forms are web's);
+`index` never imports `qa`; `web` (what a browser or an HTTP client meets) never
+imports the offline tools; `common` imports no other part of the project. Checked
+on the import graph of the source and on what a real import loads."""
 from __future__ import annotations
 
 import ast
@@ -12,12 +13,13 @@ import sys
 import pytest
 from conftest import ROOT
 
-PACKAGES = ("common", "index", "qa", "evaluation", "training", "bench", "app")
-FORBIDDEN = {
-    "common": {"index", "qa", "evaluation", "training", "bench", "app"},
-    "index": {"qa", "evaluation", "training", "bench", "app"},
-    "qa": {"evaluation", "training", "bench", "app"},
-    "evaluation": {"training", "bench", "app"},
+PACKAGES = ("common", "index", "qa", "evaluation", "training", "bench", "web", "app", "html", "gradio")
+FORBIDDEN = {  # "html" (the standard library's escaping) and gradio: markup and the page stay in web
+    "common": {"index", "qa", "evaluation", "training", "bench", "web", "app", "gradio"},
+    "index": {"qa", "evaluation", "training", "bench", "web", "app", "gradio"},
+    "qa": {"evaluation", "training", "bench", "web", "app", "html", "gradio"},
+    "evaluation": {"training", "bench", "app", "gradio"},
+    "web": {"evaluation", "training", "bench", "app"},
 }
 
 

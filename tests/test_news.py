@@ -247,7 +247,7 @@ def test_time_answers_on_the_fixture(news_qa):
     a figure of another quantity never listed as an earlier report, support that states
     the answer, and the confidence with reports that differ."""
     from qa import Scope
-    from qa.citations import answer_markdown
+    from web.render import answer_markdown
 
     def ask(q, as_of=None):
         return news_qa.ask(q, scope=Scope.make(as_of=as_of))

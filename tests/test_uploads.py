@@ -92,7 +92,7 @@ def test_removals_in_one_second_of_same_named_files_all_survive_and_come_back(ti
 
 
 def test_uploads_on_only_for_loopback_unless_allowed():
-    from app import uploads_on
+    from web.api import uploads_on
 
     assert uploads_on("127.0.0.1") and uploads_on("localhost") and not uploads_on("0.0.0.0")
     assert uploads_on("0.0.0.0", allow=True) and not uploads_on("127.0.0.1", refuse=True)
