@@ -11,6 +11,7 @@ their offsets.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from dataclasses import dataclass, field, replace
@@ -370,7 +371,7 @@ class QA:
             return Answer(question, None, True, 0.0, hits=hits, searched=searched, scope=scope,
                           closest=[self._cite(c) for c in cands[:3]],
                           reason=f"no article found is from {years} or says what happened then")
-        pick = self._pick(question, cands)
+        pick = self._pick(question, cands, as_of)
         feats = self.features(question, searched, cands[0], hits, pick)
         conf = self.confidence(feats, pick.fit)
         if pick.typed is False:
@@ -397,13 +398,13 @@ class QA:
         answer.timings_ms = {"embed": (t1 - t0) * 1e3, "retrieve": (t2 - t1) * 1e3, "read": (t3 - t2) * 1e3}
         return answer
 
-    def _pick(self, question: str, cands: list[Candidate]) -> Pick:
+    def _pick(self, question: str, cands: list[Candidate], as_of: str | None = None) -> Pick:
         """The answer sentence and the short answer inside it: read by the trained
         reader (fit "reader"), cut by the rules, or the whole best sentence."""
         if not self.settings.spans:
             return Pick(cands[0])
         if self.reader is not None:
-            pick = self._read_pick(question, cands) or Pick(cands[0])
+            pick = self._read_pick(question, cands, as_of) or Pick(cands[0])
             if is_yes_no(question):  # "Yes" or "No" with the sentence most like the question
                 best = cands[0]
                 return Pick(best, margin=pick.margin, fit=pick.fit, judge_margin=pick.judge_margin,
@@ -419,7 +420,7 @@ class QA:
             return Pick(top[found[0]], start, end)
         return Pick(cands[0])
 
-    def _read_pick(self, question: str, cands: list[Candidate]) -> Pick | None:
+    def _read_pick(self, question: str, cands: list[Candidate], as_of: str | None = None) -> Pick | None:
         """The trained reader over windows around the best sentences (`qa.reader.window`;
         a reader trained on single sentences reads them alone). The span's own sentence is
         the answer's; when it is a neighbour of the sentence the ranker found, that one is
@@ -429,8 +430,14 @@ class QA:
         radius = int(self.reader.meta.get("radius", 0)) if radius is None else radius
         top, windows, texts = self.windows_to_read(cands, self.settings.span_sentences, radius)
         accept = self._accept(question)
-        # "Who is the mayor?": not someone the text says has left the post (qa.timeline)
-        reject = timeline.left_office if timeline.asks_who_holds(question, timeline.question_time(question)) else None
+        reject = None
+        if timeline.asks_who_holds(question, timeline.question_time(question)):
+            # "Who is the mayor?": not someone the text says has left the post, nor one who takes it
+            # only after the question's day ("will take up the post on Oct. 12"; qa.timeline)
+            day = as_of or dt.date.today().isoformat()
+            dates = {t: self._article(c).date for t, c in zip(texts, top)}
+            reject = lambda t, a, b: timeline.left_office(t, a, b) or timeline.not_yet_in_office(
+                t, a, b, day, dates.get(t))
         read = self.reader.read(question, texts, accept, reject=reject)
         if not read:
             return None

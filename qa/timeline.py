@@ -224,6 +224,36 @@ def left_office(text: str, start: int, end: int) -> bool:
                 or _LEFT_INSIDE.search(text[start:end]))  # "Joan Pryce retired on Friday ..." as one span
 
 
+_STARTS = re.compile(r"[^.;]{0,40}?\b(?:will|is\s+to|is\s+due\s+to|is\s+set\s+to|is\s+expected\s+to)\s+"
+                     r"(?:take\s+(?:up|over)|start|begin|assume|join|be\s+sworn\s+in|take\s+office|take\s+charge)"
+                     r"\b[^.;]{0,40}?\b(?:on|from)\s+(?P<when>[A-Z][a-z]{2,8}\.?\s+\d{1,2})\b"
+                     r"|[^.;]{0,40}?\b(?:starts|begins|takes\s+(?:up|over)|takes\s+office|is\s+sworn\s+in)"
+                     r"\b[^.;]{0,40}?\b(?:on|from)\s+(?P<when2>[A-Z][a-z]{2,8}\.?\s+\d{1,2})\b")
+
+
+def not_yet_in_office(text: str, start: int, end: int, day: str, article_date: str | None) -> bool:
+    """Does the text say the person at [start, end) takes the post only after `day`:
+    "Fisk will take up the post on Oct. 12" asked as of Oct. 5? Then someone else holds it
+    that day (the interim holder the text names, often in the same paragraph).
+
+    >>> t = "The board appointed Lena Fisk as harbour master. Fisk will take up the post on Oct. 12."
+    >>> not_yet_in_office(t, 20, 29, "2026-10-05", "2026-09-30"), not_yet_in_office(t, 20, 29, "2026-10-20", "2026-09-30")
+    (True, False)
+    """
+    rest = _NAME_REST.match(text, end)
+    end = rest.end() if rest else end
+    words = text[start:end].split()
+    if not words or not words[-1][:1].isupper():
+        return False
+    surname = re.escape(words[-1].strip(",.;:'’"))
+    for m in re.finditer(rf"\b{surname}\b", text):
+        found = _STARTS.match(text, m.end())
+        when = _day_of(found.group("when") or found.group("when2"), article_date) if found else None
+        if when is not None and when > day:
+            return True
+    return False
+
+
 # -- a change announced for a day: "will rise from $4 to $5 on Oct. 1" ----------------------
 
 _FIGURE = r"(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?(?:\s?(?:percent|%|cents?|million|billion))?"

@@ -215,6 +215,7 @@ def test_states_and_same_fact_rules():
 
 
 def test_office_and_scheduled_change_rules():
+    """Who holds a post (left it, or takes it only later), a change announced for a day, years."""
     from qa.timeline import asks_who_holds, left_office, question_time, scheduled_change
 
     for q, yes in [("Who is the mayor of Port Alder?", True), ("Who is the police chief now?", True),
@@ -240,6 +241,16 @@ def test_office_and_scheduled_change_rules():
     assert not question_time("How many people joined the march to save the clinic?").named  # the walk
     assert question_time("What happened in March?").months == {3}
     assert left_office("Fire Chief Aaron Vance stepped down on Monday.", 11, 16)  # "Aaron" of the whole name
+    from qa.timeline import not_yet_in_office
+
+    named = ("The port board on Wednesday appointed Lena Fisk, a former ferry captain, as harbour master. "
+             "Fisk will take up the post on Oct. 12. Sam Ortega, who has been interim harbour master since "
+             "August, will return to his role as deputy.")
+    fisk, ortega = (named.index("Lena Fisk"), named.index("Lena Fisk") + 9), (named.index("Sam"), named.index("Sam") + 10)
+    assert not_yet_in_office(named, *fisk, "2026-10-05", "2026-09-30")  # appointed, not yet in the post
+    assert not not_yet_in_office(named, *fisk, "2026-10-12", "2026-09-30")  # from that day on, she holds it
+    assert not not_yet_in_office(named, *ortega, "2026-10-05", "2026-09-30")
+    assert not not_yet_in_office("Okafor starts a new job in Boston.", 0, 6, "2026-10-05", "2026-09-30")  # no day
 
 
 def test_time_answers_on_the_fixture(news_qa):
