@@ -16,9 +16,8 @@ import os
 import sys
 from pathlib import Path
 
-from common import runtime
+from common import config, runtime
 from common.errors import QAError
-from index.store import DEFAULT_INDEX_DIR
 from index.uploads import MAX_BYTES
 from web.api import MCP_PATH, api_routes, mcp_server, uploads_on
 from web.page import CSS, JS, MAX_UPLOAD, build_ui, theme
@@ -48,6 +47,7 @@ def ensure_index(index_dir: str, corpus_dir: str, plan: str | None = "") -> str 
     changed. Returns a note."""
     from index import store
     from index.build import build_index
+    from index.embedding import make_embedder
 
     plan = index_plan(index_dir, corpus_dir) if plan == "" else plan
     if plan is None:
@@ -58,7 +58,8 @@ def ensure_index(index_dir: str, corpus_dir: str, plan: str | None = "") -> str 
         print(f"The index in {index_dir} has an older format; rebuilding it ...", file=sys.stderr)
     else:
         print(f"The corpus changed since the last build; updating {index_dir} ...", file=sys.stderr)
-    summary = build_index(corpus_dir, index_dir)
+    summary = build_index(corpus_dir, index_dir, make_embedder(config.embedder()),
+                          sentence_vectors=config.sentence_vectors())
     for s in summary.skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
     return " / ".join(summary.lines())
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--host", default=os.environ.get("QA_HOST", "127.0.0.1"), help="address to bind (default: %(default)s)")
     p.add_argument("--port", type=int, default=int(os.environ.get("QA_PORT", "7860")), help="port (default: %(default)s)")
-    p.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s)")
+    p.add_argument("--index-dir", default=config.index_dir(), help="index folder (default: %(default)s)")
     p.add_argument("--corpus", default="corpus", help="article folder (default: %(default)s)")
     p.add_argument("--concurrency", type=int, default=int(os.environ.get("QA_CONCURRENCY", "2")),
                    help="questions the page's queue answers at once (default: %(default)s; python -m bench.load "

@@ -195,7 +195,8 @@ def tiled(data, n_target: int, noise: float, seed: int = 0):
             block[: min(hi, base_n) - lo] = base[lo:min(hi, base_n)]
         block /= np.linalg.norm(block, axis=1, keepdims=True)
         pv[lo:hi] = block
-    return IndexData(articles, sent, chunks, pv, svec, dict(data.manifest)), reps
+    return IndexData(articles=articles, sentences=sent, chunks=chunks, passage_vectors=pv, sentence_vectors=svec,
+                     manifest=dict(data.manifest)), reps
 
 
 def scale_latency(index_dir: Path, questions, sizes: list[int], n_questions: int, embedder) -> list[dict]:

@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from common import runtime
+from common import config, runtime
 from common.errors import QAError
 from common.runinfo import git_commit, machine, now_iso
 
@@ -187,11 +187,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--reader", choices=["auto", "model", "rules"],
                    help="short answers from our trained reader (model) or from answer-type rules "
                    "(default: auto, the model when installed)")
-    p.add_argument("--embedder", choices=["onnx-int8", "torch-fp32"],
-                   help="embedding path when building the index (default: $QA_EMBEDDER or onnx-int8)")
-    p.add_argument("--sentence-vectors", choices=["late", "separate"],
+    p.add_argument("--embedder", choices=["onnx-int8", "torch-fp32"], default=config.embedder(),
+                   help="embedding path when building the index (default: %(default)s: $QA_EMBEDDER, else onnx-int8)")
+    p.add_argument("--sentence-vectors", choices=["late", "separate"], default=config.sentence_vectors(),
                    help="when building: sentence vectors pooled from their passage's pass (late chunking) or "
-                   "embedded again on their own (default: $QA_SENTENCE_VECTORS or separate)")
+                   "embedded again on their own (default: %(default)s: $QA_SENTENCE_VECTORS, else separate)")
     p.add_argument("--hand-weights", action="store_true",
                    help="ablation: hand-set sentence and span weights instead of the learned ones")
     p.add_argument("--follow-ups", choices=["rewrite", "keywords"], default="rewrite",

@@ -26,8 +26,7 @@ def score_question(q: Question, answer, data, texts: dict[str, str], seconds: fl
     """One question's record: gold, answer, rank of the first gold passage, pass/fail."""
     passages = []
     for h in answer.hits:
-        a, s, e = (int(x) for x in data.chunks[h.chunk, :3])
-        passages.append((data.articles[a].id, s, e))
+        passages.append((data.articles[data.chunk_article(h.chunk)].id, *data.chunk_span(h.chunk)))
     rank = M.first_hit_rank(passages, q.article_id, q.answer_spans) if q.answer_spans else None
     cites = answer.citations
     exact = [texts.get(c.article_id, "")[c.start : c.end] == c.quote for c in cites]

@@ -13,10 +13,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from common import config
 from common.errors import QAError
 
 from .chunking import ChunkSettings
-from .store import DEFAULT_INDEX_DIR
 
 DEFAULT_CORPUS = "corpus"
 
@@ -27,19 +27,19 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build or update the index from the corpus folder")
     b.add_argument("--corpus", default=DEFAULT_CORPUS, help="folder of article files (default: %(default)s)")
-    b.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s, "
-                   "or $QA_INDEX_DIR)")
+    b.add_argument("--index-dir", default=config.index_dir(), help="index folder (default: %(default)s: "
+                   "$QA_INDEX_DIR, else data/index)")
     b.add_argument("--full", action="store_true", help="re-embed every article, not only new or changed ones")
     b.add_argument("--passage-words", type=int, default=ChunkSettings().max_words,
                    help="passage size target in words (default: %(default)s; a change re-embeds everything)")
-    b.add_argument("--embedder", choices=("onnx-int8", "torch-fp32"), default=None,
+    b.add_argument("--embedder", choices=("onnx-int8", "torch-fp32"), default=config.embedder(),
                    help="embedding path: int8 ONNX Runtime (default; faster builds, measured side by side by "
                    "python -m bench) or fp32 PyTorch "
-                   "(the reference); a change re-embeds everything (default: $QA_EMBEDDER or onnx-int8)")
-    b.add_argument("--sentence-vectors", choices=("late", "separate"), default=None,
+                   "(the reference); a change re-embeds everything (default: %(default)s: $QA_EMBEDDER, else onnx-int8)")
+    b.add_argument("--sentence-vectors", choices=("late", "separate"), default=config.sentence_vectors(),
                    help="late: sentence vectors pooled from their passage's one pass (late chunking); separate: "
                    "every sentence embedded again on its own (version 1); a change re-embeds everything "
-                   "(default: $QA_SENTENCE_VECTORS or separate)")
+                   "(default: %(default)s: $QA_SENTENCE_VECTORS, else separate)")
     b.add_argument("--device", default="cpu", help="cpu (default) or cuda: embed in fp16 on an NVIDIA GPU "
                    "(torch); the index then records the torch backend and answers on the CPU")
     b.add_argument("--engine", choices=("local", "ray"), default="local",
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress bar")
     s = sub.add_parser("status", help="show the live index and whether the corpus changed since")
     s.add_argument("--corpus", default=DEFAULT_CORPUS, help="folder to compare with (default: %(default)s)")
-    s.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s)")
+    s.add_argument("--index-dir", default=config.index_dir(), help="index folder (default: %(default)s)")
     s.add_argument("--verify", action="store_true", help="check every file's checksum, however large")
     return p
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from common import config
 from common.errors import EmptyCorpusError, IndexCorruptError, QAError
 from common.hashing import content_hash
 from common.runinfo import machine, now_iso
@@ -118,7 +119,7 @@ def _split(article: Article, settings: ChunkSettings, count_tokens) -> _Part:
 
 
 SENTENCE_VECTORS = ("late", "separate")
-DEFAULT_SENTENCE_VECTORS = os.environ.get("QA_SENTENCE_VECTORS", "separate")
+DEFAULT_SENTENCE_VECTORS = config.SENTENCE_VECTORS  # the commands read $QA_SENTENCE_VECTORS (common.config)
 
 
 def _embed_parts(parts: list[_Part], embedder, with_title: bool, sentence_vectors: str) -> int:
@@ -196,8 +197,9 @@ def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
         arrs = [a.reshape(-1, cols) for a in arrs if a is not None]
         return np.concatenate(arrs).astype(dtype) if arrs else np.zeros((0, cols), dtype)
 
-    data = store.IndexData([p.article for p in parts], cat(sentences, 4, np.int32), cat(chunks, 5, np.int32),
-                           cat(pv, dim, np.float32), sv)
+    data = store.IndexData(articles=[p.article for p in parts], sentences=cat(sentences, 4, np.int32),
+                           chunks=cat(chunks, 5, np.int32), passage_vectors=cat(pv, dim, np.float32),
+                           sentence_vectors=sv)
     data.minhash = np.stack([p.minhash for p in parts]) if parts else np.zeros((0, wire.NUM_PERM), np.uint64)
     data.wire_group = wire.representatives(wire.groups(data.minhash), [p.article.date for p in parts])
     return data

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from common import config
 from common.errors import ModelError
 from common.hashing import sha256_file
 
@@ -223,15 +224,14 @@ def _unit(v: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- int8 ONNX path
 
 BACKENDS = ("onnx-int8", "torch-fp32")
-DEFAULT_BACKEND = os.environ.get("QA_EMBEDDER", "onnx-int8")
+DEFAULT_BACKEND = config.EMBEDDER  # the commands read $QA_EMBEDDER (common.config)
 MAX_SEQ = 256  # all-MiniLM-L6-v2's max_seq_length (sentence_bert_config.json)
 EXPORT_VERSION = 2  # bump when the export recipe changes: cached files are then re-made
 
 
 def cache_dir() -> Path:
     """Where derived model files live: $QA_CACHE_DIR, else ~/.cache/article-qa."""
-    root = os.environ.get("QA_CACHE_DIR") or Path.home() / ".cache" / "article-qa"
-    return Path(root)
+    return config.cache_dir()
 
 
 def export_onnx(path: str, target: Path, progress: Callable[[str], None] | None = None) -> Path:
@@ -393,7 +393,7 @@ class OnnxEmbedder(Embedder):
 
 
 def make_embedder(backend: str | None = None, device: str = "cpu", **kw) -> Embedder:
-    """The embedder for `backend` ("onnx-int8" or "torch-fp32"; default $QA_EMBEDDER or int8).
+    """The embedder for `backend` ("onnx-int8" or "torch-fp32"; default int8).
     `device="cuda"` embeds with torch in fp16 on the GPU (the onnxruntime installed here is the
     CPU build); the index records the torch backend, so its queries run fp32 on the CPU."""
     if device != "cpu":

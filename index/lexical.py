@@ -29,7 +29,7 @@ def build_bm25(docs: list[list[str]]):
 
 
 def passage_terms(data, with_title: bool) -> list[list[str]]:
-    return [terms(passage_search_text(data.articles[data.chunks[i, 0]].title, data.chunk_text(i), with_title))
+    return [terms(passage_search_text(data.articles[data.chunk_article(i)].title, data.chunk_text(i), with_title))
             for i in range(data.n_passages)]
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
+from common import config
 from common.errors import BuildLockedError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from common.hashing import content_hash, sha256_file
 from common.runinfo import library_versions
@@ -45,7 +46,7 @@ FORMAT_VERSION = 4  # 2: BM25 and sentence frequencies saved with the version; 3
 # 4: int8 vectors embedded one text at a time (the same whatever the batch size, engine or workers)
 CORE_FILES = ("articles.jsonl", "sentences.npy", "chunks.npy", "passages.faiss", "sentence_vectors.npy",
               lexical.DF_FILE, f"{lexical.BM25_DIR}/params.index.json", "minhash.npy", "wire_groups.npy")
-DEFAULT_INDEX_DIR = os.environ.get("QA_INDEX_DIR", "data/index")
+DEFAULT_INDEX_DIR = config.INDEX_DIR  # the commands read $QA_INDEX_DIR (common.config)
 KEEP_VERSIONS = 2
 HASH_CHECK_MAX_BYTES = 512 << 20  # sha256 of the files on every load below this size
 
@@ -55,9 +56,9 @@ def embedding_backend(manifest: dict) -> str:
     return manifest.get("model", {}).get("backend", "torch-fp32")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class IndexData:
-    """Everything a version holds, in memory."""
+    """Everything a version holds, in memory (built by keyword: the fields are many and alike)."""
 
     articles: list[Article]
     sentences: np.ndarray  # int32 [n, 4]
@@ -106,13 +107,49 @@ class IndexData:
         """All passage vectors: the built ones, or read back from the FAISS index."""
         return self.passage_vectors if self.passage_vectors is not None else vectors_of(self.faiss_index)
 
+    # Rows by name (the stored layout is in this module's docstring): nothing outside
+    # index.store and index.build reads a column by its number.
+    def sentence_article(self, i: int) -> int:
+        """Article row of sentence row `i`."""
+        return int(self.sentences[i, 0])
+
+    def sentence_span(self, i: int) -> tuple[int, int]:
+        """[start, end) of sentence row `i` in its article's text."""
+        return int(self.sentences[i, 1]), int(self.sentences[i, 2])
+
+    def chunk_article(self, i: int) -> int:
+        """Article row of passage `i`."""
+        return int(self.chunks[i, 0])
+
+    def chunk_span(self, i: int) -> tuple[int, int]:
+        """[start, end) of passage `i` in its article's text."""
+        return int(self.chunks[i, 1]), int(self.chunks[i, 2])
+
+    def chunk_sentences(self, i: int) -> tuple[int, int]:
+        """Sentence rows [first, end) that passage `i` is made of."""
+        return int(self.chunks[i, 3]), int(self.chunks[i, 4])
+
+    @property
+    def sentence_articles(self) -> np.ndarray:
+        """Article row of every sentence (a view)."""
+        return self.sentences[:, 0]
+
+    @property
+    def chunk_articles(self) -> np.ndarray:
+        """Article row of every passage (a view)."""
+        return self.chunks[:, 0]
+
+    def passages_holding(self, row: int) -> np.ndarray:
+        """Passages whose sentence rows include sentence row `row`."""
+        return np.flatnonzero((self.chunks[:, 3] <= row) & (self.chunks[:, 4] > row))
+
     def chunk_text(self, i: int) -> str:
-        a, s, e = self.chunks[i, :3]
-        return self.articles[a].text[s:e]
+        s, e = self.chunk_span(i)
+        return self.articles[self.chunk_article(i)].text[s:e]
 
     def sentence_text(self, i: int) -> str:
-        a, s, e = self.sentences[i, :3]
-        return self.articles[a].text[s:e]
+        s, e = self.sentence_span(i)
+        return self.articles[self.sentence_article(i)].text[s:e]
 
     @property
     def n_passages(self) -> int:
@@ -317,8 +354,9 @@ def load_version(version_dir: Path, full_hash: bool | None = None,
         bm25, df = lexical.load(version_dir)
     except Exception as exc:  # noqa: BLE001  any parse failure of a data file means the same thing to a user
         raise IndexCorruptError(f"cannot read the index in {version_dir}: {exc}") from None
-    data = IndexData(articles, sentences, chunks, None, sent_vecs, manifest, version_dir, index, bm25, df,
-                     minhash, wire_group)
+    data = IndexData(articles=articles, sentences=sentences, chunks=chunks, passage_vectors=None,
+                     sentence_vectors=sent_vecs, manifest=manifest, path=version_dir, faiss_index=index, bm25=bm25,
+                     sentence_df=df, minhash=minhash, wire_group=wire_group)
     verify(data)
     return data
 

@@ -19,9 +19,8 @@ import argparse
 import json
 import sys
 
-from common import runtime
+from common import config, runtime
 from common.errors import BadQuestionError, BadScopeError, QAError
-from index.store import DEFAULT_INDEX_DIR
 
 from .citations import NOT_FOUND
 
@@ -33,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("ask", help="answer a question (or '-' for one question a line on stdin)")
     a.add_argument("question", help="the question, or - to read questions from standard input")
     a.add_argument("--json", action="store_true", help="print JSON (one object a line)")
-    a.add_argument("--index-dir", default=DEFAULT_INDEX_DIR, help="index folder (default: %(default)s)")
+    a.add_argument("--index-dir", default=config.index_dir(), help="index folder (default: %(default)s)")
     a.add_argument("--corpus", default=None,
                    help="refuse to answer if this corpus folder changed since the index was built")
     a.add_argument("--as-of", metavar="DATE", help="answer as of this day: articles dated later are not used "

@@ -217,7 +217,7 @@ class QA:
         names = {w.lower() for w in _NAMES.findall(question.split(" ", 1)[1] if " " in question else "")}
         if not names:
             return 0.0
-        present = self.article_words(int(self.data.sentences[sentence_row, 0]))
+        present = self.article_words(self.data.sentence_article(sentence_row))
         return sum(w not in present for w in names) / len(names)
 
     @cached_property
@@ -246,7 +246,7 @@ class QA:
             if len(cache) > 64:
                 cache.clear()
             ok = np.array([scope.allows(a.date, a.source) for a in self.data.articles], dtype=bool)
-            cache[scope] = ok[self.data.chunks[:, 0]] if len(self.data.chunks) else np.zeros(0, bool)
+            cache[scope] = ok[self.data.chunk_articles] if self.data.n_passages else np.zeros(0, bool)
         return cache[scope]
 
     def _time_prior(self, qt: timeline.QuestionTime, cands: list[Candidate], as_of: str | None) -> list[Candidate]:
@@ -275,7 +275,7 @@ class QA:
         seen: dict[int, Candidate] = {}
         w = s.sentence_weights
         for rank, hit in enumerate(hits[: s.passages], 1):
-            lo, hi = data.chunks[hit.chunk, 3:5]
+            lo, hi = data.chunk_sentences(hit.chunk)
             for row in range(lo, hi):
                 if row in seen:
                     continue
@@ -283,7 +283,7 @@ class QA:
                 lex = self._overlap(qterms, row)
                 ctx = 0.0
                 for nb in (row - 1, row + 1):
-                    if 0 <= nb < len(data.sentences) and data.sentences[nb, 0] == data.sentences[row, 0]:
+                    if 0 <= nb < len(data.sentences) and data.sentence_article(nb) == data.sentence_article(row):
                         ctx = max(ctx, self._overlap(qterms, nb))
                 f = (dense, lex, ctx, hit.score, hit.dense, hit.lexical, 1.0 / rank)
                 score = sum(a * b for a, b in zip(w, f))
@@ -329,7 +329,7 @@ class QA:
         total = sum(qterms.values())
         if total <= 0:
             return 0.0
-        present = self.article_terms(int(self.data.sentences[sentence_row, 0]))
+        present = self.article_terms(self.data.sentence_article(sentence_row))
         return sum(w for t, w in qterms.items() if t not in present) / total
 
     def fit(self, name: str) -> dict:
@@ -475,14 +475,14 @@ class QA:
         top, windows, texts = [], [], []
         for c in cands:
             row = c.sentence
-            art = data.sentences[row, 0]
+            art = data.sentence_article(row)
             lo = row
-            while lo > 0 and row - lo < radius and data.sentences[lo - 1, 0] == art:
+            while lo > 0 and row - lo < radius and data.sentence_article(lo - 1) == art:
                 lo -= 1
             hi = row
-            while hi + 1 < len(data.sentences) and hi - row < radius and data.sentences[hi + 1, 0] == art:
+            while hi + 1 < len(data.sentences) and hi - row < radius and data.sentence_article(hi + 1) == art:
                 hi += 1
-            spans = [(int(data.sentences[r, 1]), int(data.sentences[r, 2])) for r in range(lo, hi + 1)]
+            spans = [data.sentence_span(r) for r in range(lo, hi + 1)]
             a, b = window(spans, row - lo, radius)
             w = (lo + a, lo + b)
             text = self._window_text(w)
@@ -496,19 +496,19 @@ class QA:
         return top, windows, texts
 
     def _window_text(self, w: tuple[int, int]) -> str:
-        a, s = int(self.data.sentences[w[0], 0]), int(self.data.sentences[w[0], 1])
-        return self.data.articles[a].text[s:int(self.data.sentences[w[1], 2])]
+        data = self.data
+        return data.articles[data.sentence_article(w[0])].text[data.sentence_span(w[0])[0]:data.sentence_span(w[1])[1]]
 
     def _locate(self, w: tuple[int, int], start: int, end: int) -> tuple[int, int, int]:
         """A span of a window's text as (sentence row, start, end in that sentence): the
         sentence where it starts, cut at that sentence's end."""
         data = self.data
-        base = int(data.sentences[w[0], 1])
+        base = data.sentence_span(w[0])[0]
         a0, a1 = base + start, base + end
         row = w[0]
-        while row < w[1] and int(data.sentences[row, 2]) <= a0:
+        while row < w[1] and data.sentence_span(row)[1] <= a0:
             row += 1
-        s0, s1 = int(data.sentences[row, 1]), int(data.sentences[row, 2])
+        s0, s1 = data.sentence_span(row)
         a0 = min(max(a0, s0), s1 - 1)
         a1 = max(a0 + 1, min(a1, s1))
         return row, a0 - s0, a1 - s0
@@ -516,20 +516,19 @@ class QA:
     def _neighbour(self, centre: Candidate, row: int) -> Candidate:
         """A candidate for a sentence the ranker did not rank (a neighbour in a window):
         its centre's scores, its own passage."""
-        chunks = self.data.chunks
-        same = np.flatnonzero((chunks[:, 3] <= row) & (chunks[:, 4] > row))
+        same = self.data.passages_holding(row)
         passage = centre.passage if not len(same) or centre.passage in same else int(same[0])
         return Candidate(row, centre.score, centre.dense, centre.lex, passage, centre.features)
 
     def _article(self, c: Candidate):
-        return self.data.articles[int(self.data.sentences[c.sentence, 0])]
+        return self.data.articles[self.data.sentence_article(c.sentence)]
 
     def _short(self, pick: Pick) -> str:
         text = self.data.sentence_text(pick.sentence.sentence)
         return text if pick.start is None else text[pick.start : pick.end]
 
     def _group(self, c: Candidate) -> int:
-        return self.data.group_of(int(self.data.sentences[c.sentence, 0]))
+        return self.data.group_of(self.data.sentence_article(c.sentence))
 
     def _other_reports(self, question: str, qt: timeline.QuestionTime, searched: str, hits: list[Hit],
                        pick: Pick, threshold: float, cands: list[Candidate] = ()) -> list[tuple[Pick, float, dict]]:
@@ -690,7 +689,7 @@ class QA:
         a_start = a_end = None
         text = sentence
         if short is not None:
-            s0 = int(data.sentences[chosen.sentence, 1])
+            s0 = data.sentence_span(chosen.sentence)[0]
             a_start, a_end = s0 + pick.start, s0 + pick.end
             text = short
         elif pick.verdict:
@@ -698,10 +697,10 @@ class QA:
         return Answer(question, text, False, conf, sentence, citations, a_start, a_end, hits=hits)
 
     def _cite(self, c: Candidate, role: str = "answer") -> Citation:
-        a, s, e = (int(x) for x in self.data.sentences[c.sentence, :3])
+        a, (s, e) = self.data.sentence_article(c.sentence), self.data.sentence_span(c.sentence)
         article = self.data.articles[a]
-        _, ps, pe = (int(x) for x in self.data.chunks[c.passage, :3])
-        if int(self.data.chunks[c.passage, 0]) != a:  # a sentence read from a copy's passage
+        ps, pe = self.data.chunk_span(c.passage)
+        if self.data.chunk_article(c.passage) != a:  # a sentence read from a copy's passage
             ps, pe = s, e
         also = tuple({"article_id": self.data.articles[r].id, "source": self.data.articles[r].source,
                       "date": self.data.articles[r].date} for r in self.data.copies(a))

@@ -78,7 +78,7 @@ def make_examples(qa, n: int = 4) -> list[dict]:
     out = []
     for r in rows[:MAX_ARTICLES]:
         art = data.articles[r]
-        sents = np.flatnonzero(data.sentences[:, 0] == r)[:tries]
+        sents = np.flatnonzero(data.sentence_articles == r)[:tries]
         taken = 0
         for i in sents:
             for question, subject in questions_from(data.sentence_text(int(i))):

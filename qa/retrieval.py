@@ -85,7 +85,7 @@ class Retriever:
         g = self.data.wire_group
         if g is None or not self.data.group_members:
             return None
-        return g[self.data.chunks[:, 0]]
+        return g[self.data.chunk_articles]
 
     def search(self, question: str, k: int = 20, qvec: np.ndarray | None = None,
                allowed: np.ndarray | None = None) -> list[Hit]:
@@ -123,7 +123,7 @@ class Retriever:
         groups = self.chunk_group
         top = _top(fused, k if groups is None else 3 * k)
         if groups is not None:
-            top = _one_article_per_group(top, groups, self.data.chunks[:, 0])[:k]
+            top = _one_article_per_group(top, groups, self.data.chunk_articles)[:k]
         return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top if fused[i] > -np.inf]
 
 

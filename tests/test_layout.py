@@ -89,3 +89,30 @@ def test_no_constructor_changes_the_process(shipped_index, real_embedder):
     assert [(i["internal_api"], i["num_threads"]) for i in threadpool_info()
             if i["user_api"] == "blas"] == blas_before
     assert real_embedder.threads == threads_before
+
+
+def test_index_rows_are_read_by_name():
+    """Outside index.store and index.build, an index row's columns are read with IndexData's
+    accessors (sentence_article, sentence_span, chunk_span, chunk_sentences, ...), never by
+    column number: one layout, written down once."""
+    import re
+
+    column = re.compile(r"\.(?:sentences|chunks)\[[^\]\n]*,")
+    found = [f"{p.relative_to(ROOT)}:{n}" for pkg in ("qa", "web", "evaluation", "training")
+             for p in sorted((ROOT / pkg).rglob("*.py"))
+             for n, line in enumerate(p.read_text().splitlines(), 1) if column.search(line)]
+    assert found == []
+
+
+def test_the_library_reads_no_environment_at_import():
+    """$QA_INDEX_DIR, $QA_EMBEDDER and $QA_SENTENCE_VECTORS are read by the commands (their
+    defaults, through common.config), not when the library is imported."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QA_INDEX_DIR="/elsewhere", QA_EMBEDDER="torch-fp32",
+               QA_SENTENCE_VECTORS="late")
+    code = ("import index.store, index.build, index.embedding as e; "
+            "print(index.store.DEFAULT_INDEX_DIR, e.DEFAULT_BACKEND, index.build.DEFAULT_SENTENCE_VECTORS)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert out.stdout.split() == ["data/index", "onnx-int8", "separate"], out.stderr
+    helped = subprocess.run([sys.executable, "-m", "index", "build", "--help"], capture_output=True, text=True,
+                            cwd=ROOT, env=env, timeout=120).stdout
+    assert "default: /elsewhere" in helped and "default: torch-fp32" in helped and "default: late" in helped

@@ -135,8 +135,9 @@ def test_bench_tiling_keeps_every_offset_and_answer(tmp_path, tiny_corpus, fake_
     assert np.allclose(v[: base.n_passages], base.passage_matrix(), atol=1e-6)  # the first copy is real
     index, info = make_faiss_index(v)
     bm25 = lexical.build_bm25(lexical.passage_terms(big, True))
-    r = Retriever(store.IndexData(big.articles, big.sentences, big.chunks, None, big.sentence_vectors,
-                                  big.manifest, None, index, bm25, lexical.sentence_df(big)), fake_embedder)
+    r = Retriever(store.IndexData(articles=big.articles, sentences=big.sentences, chunks=big.chunks,
+                                  passage_vectors=None, sentence_vectors=big.sentence_vectors, manifest=big.manifest,
+                                  faiss_index=index, bm25=bm25, sentence_df=lexical.sentence_df(big)), fake_embedder)
     hits = r.search("harbor festival founded by the fishermen's union", k=8)
     assert all("fishermen's union" in big.chunk_text(h.chunk) for h in hits[:4])  # the 4 copies first
     cands = QA(r).candidates("harbor festival founded", hits, fake_embedder.embed_query("harbor festival founded"))

@@ -85,7 +85,7 @@ def _sentence_rows(qa, questions, qvecs):
         cands = qa.candidates(q.question, hits, qv)
         kept.append((hits, cands))
         for c in cands:
-            a, s, e = (int(v) for v in data.sentences[c.sentence, :3])
+            a, (s, e) = data.sentence_article(c.sentence), data.sentence_span(c.sentence)
             feats.append(c.features)
             groups.append(gi)
             labels.append(M.contains_span(data.articles[a].id, s, e, q.article_id, q.answer_spans))

@@ -294,7 +294,7 @@ class ChatService:
             return []
         import numpy as np
 
-        counts = np.bincount(qa.data.chunks[:, 0], minlength=len(qa.data.articles))
+        counts = np.bincount(qa.data.chunk_articles, minlength=len(qa.data.articles))
         q = (query or "").strip().lower()
         found = [(a, int(counts[i])) for i, a in enumerate(qa.data.articles)
                  if not q or q in a.title.lower() or q in a.text.lower() or q in a.id]
@@ -423,8 +423,10 @@ class ChatService:
         from index.build import build_index
 
         qa = self.qa
+        # the live index's embedder and sentence vectors: an added article never changes how the index is built
         summary = build_index(self.corpus_dir, self.index_dir, embedder=qa.retriever.embedder if qa else None,
-                              progress=True, wait_for_lock=True)
+                              progress=True, wait_for_lock=True,
+                              sentence_vectors=qa.data.manifest.get("sentence_vectors") if qa else None)
         if self.live is None:  # no index could be loaded before: load the new one
             self._load()
         if self.live is not None:
