@@ -29,9 +29,10 @@ from .records import Answer, Citation, Hit, Report
 from .retrieval import Retriever
 from .spans import answer_type
 from .timeline import Scope
-from .yesno import is_yes_no, polarity
+from .yesno import is_yes_no, mentions, polarity
 
 MAX_QUESTION_CHARS = 1000
+YES_NO_SENTENCES = 3  # best sentences in which a yes/no question looks for one using its words
 KIND_WORDS = {"NUMBER": "a count or an amount", "MONEY": "an amount", "PERCENT": "a share",
               "DURATION": "a duration or a length"}
 # Another article's answer counts as a report of the same fact (an update or a disagreement)
@@ -405,8 +406,10 @@ class QA:
             return Pick(cands[0])
         if self.reader is not None:
             pick = self._read_pick(question, cands, as_of) or Pick(cands[0])
-            if is_yes_no(question):  # "Yes" or "No" with the sentence most like the question
-                best = cands[0]
+            if is_yes_no(question):  # "Yes" or "No" with the sentence most like the question that uses
+                # one of its words ("There were no arrests"), when one of the best few does
+                best = next((c for c in cands[:YES_NO_SENTENCES]
+                             if mentions(question, self.data.sentence_text(c.sentence))), cands[0])
                 return Pick(best, margin=pick.margin, fit=pick.fit, judge_margin=pick.judge_margin,
                             verdict=polarity(question, self.data.sentence_text(best.sentence)))
             return pick

@@ -236,7 +236,7 @@ class Conversation:
                     used.append(head)
                     changed, i = True, i + 1
                     continue
-            kind = _pronoun_kind(lt, nxt)
+            kind = _pronoun_kind(lt, nxt, low[i - 1] if i else "")
             if kind:
                 if kind.startswith("person"):
                     gender = "female" if lt in ("she", "her", "hers") else "male"
@@ -321,7 +321,16 @@ def _before_noun(nxt: str) -> bool:
     return bool(nxt) and nxt.isalpha() and nxt not in PHRASE_END
 
 
-def _pronoun_kind(lt: str, nxt: str) -> str | None:
+_BE = {"is", "are", "was", "were", "be", "been", "will", "has", "have", "had", "isn't", "aren't", "wasn't",
+       "weren't"}
+
+
+def _pronoun_kind(lt: str, nxt: str, prev: str = "") -> str | None:
+    """What a word refers to, if it is a pronoun (`nxt`, `prev`: the words around it).
+
+    >>> _pronoun_kind("there", "any", "were"), _pronoun_kind("there", "", "were"), _pronoun_kind("there", "were", "")
+    (None, 'place', None)
+    """
     if lt in PLURAL:  # "these/those" before a noun are determiners, not pronouns
         return None if lt in DEMONSTRATIVES and _before_noun(nxt) else "plural"
     if lt in SINGULAR:
@@ -330,8 +339,8 @@ def _pronoun_kind(lt: str, nxt: str) -> str | None:
         return "person-possessive" if _before_noun(nxt) else "person"
     if lt in PERSON:
         return "person"
-    if lt == "there":
-        return "place"
+    if lt == "there":  # "Were there any arrests?", "there were": there is, not a place
+        return None if nxt in _BE or (prev in _BE and nxt.isalpha()) else "place"
     if lt == "then":
         return "time"
     return None

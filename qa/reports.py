@@ -156,6 +156,9 @@ def question_terms(question: str) -> set[str]:
     return {t for t in terms(question) if t not in _QUESTION_FILLER}
 
 
+_LASTING = {"still", "remai", "witho", "yet", "conti"}
+
+
 def same_fact(question: str, present: bool, first: tuple[str, str], second: tuple[str, str]) -> bool:
     """Do two reports answer the same question about the same quantity, so that one can
     update or contradict the other? `first` and `second` are (sentence, title) of the
@@ -170,7 +173,10 @@ def same_fact(question: str, present: bool, first: tuple[str, str], second: tupl
     (the union *wants* 6 percent; the deal *agreed* 4.5)."""
     from common.text import terms
 
-    asked = {t[:5] for t in question_terms(question)}  # "injur" and "injuri" are one word here
+    # "injur" and "injuri" are one word here; "still", "remain", "without" say how long a state
+    # lasts, not what the quantity is (an earlier "knocked out power to 4,200 homes" is the
+    # first value of "still without power"; rule 2 keeps events and states apart)
+    asked = {t[:5] for t in question_terms(question)} - _LASTING
     said = [asked & {t[:5] for t in terms(s)} for s, _ in (first, second)]
     known = [asked & {t[:5] for t in terms(f"{s} {t}")} for s, t in (first, second)]
     if not (said[0] <= known[1] and said[1] <= known[0]):

@@ -48,11 +48,28 @@ def is_yes_no(question: str) -> bool:
     return not re.search(r"\bor\b", question, re.I)
 
 
-def polarity(question: str, sentence: str) -> str:
-    """'Yes' or 'No': what `sentence` says to the yes/no `question`."""
+def _question_stems(question: str) -> set[str]:
     from common.text import STOPWORDS
 
-    qstems = {stem(w.lower()) for w in _WORD.findall(question)[1:]} - {stem(w) for w in STOPWORDS}
+    return {stem(w.lower()) for w in _WORD.findall(question)[1:]} - {stem(w) for w in STOPWORDS}
+
+
+def mentions(question: str, sentence: str) -> bool:
+    """Does the sentence use one of the question's content words (its polarity can then be
+    read next to that word)?
+
+    >>> mentions("Were there any arrests?", "There were no arrests, a police spokesperson said.")
+    True
+    >>> mentions("Were there any arrests?", "Police put the number of marchers at 2,000.")
+    False
+    """
+    qstems = _question_stems(question)
+    return any(stem(w.lower()) in qstems for w in _WORD.findall(sentence))
+
+
+def polarity(question: str, sentence: str) -> str:
+    """'Yes' or 'No': what `sentence` says to the yes/no `question`."""
+    qstems = _question_stems(question)
     words = _WORD.findall(sentence)
     lowered = [w.lower() for w in words]
     hits = [i for i, w in enumerate(lowered) if stem(w) in qstems]

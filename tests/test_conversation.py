@@ -87,3 +87,15 @@ def test_antecedent_is_the_question_thing_after_a_what_verb_question():
     c = Conversation()
     c.add("Which boat won the regatta?", "Sea Lark", None, "The winning boat, Sea Lark, was sailed by Holt.", {}, 0.95)
     assert c.resolve("Who sailed it?").question == "Who sailed Sea Lark?"
+
+
+def test_there_is_a_place_only_where_it_stands_for_one():
+    """ "Were there any arrests?" asks whether any happened: "there" is not the last answer's
+    place (it was rewritten "Were in Harbour Street clinic, organizers said any arrests?");
+    "How many people were there?" still asks about that place."""
+    conv = _chat(("Where did the march end?", "outside the town hall",
+                  "The march ended with speeches outside the town hall."))
+    for q in ("Were there any arrests?", "Why was there a delay?", "Is there a fee?"):
+        r = conv.resolve(q)
+        assert r.question == q and not r.rewritten, r
+    assert "town hall" in conv.resolve("How many people were there?").question
