@@ -30,7 +30,10 @@ def api_routes(service: ChatService) -> list:
 
     async def read_json(request: Request, err):
         """(payload, None) or (None, the error response): the body counted as it streams."""
-        too_big = JSONResponse(err(f"the body is over {MAX_API_BODY} bytes; at most that many are read"), 413)
+        # "Connection: close": the server stops reading there, so the rest of a huge body is never
+        # received (uvicorn otherwise read and dropped all 400 MB of one)
+        too_big = JSONResponse(err(f"the body is over {MAX_API_BODY} bytes; at most that many are read"), 413,
+                               headers={"Connection": "close"})
         try:
             if int(request.headers.get("content-length") or 0) > MAX_API_BODY:
                 return None, too_big  # said up front: nothing is read
