@@ -224,7 +224,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, embedder=None,
         from .embedding import make_embedder
 
         embedder = make_embedder()
-    counter = embedder.token_counter() if hasattr(embedder, "token_counter") else None
+    counter = embedder.token_counter()
     n_workers = 0 if counter is None else default_workers(len(files)) if workers is None else workers
     count = counter or embedder.count_tokens
 
@@ -272,8 +272,7 @@ def _build(source, total: int, unit: str, index_dir: str | Path, embedder, setti
         raise ValueError(f"sentence vectors must be one of {', '.join(SENTENCE_VECTORS)}, not {mode!r}")
     index_dir = Path(index_dir)
     base = {"model": {"name": embedder.name, "fingerprint": embedder.fingerprint, "dim": embedder.dim,
-                      "path": getattr(embedder, "path", ""),
-                      "backend": getattr(embedder, "backend", "torch-fp32")},
+                      "path": embedder.path, "backend": embedder.backend},
             "chunking": settings.as_dict(), "embed_title": embed_title, "sentence_vectors": mode}
     with store.build_lock(index_dir, wait=wait_for_lock):
         prev_parts, prev_hashes, note, prev_rows = _previous(index_dir, base, full)
@@ -358,7 +357,7 @@ def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_ha
                             f"{summary.embedded_texts} texts embedded", refresh=False)
 
     if embed_new is None:
-        embedder.model  # load before the bar starts, so the bar measures the build
+        embedder.load()  # before the bar starts, so the bar measures the build
     with tqdm(total=total, desc="building", unit=unit, file=sys.stderr, disable=not progress,
               dynamic_ncols=True) as bar:
         pending_passages = 0

@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -104,6 +105,33 @@ class TokenCounter:
         return len(self._tok.encode(text).ids)
 
 
+class EmbedderLike(Protocol):
+    """What the build and the query path use of an embedder (Embedder, OnnxEmbedder, the
+    tests' deterministic fake): its identity, recorded in and checked against the manifest,
+    token counts for the passage budget, vectors, and an explicit load."""
+
+    name: str
+    fingerprint: str
+    dim: int
+    backend: str  # "onnx-int8", "torch-fp32", ...: recorded; queries use the path that built the index
+    path: str
+
+    def load(self) -> EmbedderLike:
+        """Load the model now (before a timer or a progress bar starts); returns itself."""
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def token_counter(self) -> Callable[[str], int] | None:
+        """`count_tokens` as a picklable callable for reader processes, or None (count here)."""
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def embed_late(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                   progress: Callable[[int], None] | None = None): ...
+
+
 class Embedder:
     """Lazy sentence-transformers model; `count_tokens` needs only the tokenizer."""
 
@@ -133,6 +161,11 @@ class Embedder:
     def token_counter(self) -> TokenCounter:
         """`count_tokens` as a picklable callable, for the build's reader processes."""
         return self._counter
+
+    def load(self) -> Embedder:
+        """Load (and for int8, export once) the model now; returns itself."""
+        _ = self.model  # the cached property loads it
+        return self
 
     @cached_property
     def model(self):

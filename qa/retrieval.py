@@ -50,8 +50,7 @@ class Retriever:
         the corpus did not change since the build."""
         data = store.load_version(store.current_version_dir(index_dir))
         embedder = embedder or _embedder_for(data.manifest)
-        store.check_model(data.manifest, embedder.name, embedder.fingerprint,
-                          getattr(embedder, "backend", "torch-fp32"))
+        store.check_model(data.manifest, embedder.name, embedder.fingerprint, embedder.backend)
         if corpus_dir is not None and Path(corpus_dir).is_dir():
             from index.changes import check_fresh
 

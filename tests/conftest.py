@@ -30,14 +30,20 @@ class FakeEmbedder:
     name = "fake/hashed-words"
     fingerprint = "fake-fingerprint"
     dim = 64
-    model = None
+    backend = "fake"
     path = ""
 
     def __init__(self):
         self.calls = 0
 
+    def load(self):
+        return self
+
     def count_tokens(self, text: str) -> int:
         return len(text.split()) + 2
+
+    def token_counter(self):
+        return None  # counted in the building process
 
     def embed(self, texts, progress=None):
         self.calls += len(texts)
@@ -83,9 +89,7 @@ def real_embedder():
     """The default embedding path (int8 ONNX), loaded once, with the sha256 check."""
     from index.embedding import make_embedder
 
-    emb = make_embedder()
-    emb.model
-    return emb
+    return make_embedder().load()
 
 
 @pytest.fixture(scope="session")
@@ -94,8 +98,7 @@ def fp32_embedder():
     from index.embedding import Embedder
 
     emb = Embedder()
-    emb.model
-    return emb
+    return emb.load()
 
 
 @pytest.fixture(scope="session")
