@@ -209,7 +209,7 @@ def test_counter_near_the_length_limit(page):
 
 def test_accessibility_axe(browser, app_url):
     """axe-core (the copy inside axe-playwright-python) on the Ask tab after an answer and a
-    refusal, on the Articles tab and on the Add articles tab: no serious or critical violation."""
+    refusal, on the Articles tab and on the Add articles tab: no violation of any impact."""
     from axe_playwright_python.sync_playwright import Axe
 
     pg = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -221,8 +221,8 @@ def test_accessibility_axe(browser, app_url):
     for tab in ("Ask", "Articles", "Add articles"):
         pg.get_by_role("tab", name=tab, exact=True).click()
         pg.wait_for_timeout(500)
-        bad = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in Axe().run(pg).response["violations"]
-               if v["impact"] in ("serious", "critical")]
+        bad = [f"{v['id']} ({v['impact']}): {v['help']} ({len(v['nodes'])})"
+               for v in Axe().run(pg).response["violations"]]
         found[tab] = bad
     pg.close()
     assert found == {"Ask": [], "Articles": [], "Add articles": []}
