@@ -57,18 +57,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _rss_peak_mb(pid: int) -> float:
+def _status_mb(pid: int, field: str) -> float:
+    """A memory figure of /proc/PID/status in MB: VmRSS (now) or VmHWM (peak)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def _rss_peak_mb(pid: int) -> float:
+    return _status_mb(pid, "VmHWM")
 
 
 def _rss_now_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return _status_mb(pid, "VmRSS")
 
 
 def _post(url: str, question: str) -> dict:

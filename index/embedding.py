@@ -262,11 +262,6 @@ MAX_SEQ = 256  # all-MiniLM-L6-v2's max_seq_length (sentence_bert_config.json)
 EXPORT_VERSION = 2  # bump when the export recipe changes: cached files are then re-made
 
 
-def cache_dir() -> Path:
-    """Where derived model files live: $QA_CACHE_DIR, else ~/.cache/article-qa."""
-    return config.cache_dir()
-
-
 def export_onnx(path: str, target: Path, progress: Callable[[str], None] | None = None) -> Path:
     """Export the packaged model to ONNX (token vectors out), fuse it, quantise to int8.
 
@@ -342,7 +337,7 @@ def _sidecar(target: Path) -> Path:
 
 def onnx_model_file(path: str, progress: Callable[[str], None] | None = None) -> Path:
     """The cached int8 ONNX model, exported first if missing or damaged."""
-    target = cache_dir() / "onnx" / model_fingerprint(path) / "model-int8.onnx"
+    target = config.cache_dir() / "onnx" / model_fingerprint(path) / "model-int8.onnx"  # $QA_CACHE_DIR
     side = _sidecar(target)
     if target.is_file() and side.is_file():
         try:

@@ -203,6 +203,12 @@ _LEFT_BEFORE = re.compile(r"(?:\bthen-|\bformer\s+|\bex-|\blate\s+|\bthe\s+previ
 
 
 _NAME_REST = re.compile(r"(?:\s+[A-Z][\w'’-]*)+")
+
+
+def _name_end(text: str, end: int) -> int:
+    """The end of the name a span ends inside: "Aaron" of "Aaron Vance stepped down" -> after "Vance"."""
+    rest = _NAME_REST.match(text, end)
+    return rest.end() if rest else end
 _LEFT_INSIDE = re.compile(rf"\b(?:{_DEPARTED})\b", re.I)  # "left" and "voted out" only after the name
 
 
@@ -218,8 +224,7 @@ def left_office(text: str, start: int, end: int) -> bool:
     Okafor resigned in August", "Chief Victor Hale, who retired in June", "then-Mayor
     Ruth Okafor", "replaces Chief Victor Hale"? Such a span does not answer "Who is the
     mayor?" (the acting or new holder, often in the next sentence, does)."""
-    rest = _NAME_REST.match(text, end)  # "Aaron" of "Aaron Vance stepped down": the whole name
-    end = rest.end() if rest else end
+    end = _name_end(text, end)
     return bool(_LEFT_AFTER.search(text[end:end + 60]) or _LEFT_BEFORE.search(text[max(0, start - 40):start])
                 or _LEFT_INSIDE.search(text[start:end]))  # "Joan Pryce retired on Friday ..." as one span
 
@@ -240,9 +245,7 @@ def not_yet_in_office(text: str, start: int, end: int, day: str, article_date: s
     >>> not_yet_in_office(t, 20, 29, "2026-10-05", "2026-09-30"), not_yet_in_office(t, 20, 29, "2026-10-20", "2026-09-30")
     (True, False)
     """
-    rest = _NAME_REST.match(text, end)
-    end = rest.end() if rest else end
-    words = text[start:end].split()
+    words = text[start:_name_end(text, end)].split()
     if not words or not words[-1][:1].isupper():
         return False
     surname = re.escape(words[-1].strip(",.;:'’"))

@@ -27,6 +27,7 @@ sentence that only shares words with the question is refused like any weak answe
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from common.text import stem
 
@@ -48,10 +49,15 @@ def is_yes_no(question: str) -> bool:
     return not re.search(r"\bor\b", question, re.I)
 
 
-def _question_stems(question: str) -> set[str]:
+@lru_cache(maxsize=1)
+def _stop_stems() -> frozenset[str]:
     from common.text import STOPWORDS
 
-    return {stem(w.lower()) for w in _WORD.findall(question)[1:]} - {stem(w) for w in STOPWORDS}
+    return frozenset(stem(w) for w in STOPWORDS)
+
+
+def _question_stems(question: str) -> set[str]:
+    return {stem(w.lower()) for w in _WORD.findall(question)[1:]} - _stop_stems()
 
 
 def mentions(question: str, sentence: str) -> bool:

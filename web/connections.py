@@ -24,10 +24,10 @@ HEADER_TIMEOUT_S = 10.0
 
 class HeaderTimeoutProtocol(H11Protocol):
     header_timeout: float = HEADER_TIMEOUT_S
+    _header_timer: asyncio.TimerHandle | None = None  # armed while a request's headers are awaited
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._header_timer: asyncio.TimerHandle | None = None
         self._arm()
 
     def data_received(self, data: bytes) -> None:
@@ -46,7 +46,7 @@ class HeaderTimeoutProtocol(H11Protocol):
         self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
 
     def _disarm(self) -> None:
-        if getattr(self, "_header_timer", None) is not None:
+        if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
 
