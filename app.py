@@ -46,8 +46,9 @@ def ensure_index(index_dir: str, corpus_dir: str, plan: str | None = "") -> str 
     """Build the index if missing or of an older format, update it if the corpus
     changed. Returns a note."""
     from index import store
-    from index.build import build_index
+    from index.build import build
     from index.embedding import make_embedder
+    from index.settings import IndexSettings
 
     plan = index_plan(index_dir, corpus_dir) if plan == "" else plan
     if plan is None:
@@ -58,8 +59,8 @@ def ensure_index(index_dir: str, corpus_dir: str, plan: str | None = "") -> str 
         print(f"The index in {index_dir} has an older format; rebuilding it ...", file=sys.stderr)
     else:
         print(f"The corpus changed since the last build; updating {index_dir} ...", file=sys.stderr)
-    summary = build_index(corpus_dir, index_dir, make_embedder(config.embedder()),
-                          sentence_vectors=config.sentence_vectors())
+    summary = build(corpus_dir, index_dir, make_embedder(config.embedder()),
+                    settings=IndexSettings(sentence_vectors=config.sentence_vectors()))
     for s in summary.skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
     return " / ".join(summary.lines())

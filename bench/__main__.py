@@ -60,8 +60,9 @@ def say(msg: str) -> None:
 
 def embedding_paths(articles, questions, work: Path, n_questions: int) -> dict:
     from evaluation.report import score_question
-    from index.build import build_from_articles
+    from index.build import build
     from index.embedding import Embedder, OnnxEmbedder
+    from index.settings import BuildOptions
     from qa import open_qa
 
     rng = random.Random(0)
@@ -75,7 +76,7 @@ def embedding_paths(articles, questions, work: Path, n_questions: int) -> dict:
         index_dir = work / f"index-{name}"
         shutil.rmtree(index_dir, ignore_errors=True)
         t0 = time.perf_counter()
-        summary = build_from_articles(articles, index_dir, emb, progress=False)
+        summary = build(articles, index_dir, emb, options=BuildOptions(progress=False))
         build_s = time.perf_counter() - t0
         say(f"  {name}: built {summary.passages} passages + {summary.sentences} sentences in {build_s:.1f} s")
         emb = make(threads=1)  # one thread on the query path, as open_qa's own embedder
@@ -335,9 +336,9 @@ def main(argv: list[str] | None = None) -> int:
             say("latency at scale ...")
             index_dir = work / "index-onnx-int8"
             if not (index_dir / "CURRENT").exists():
-                from index.build import build_from_articles
-
-                build_from_articles(articles, index_dir, OnnxEmbedder(), progress=False)
+                from index.build import build
+                from index.settings import BuildOptions
+                build(articles, index_dir, OnnxEmbedder(), options=BuildOptions(progress=False))
             emb = OnnxEmbedder(threads=1)
             rep["scale"] = scale_latency(index_dir, questions, sizes, 100 if args.quick else 300, emb)
     finally:

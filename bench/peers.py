@@ -107,11 +107,12 @@ class Peers:
 
 
 def ours(index_dir: str, articles, mode: str):
-    from index.build import build_from_articles
+    from index.build import build
+    from index.settings import BuildOptions
     from index.store import current_version_dir, load_version
     from qa import RetrievalSettings, Retriever
 
-    build_from_articles(articles, index_dir, progress=False)
+    build(articles, index_dir, options=BuildOptions(progress=False))
     retriever = Retriever(load_version(current_version_dir(index_dir)), settings=RetrievalSettings(mode=mode))
     data = retriever.data
     passages = [(data.articles[a].id, int(s), int(e), data.articles[a].text[s:e]) for a, s, e in data.chunks[:, :3]]

@@ -32,13 +32,16 @@ from .squad import Question, load_questions, load_squad
 
 def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
     """Build or update the index the questions run against; returns (index_dir, questions, texts)."""
-    from index.build import build_from_articles, build_index
+    from index.build import build
     from index.chunking import ChunkSettings
     from index.embedding import make_embedder
+    from index.settings import BuildOptions, IndexSettings
 
     index_dir = args.index_dir or tempfile.mkdtemp(prefix="qa-eval-index-")
-    settings = ChunkSettings(**{"pack": not args.no_pack,
+    chunking = ChunkSettings(**{"pack": not args.no_pack,
                                 **({"max_words": args.passage_words} if args.passage_words else {})})
+    settings = IndexSettings(chunking=chunking, sentence_vectors=args.sentence_vectors)
+    options = BuildOptions(progress=not args.quiet)
     texts = None
     if args.squad:
         articles, questions = load_squad(args.squad, args.unanswerable_share, args.seed, args.news_paragraphs)
@@ -48,17 +51,14 @@ def _prepare(args) -> tuple[str, list[Question], dict[str, str] | None]:
 
             questions += [Question(g.id, g.question, [], "on-topic") for g in generate(args.squad, args.seed)
                           if g.article_id in texts]
-        summary = build_from_articles(articles, index_dir, make_embedder(args.embedder), settings=settings,
-                                      progress=not args.quiet, corpus={"squad": str(args.squad)},
-                                      sentence_vectors=args.sentence_vectors)
+        summary = build(articles, index_dir, make_embedder(args.embedder), settings, options, corpus={"squad": str(args.squad)})
         print("index: " + " / ".join(summary.lines()), file=sys.stderr)
     else:
         if not args.questions:
             raise SystemExit("Error: give a QUESTIONS file or --squad FILE")
         questions = load_questions(args.questions)
         if args.corpus:
-            summary = build_index(args.corpus, index_dir, make_embedder(args.embedder), settings=settings,
-                                  progress=not args.quiet, sentence_vectors=args.sentence_vectors)
+            summary = build(args.corpus, index_dir, make_embedder(args.embedder), settings, options)
             print("index: " + " / ".join(summary.lines()), file=sys.stderr)
         elif not args.index_dir:
             raise SystemExit("Error: give --corpus DIR (to build an index) or --index-dir DIR")

@@ -62,32 +62,28 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args) -> int:
-    from .build import build_index
+    from .build import build
     from .embedding import make_embedder
+    from .settings import BuildOptions, IndexSettings
 
     if not Path(args.corpus).is_dir():
         print(f"Error: corpus folder {args.corpus} does not exist", file=sys.stderr)
         return 2
-    if args.engine == "ray":
-        from .ray_engine import build_with_ray
+    settings = IndexSettings(chunking=ChunkSettings(max_words=args.passage_words),
+                             sentence_vectors=args.sentence_vectors)
+    options = BuildOptions(full=args.full, progress=not args.quiet, wait_for_lock=args.wait, workers=args.workers,
+                           engine=args.engine, ray_address=args.ray_address)
+    if args.engine == "ray":  # each Ray actor loads its own model of this backend
+        embedder = make_embedder(args.embedder)
+    else:
+        from .articles import corpus_files
+        from .ingest import default_workers, embedder_threads
 
-        summary = build_with_ray(args.corpus, args.index_dir, workers=2 if args.workers is None else args.workers,
-                                 address=args.ray_address,
-                                 backend=args.embedder, settings=ChunkSettings(max_words=args.passage_words),
-                                 full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
-                                 sentence_vectors=args.sentence_vectors)
-        return _report(summary)
-    from .articles import corpus_files
-    from .ingest import default_workers, embedder_threads
-
-    readers = default_workers(len(corpus_files(Path(args.corpus)))) if args.workers is None else args.workers
-    embedder = make_embedder(args.embedder, device=args.device, progress=None if args.quiet else _note,
-                             threads=embedder_threads(readers))
-    summary = build_index(args.corpus, args.index_dir, embedder,
-                          settings=ChunkSettings(max_words=args.passage_words),
-                          full=args.full, progress=not args.quiet, wait_for_lock=args.wait,
-                          sentence_vectors=args.sentence_vectors, workers=readers)
-    return _report(summary)
+        readers = default_workers(len(corpus_files(Path(args.corpus)))) if args.workers is None else args.workers
+        options = BuildOptions(**dict(options.as_dict(), workers=readers))
+        embedder = make_embedder(args.embedder, device=args.device, progress=None if args.quiet else _note,
+                                 threads=embedder_threads(readers))
+    return _report(build(args.corpus, args.index_dir, embedder, settings, options))
 
 
 def _report(summary) -> int:

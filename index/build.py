@@ -16,13 +16,13 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from common import config
 from common.errors import EmptyCorpusError, IndexCorruptError, QAError
 from common.hashing import content_hash
 from common.runinfo import machine, now_iso
@@ -32,6 +32,10 @@ from .articles import claim_id, natural_owners, walk_corpus
 from .chunking import ChunkSettings
 from .ingest import FileResult, RowFile, RowSet, default_workers, prepare, prepared_files, split_arrays
 from .records import Article, Skipped
+from .settings import BuildOptions, IndexSettings
+
+if TYPE_CHECKING:
+    from .embedding import EmbedderLike
 
 
 @dataclass
@@ -76,7 +80,8 @@ class _Part:
     sentence_rows: tuple | None = None  # (RowFile, lo, hi): where its sentence vectors are on disk
 
 
-def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[str, _Part], dict, str, object]:
+def _previous(index_dir: Path, settings: IndexSettings, embedder,
+              full: bool) -> tuple[dict[str, _Part], dict, str, object]:
     """Parts of the live version by content hash, its article hashes by id, a note, and the
     live version's sentence-vector file (read row by row when the parts are written, never
     loaded whole; close it when done)."""
@@ -87,10 +92,7 @@ def _previous(index_dir: Path, manifest_base: dict, full: bool) -> tuple[dict[st
         rows = RowFile.open_npy(data.path / "sentence_vectors.npy")
     except (QAError, OSError, ValueError) as exc:
         return {}, {}, f"previous index unusable ({exc}); rebuilt from scratch", None
-    man = data.manifest
-    same = all(man.get(k, "separate" if k == "sentence_vectors" else None) == manifest_base[k]
-               for k in ("model", "chunking", "embed_title", "sentence_vectors"))
-    if not same:
+    if settings.needs_full_rebuild(embedder, data.manifest):
         rows.close()
         return {}, {}, "model or passage settings changed; rebuilt from scratch", None
     pvecs = data.passage_matrix() if data.n_passages else None
@@ -118,16 +120,13 @@ def _split(article: Article, settings: ChunkSettings, count_tokens) -> _Part:
     return _Part(article, s, c)
 
 
-SENTENCE_VECTORS = ("late", "separate")
-DEFAULT_SENTENCE_VECTORS = config.SENTENCE_VECTORS  # the commands read $QA_SENTENCE_VECTORS (common.config)
-
-
-def _embed_parts(parts: list[_Part], embedder, with_title: bool, sentence_vectors: str) -> int:
+def embed_parts(parts: list[_Part], embedder, settings: IndexSettings) -> int:
     """Passage and sentence vectors of `parts`. "late": one pass over the passages, each
     sentence pooled from its passage's token vectors (a sentence outside every passage or
     cut off by the model's window is embedded alone); "separate": every sentence embedded
     again on its own (version 1). Returns the number of texts run through the model."""
-    if sentence_vectors == "late":
+    with_title = settings.embed_title
+    if settings.sentence_vectors == "late":
         return _embed_late(parts, embedder, with_title)
     texts = []
     for p in parts:
@@ -208,83 +207,91 @@ def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
 FLUSH_PASSAGES = 512  # new passages embedded (and their vectors spilled to disk) at a time
 
 
-def build_index(corpus_dir: str | Path, index_dir: str | Path, embedder=None,
-                settings: ChunkSettings = ChunkSettings(), embed_title: bool = True,
-                full: bool = False, progress: bool = True, wait_for_lock: bool = False,
-                sentence_vectors: str | None = None, workers: int | None = None) -> BuildSummary:
-    """(Re)build the index of `corpus_dir` into `index_dir`; returns what was done.
+def build(source: str | Path | Sequence[Article], index_dir: str | Path, embedder: EmbedderLike | None = None,
+          settings: IndexSettings | None = None, options: BuildOptions | None = None, *,
+          corpus: dict | None = None) -> BuildSummary:
+    """(Re)build the index in `index_dir` from `source`, a corpus folder or articles already
+    in memory (`corpus`: what the manifest says they came from, {"squad": path} say); returns
+    what was done. The one build entry: `options.engine == "ray"` reads and embeds a corpus
+    folder on a Ray cluster (index.ray_engine).
 
-    Streaming (index.ingest): `workers` processes read, clean, split and MinHash the files
-    (default: `default_workers`, none for a small corpus or an embedder without a picklable
-    token counter) while this process embeds, and the vectors go to disk batch by batch."""
-    t0 = time.perf_counter()
-    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
-    files, walk_skipped = walk_corpus(corpus_dir)
+    Locally the build streams (index.ingest): `options.workers` processes read, clean, split
+    and MinHash the files (default: `default_workers`, none for a small corpus or an embedder
+    without a picklable token counter) while this process embeds, and the vectors go to disk
+    batch by batch."""
+    settings, options = settings or IndexSettings(), options or BuildOptions()
+    if options.engine == "ray":
+        if not isinstance(source, (str, Path)):
+            raise ValueError("the Ray engine builds from a corpus folder, not from articles in memory")
+        from .ray_engine import build_with_ray
+
+        return build_with_ray(Path(source), Path(index_dir), embedder, settings, options)
     if embedder is None:
         from .embedding import make_embedder
 
         embedder = make_embedder()
+    if isinstance(source, (str, Path)):
+        return _build_files(Path(source), Path(index_dir), embedder, settings, options)
+    return build_articles(list(source), Path(index_dir), embedder, settings, options, _Job(corpus=corpus))
+
+
+@dataclass
+class _Job:
+    """Where a build's articles come from, for its manifest and summary."""
+
+    corpus_dir: str | None = None  # a corpus folder (its files' digests go in the manifest)
+    corpus: dict | None = None  # else what the manifest says of the source
+    skipped: list[Skipped] = field(default_factory=list)  # files skipped before the build (the walk, Ray's reads)
+    t0: float = field(default_factory=time.perf_counter)
+    embed_new: object = None  # (articles, IndexSettings) -> (parts with vectors, texts embedded); None: here
+    owners: dict[str, str] | None = None  # article id -> the file that has it by name (index.articles)
+
+
+def _build_files(corpus_dir: Path, index_dir: Path, embedder, settings: IndexSettings,
+                 options: BuildOptions) -> BuildSummary:
+    job = _Job(corpus_dir=str(corpus_dir))
+    files, job.skipped = walk_corpus(corpus_dir)
+    job.owners = natural_owners(files, corpus_dir)
     counter = embedder.token_counter()
-    n_workers = 0 if counter is None else default_workers(len(files)) if workers is None else workers
+    n_workers = 0 if counter is None else default_workers(len(files)) if options.workers is None else options.workers
     count = counter or embedder.count_tokens
 
     def source(known: set[str]) -> Iterator[FileResult]:
-        return prepared_files(files, corpus_dir, known, settings, count, n_workers)
+        return prepared_files(files, corpus_dir, known, settings.chunking, count, n_workers)
 
-    return _build(source, len(files), "file", index_dir, embedder, settings, embed_title, full, progress,
-                  wait_for_lock, corpus_dir=str(corpus_dir), skipped=walk_skipped, t0=t0,
-                  sentence_vectors=sentence_vectors, owners=natural_owners(files, corpus_dir))
+    return _build(source, len(files), "file", index_dir, embedder, settings, options, job)
 
 
-def build_from_articles(articles: list[Article], index_dir: str | Path, embedder=None,
-                        settings: ChunkSettings = ChunkSettings(), embed_title: bool = True,
-                        full: bool = False, progress: bool = True, wait_for_lock: bool = False,
-                        corpus: dict | None = None, skipped: list[Skipped] | None = None,
-                        t0: float | None = None, sentence_vectors: str | None = None,
-                        embed_new=None) -> BuildSummary:
-    """The build of articles already in memory. `embed_new(articles, settings, embed_title,
-    sentence_vectors)` -> (parts with vectors, texts embedded) replaces the local
+def build_articles(articles: list[Article], index_dir: Path, embedder, settings: IndexSettings,
+                   options: BuildOptions, job: _Job) -> BuildSummary:
+    """The build of articles already in memory; `job.embed_new` replaces the local
     split-and-embed step (the Ray engine runs it on a cluster, once for all new articles)."""
-    if embedder is None:
-        from .embedding import make_embedder
-
-        embedder = make_embedder()
+    chunking = None if job.embed_new else settings.chunking
 
     def source(known: set[str]) -> Iterator[FileResult]:
         for a in articles:  # split lazily, as the embedding batches need them
-            yield FileResult(None, None, [prepare(a, known, None if embed_new else settings, embedder.count_tokens)])
+            yield FileResult(None, None, [prepare(a, known, chunking, embedder.count_tokens)])
 
-    return _build(source, len(articles), "article", index_dir, embedder, settings, embed_title, full, progress,
-                  wait_for_lock, corpus=corpus, skipped=skipped, t0=t0, sentence_vectors=sentence_vectors,
-                  embed_new=embed_new)
+    return _build(source, len(articles), "article", index_dir, embedder, settings, options, job)
 
 
-def _build(source, total: int, unit: str, index_dir: str | Path, embedder, settings: ChunkSettings,
-           embed_title: bool, full: bool, progress: bool, wait_for_lock: bool, corpus_dir: str | None = None,
-           corpus: dict | None = None, skipped: list[Skipped] | None = None, t0: float | None = None,
-           sentence_vectors: str | None = None, embed_new=None, owners: dict[str, str] | None = None) -> BuildSummary:
+def _build(source, total: int, unit: str, index_dir: Path, embedder, settings: IndexSettings,
+           options: BuildOptions, job: _Job) -> BuildSummary:
     """The build: take articles from `source(known hashes)` as they come, reuse the parts of
     unchanged ones, embed the others in batches (vectors to a spill file), then MinHash
     groups, BM25, FAISS, write, verify and switch."""
-    t0 = time.perf_counter() if t0 is None else t0
-    mode = sentence_vectors or DEFAULT_SENTENCE_VECTORS
-    if mode not in SENTENCE_VECTORS:
-        raise ValueError(f"sentence vectors must be one of {', '.join(SENTENCE_VECTORS)}, not {mode!r}")
-    index_dir = Path(index_dir)
-    base = {"model": {"name": embedder.name, "fingerprint": embedder.fingerprint, "dim": embedder.dim,
-                      "path": embedder.path, "backend": embedder.backend},
-            "chunking": settings.as_dict(), "embed_title": embed_title, "sentence_vectors": mode}
-    with store.build_lock(index_dir, wait=wait_for_lock):
-        prev_parts, prev_hashes, note, prev_rows = _previous(index_dir, base, full)
-        summary = BuildSummary(full=not prev_hashes, note=note, skipped=list(skipped or []))
+    base = settings.manifest(embedder)
+    with store.build_lock(index_dir, wait=options.wait_for_lock):
+        prev_parts, prev_hashes, note, prev_rows = _previous(index_dir, settings, embedder, options.full)
+        summary = BuildSummary(full=not prev_hashes, note=note, skipped=list(job.skipped))
         spill_dir = index_dir / "versions" / f".tmp-spill-{os.getpid()}"
         spill_dir.mkdir(parents=True, exist_ok=True)
         spill = RowFile.create(spill_dir / "sentence_vectors.f16", np.float16, embedder.dim)
         try:
             parts, file_hashes = _ingest(source, total, unit, prev_parts, prev_hashes, summary, embedder, settings,
-                                         embed_title, mode, embed_new, spill, progress, owners)
+                                         options.progress, job, spill)
             if not parts:
-                where = corpus_dir or (corpus or {}).get("dir") or "the input"
+                where = job.corpus_dir or (job.corpus or {}).get("dir") or "the input"
                 raise EmptyCorpusError(f"no usable articles in {where}"
                                        + (f" ({len(summary.skipped)} files skipped)" if summary.skipped else ""))
             # split by the Ray engine, or kept from an index without signatures
@@ -294,14 +301,15 @@ def _build(source, total: int, unit: str, index_dir: str | Path, embedder, setti
             data = _assemble(parts, embedder.dim)
             articles = data.articles
             del parts, prev_parts  # kept parts' vectors: _assemble copied them
-            data.bm25 = lexical.build_bm25(lexical.passage_terms(data, embed_title))
+            data.bm25 = lexical.build_bm25(lexical.passage_terms(data, settings.embed_title))
             data.sentence_df = lexical.sentence_df(data)
+            corpus = job.corpus
             if corpus is None:
-                corpus = {"dir": corpus_dir, "files": file_hashes} if corpus_dir else {}
+                corpus = {"dir": job.corpus_dir, "files": file_hashes} if job.corpus_dir else {}
             manifest = dict(base, created=now_iso(), corpus=corpus,
                             articles={a.id: content_hash(a.title, a.text) for a in articles},
                             machine=machine())
-            manifest["build_seconds"] = round(time.perf_counter() - t0, 3)
+            manifest["build_seconds"] = round(time.perf_counter() - job.t0, 3)
             version_dir = store.write_version(data, index_dir, manifest)
             n_passages, n_sentences, wire_groups = data.n_passages, len(data.sentences), len(data.group_members)
             probe = data.passage_vectors[[0, n_passages - 1]].copy() if n_passages else data.passage_vectors
@@ -318,13 +326,13 @@ def _build(source, total: int, unit: str, index_dir: str | Path, embedder, setti
     summary.articles, summary.passages, summary.sentences = len(articles), n_passages, n_sentences
     summary.wire_groups = wire_groups
     summary.version = version_dir.name
-    summary.seconds = time.perf_counter() - t0
+    summary.seconds = time.perf_counter() - job.t0
     return summary
 
 
 def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_hashes: dict[str, str],
-            summary: BuildSummary, embedder, settings: ChunkSettings, embed_title: bool, mode: str, embed_new,
-            spill: RowFile, progress: bool, owners: dict[str, str] | None = None) -> tuple[list[_Part], dict[str, str]]:
+            summary: BuildSummary, embedder, settings: IndexSettings, progress: bool, job: _Job,
+            spill: RowFile) -> tuple[list[_Part], dict[str, str]]:
     """Every article of `source` as a part in order (new ones embedded, a batch at a time,
     their sentence vectors in `spill`); fills `summary`'s lists. Returns (parts, file digests)."""
     from tqdm import tqdm
@@ -334,14 +342,15 @@ def _ingest(source, total: int, unit: str, prev_parts: dict[str, _Part], prev_ha
     file_hashes: dict[str, str] = {}
     seen: dict[str, str] = {}
     t_start = time.perf_counter()
+    embed_new, owners = job.embed_new, job.owners
 
     def flush() -> None:
         if not pending:
             return
         if embed_new is None:
-            summary.embedded_texts += _embed_parts(pending, embedder, embed_title, mode)
+            summary.embedded_texts += embed_parts(pending, embedder, settings)
         else:
-            new, n = embed_new([p.article for p in pending], settings, embed_title, mode)
+            new, n = embed_new([p.article for p in pending], settings)
             for p, q in zip(pending, new):
                 p.sentences, p.chunks = q.sentences, q.chunks
                 p.passage_vectors, p.sentence_vectors = q.passage_vectors, q.sentence_vectors

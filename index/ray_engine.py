@@ -25,9 +25,9 @@ import numpy as np
 
 from common.errors import QAError
 
-from .build import BuildSummary, _embed_parts, _Part, _split, build_from_articles
-from .chunking import ChunkSettings
+from .build import BuildSummary, _Job, _Part, _split, build_articles, embed_parts
 from .records import Article, LoadReport
+from .settings import BuildOptions, IndexSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,35 +46,37 @@ def _read(row: dict) -> list[dict]:
 class _Embedder:
     """Ray actor: chunks and embeds the articles of a batch with its own model (one thread)."""
 
-    def __init__(self, backend: str | None, settings: dict, embed_title: bool, sentence_vectors: str):
+    def __init__(self, backend: str | None, settings: IndexSettings):
         from .embedding import make_embedder
 
         self.embedder = make_embedder(backend, threads=1, batch_size=1)
-        self.settings, self.embed_title, self.mode = ChunkSettings(**settings), embed_title, sentence_vectors
+        self.settings = settings
 
     def __call__(self, batch: dict) -> dict:
         arts = [pickle.loads(b) for b in batch["article"]]
-        parts = [_split(a, self.settings, self.embedder.count_tokens) for a in arts]
-        n = _embed_parts(parts, self.embedder, self.embed_title, self.mode)
+        parts = [_split(a, self.settings.chunking, self.embedder.count_tokens) for a in arts]
+        n = embed_parts(parts, self.embedder, self.settings)
         blobs = [pickle.dumps((p.sentences, p.chunks, p.passage_vectors, p.sentence_vectors)) for p in parts]
         return {"id": np.array([a.id for a in arts], dtype=object), "parts": np.array(blobs, dtype=object),
                 "texts": np.array([n] + [0] * (len(arts) - 1))}
 
 
-def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int = 2, address: str | None = None,
-                   backend: str | None = None, settings: ChunkSettings = ChunkSettings(), embed_title: bool = True,
-                   full: bool = False, progress: bool = True, wait_for_lock: bool = False,
-                   sentence_vectors: str | None = None) -> BuildSummary:
+def build_with_ray(corpus_dir: Path, index_dir: Path, embedder, settings: IndexSettings,
+                   options: BuildOptions) -> BuildSummary:
+    """The build of `index.build.build` with `options.engine == "ray"`: files read and new
+    articles chunked and embedded by `options.workers` (default 2) Ray actors of the
+    embedder's backend, then the local build's write, verify and switch."""
     try:
         import ray
     except ImportError:
         raise RayUnavailable("Ray is not installed", hint="pip install -r requirements-ray.txt") from None
     from .articles import add_read, natural_owners, walk_corpus
-    from .build import DEFAULT_SENTENCE_VECTORS
     from .embedding import make_embedder
 
     t0 = time.perf_counter()
-    corpus_dir = Path(corpus_dir)
+    workers = 2 if options.workers is None else options.workers
+    address, progress = options.ray_address, options.progress
+    backend = embedder.backend if embedder is not None else None
     started = not ray.is_initialized()
     if started:
         env = {"env_vars": {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -94,16 +96,14 @@ def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int =
         owners = natural_owners(files, corpus_dir)
         for r in sorted(rows, key=lambda r: r["rel"]):
             add_read(report, r["rel"], pickle.loads(r["read"]), seen, owners)
-        mode = sentence_vectors or DEFAULT_SENTENCE_VECTORS
 
-        def embed_new(todo: list[Article], settings_, embed_title_, mode_) -> tuple[list[_Part], int]:
+        def embed_new(todo: list[Article], settings_: IndexSettings) -> tuple[list[_Part], int]:
             if not todo:
                 return [], 0
             ds = ray.data.from_items([{"article": pickle.dumps(a)} for a in todo],
                                      override_num_blocks=max(1, min(len(todo), 8 * workers)))
             out = ds.map_batches(_Embedder, batch_size=4, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
-                                 fn_constructor_kwargs={"backend": backend, "settings": settings_.as_dict(),
-                                                        "embed_title": embed_title_, "sentence_vectors": mode_},
+                                 fn_constructor_kwargs={"backend": backend, "settings": settings_},
                                  batch_format="numpy").take_all()
             got = {r["id"]: pickle.loads(r["parts"]) for r in out}
             texts = int(sum(int(r["texts"]) for r in out))
@@ -113,9 +113,9 @@ def build_with_ray(corpus_dir: str | Path, index_dir: str | Path, workers: int =
                 parts.append(_Part(a, s, c, pv, sv))
             return parts, texts
 
-        return build_from_articles(report.articles, index_dir, make_embedder(backend), settings, embed_title, full,
-                                   progress, wait_for_lock, corpus={"dir": str(corpus_dir), "files": report.file_hashes},
-                                   skipped=report.skipped, t0=t0, sentence_vectors=mode, embed_new=embed_new)
+        job = _Job(corpus={"dir": str(corpus_dir), "files": report.file_hashes}, skipped=report.skipped, t0=t0,
+                   embed_new=embed_new)
+        return build_articles(report.articles, index_dir, embedder or make_embedder(backend), settings, options, job)
     finally:
         if started:
             ray.shutdown()

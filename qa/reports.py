@@ -14,14 +14,26 @@ contradict each other about the same moment read as a disagreement):
   reports **disagree**: the answer lists every alternative, each with its citations.
 
 Wire copies of one story are never alternatives to each other (index.wire).
+
+The stage (`find`, then `settle`): the answers other articles give to the question, each a
+`Reading` (pick, confidence, features), kept only when they report the same fact
+(`same_fact`) with a confident read; then which one answers.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from common.text import NUMBER_WORDS
 
+from . import timeline
+from .candidates import Candidate, Pick, Read, article_of, ranker_score
+from .records import Hit, Report
 from .timeline import MONTHS, days_between
+
+if TYPE_CHECKING:
+    from .answer import QA
 
 UPDATE_DAYS = 2
 CHANGE_WORDS = re.compile(
@@ -185,3 +197,154 @@ def same_fact(question: str, present: bool, first: tuple[str, str], second: tupl
             and not STATE_WORDS.search(first[0]):
         return False
     return bool(INTENT_WORDS.search(first[0])) == bool(INTENT_WORDS.search(second[0]))
+
+
+# Another article's answer counts as a report of the same fact (an update or a disagreement)
+# only when its sentence's ranker score (before time preferences) is this share of the chosen
+# one's, it holds this share of the chosen sentence's question-word overlap, and the
+# reader's margin on it is this share of the chosen margin (hand-set on the news fixture's
+# planted pairs).
+REPORT_SCORE_SHARE = 0.85
+REPORT_OVERLAP = 0.5
+REPORT_MARGIN = 0.6
+EXTRA_REPORT_READS = 4  # sentences of other dated articles (two an article group) read for other reports of a figure
+# two figures (numbers) are looser: a figure reported again is an update, and same_fact
+# (the same question words, no state for an event, no intention for an outcome) guards the pairing
+FIGURE_SCORE_SHARE = 0.6
+FIGURE_MARGIN = 0.0  # any positive margin: the confidence and same_fact decide
+FIGURE_OVERLAP = 0.4
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One article's answer to the question: what was read, its confidence and features."""
+
+    pick: Pick
+    confidence: float
+    features: dict
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Which report answers: the newest when they update one another, the chosen one (with
+    the others listed) when they disagree."""
+
+    answer: Reading
+    earlier: list[Reading]  # older reports an update replaced, newest first
+    differ: list[Reading]  # every disagreeing report, the answer's first; empty when none
+
+
+def _short(qa: QA, pick: Pick) -> str:
+    text = qa.data.sentence_text(pick.sentence.sentence)
+    return text if pick.start is None else text[pick.start : pick.end]
+
+
+def _group(qa: QA, c: Candidate) -> int:
+    return qa.data.group_of(qa.data.sentence_article(c.sentence))
+
+
+def find(qa: QA, question: str, qt: timeline.QuestionTime, searched: str, hits: list[Hit],
+         pick: Pick, threshold: float, cands: list[Candidate] = ()) -> list[Reading]:
+    """Answers that other articles (not copies of the chosen one) give to the same
+    question, each with a confidence above the threshold. Undated reports from unknown
+    outlets can only disagree (`relation`). For a figure, the best sentences of other
+    dated articles beyond the windows read for the answer are read too
+    (EXTRA_REPORT_READS): an earlier count is often ranked below copies of the newest story."""
+    if not pick.others or pick.fit != "reader":
+        return []
+    data = qa.data
+    chosen_answer = _short(qa, pick)
+    seen_groups, out = {_group(qa, pick.sentence)}, []
+    chosen = pick.sentence
+    w = qa.settings.sentence_weights
+    pool = list(pick.others)
+    if is_figure(chosen_answer) and article_of(data, chosen).date:
+        read_rows = {chosen.sentence} | {o.candidate.sentence for o in pool}
+        per_group: dict[int, int] = {}
+        more = []
+        for c in cands:
+            g = _group(qa, c)
+            if c.sentence in read_rows or g in seen_groups or per_group.get(g, 0) == 2 \
+                    or not article_of(data, c).date:
+                continue
+            per_group[g] = per_group.get(g, 0) + 1
+            more.append(c)
+            if len(more) == EXTRA_REPORT_READS:
+                break
+        if more:
+            texts = [data.sentence_text(c.sentence) for c in more]
+            for r in qa.reader.read(question, texts, qa.accept(question)):
+                pool.append(Read(more[r.sentence], r.start, r.end, r.margin))
+    for o in sorted(pool, key=lambda o: -o.margin):
+        cand, start, end, margin = o.candidate, o.start, o.end, o.margin
+        art = article_of(data, cand)
+        if _group(qa, cand) in seen_groups:
+            continue
+        # a report of the same fact: ranked close to the chosen sentence, sharing enough
+        # of the question's words, and read with a clear margin
+        text = data.sentence_text(cand.sentence)
+        figures = is_figure(text[start:end]) and is_figure(chosen_answer)
+        share, need, overlap = ((FIGURE_SCORE_SHARE, FIGURE_MARGIN, FIGURE_OVERLAP) if figures
+                                else (REPORT_SCORE_SHARE, REPORT_MARGIN, REPORT_OVERLAP))
+        if (ranker_score(w, cand) < share * ranker_score(w, chosen) or cand.lex < overlap * chosen.lex
+                or margin <= max(0.0, need * (pick.margin or 0.0))):
+            continue
+        if qt.named and timeline.prior(qt, text, art.date, None, None) <= 0:
+            continue  # a question about 2025 is not contradicted by a 2026 report
+        start, end = qa.whole(text, start, end, question)
+        other = Pick(cand, start, end, margin, "reader")
+        if same_answer(_short(qa, other), chosen_answer):
+            continue
+        if not same_fact_of(qa, question, qt, chosen, cand):
+            continue  # another figure of another thing: the ferry's capacity is not its daily riders
+        if qa.judge is not None:
+            judged = qa.judge.read(question, [text])
+            other = Pick(cand, start, end, margin, "reader", judged[0].margin if judged else None)
+        feats = qa.evidence.confidence_features(question, searched, cand, hits, other)
+        conf = qa.confidence(feats, "reader")
+        if conf >= threshold:
+            seen_groups.add(_group(qa, cand))
+            out.append(Reading(other, conf, feats))
+        if len(out) == 2:
+            break
+    return out
+
+
+def same_fact_of(qa: QA, question: str, qt: timeline.QuestionTime, a: Candidate, b: Candidate) -> bool:
+    """Do the sentences of `a` and `b` report the same fact (`same_fact`, the earlier one first)?"""
+    art_a, art_b = article_of(qa.data, a), article_of(qa.data, b)
+    first, second = ((a, art_a), (b, art_b)) if (art_a.date or "") <= (art_b.date or "") else ((b, art_b), (a, art_a))
+    return same_fact(question, qt.present, *((qa.data.sentence_text(c.sentence), art.title)
+                                             for c, art in (first, second)))
+
+
+def settle(qa: QA, question: str, qt: timeline.QuestionTime, chosen: Reading, others: list[Reading]) -> Settled:
+    """The answer among the reports (see the module's rule): only figures and holders of a
+    post ("Who is the harbour master?": a later appointment) are updated; other answers
+    that differ disagree. A question naming its time is not updated."""
+    if not others:
+        return Settled(chosen, [], [])
+    data = qa.data
+    updates, differ = [], []
+    office = timeline.asks_who_holds(question, qt)
+    for o in others:
+        a, b = article_of(data, chosen.pick.sentence), article_of(data, o.pick.sentence)
+        later = o if (b.date or "") > (a.date or "") else chosen
+        kind = relation(a.date, a.source, b.date, b.source, data.sentence_text(later.pick.sentence.sentence))
+        if not (is_figure(_short(qa, chosen.pick)) and is_figure(_short(qa, o.pick))) and not (
+                office and a.date and b.date and a.date[:10] != b.date[:10]):
+            kind = "disagreement"
+        (updates if kind == "update" else differ).append(o)
+    if updates and not qt.named:
+        chain = sorted([chosen] + updates, key=lambda r: article_of(data, r.pick.sentence).date or "")
+        answer, earlier = chain[-1], list(reversed(chain[:-1]))
+    else:
+        answer, earlier = chosen, []
+    return Settled(answer, earlier, [answer] + differ if differ else [])
+
+
+def report(qa: QA, reading: Reading) -> Report:
+    """The answer of one report: its short answer, confidence and the cited sentence."""
+    from .citations import cite
+
+    return Report(_short(qa, reading.pick), round(float(reading.confidence), 4), [cite(qa.data, reading.pick.sentence)])

@@ -103,10 +103,10 @@ def fp32_embedder():
 
 @pytest.fixture(scope="session")
 def shipped_index(tmp_path_factory, real_embedder) -> Path:
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     index_dir = tmp_path_factory.mktemp("shipped") / "index"
-    build_index(SHIPPED_CORPUS, index_dir, embedder=real_embedder, progress=False)
+    build(SHIPPED_CORPUS, index_dir, embedder=real_embedder, options=BuildOptions(progress=False))
     return index_dir
 
 

@@ -104,12 +104,12 @@ def test_app_rebuilds_an_index_of_an_older_format_on_start(tmp_path, real_embedd
 
     import app
     from index import store
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     corpus = tmp_path / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
     idx = tmp_path / "idx"
-    build_index(corpus, idx, embedder=real_embedder, progress=False)
+    build(corpus, idx, embedder=real_embedder, options=BuildOptions(progress=False))
     old = store.current_version_dir(idx)
     manifest = json.loads((old / "manifest.json").read_text())
     manifest["format_version"] = 1
@@ -131,25 +131,25 @@ def test_a_stale_or_missing_index_answers_when_it_can_and_recovers_by_itself(tmp
     from conftest import SHIPPED_CORPUS
 
     import web.service as service_mod
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     corpus = tmp_path / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
     index_dir = tmp_path / "index"
-    build_index(corpus, index_dir, embedder=real_embedder, progress=False)
+    build(corpus, index_dir, embedder=real_embedder, options=BuildOptions(progress=False))
     (corpus / "ferry.txt").write_text("Ferry\n\nThe Kittiwake ferry carries 120 passengers.", encoding="utf-8")
     service = service_mod.ChatService(str(index_dir), str(corpus), embedder=real_embedder)
     assert service.error is None and "Answers come from the last build" in service.switch_error
     status, out = service.api_answer({"question": "Who authorized the meetings?"})
     assert status == 200 and out["answer"] == "the U.S. government"
-    build_index(corpus, index_dir, embedder=real_embedder, progress=False)  # the other build finishes
+    build(corpus, index_dir, embedder=real_embedder, options=BuildOptions(progress=False))  # the other build finishes
     status, out = service.api_answer({"question": "How many passengers does the Kittiwake ferry carry?"})
     assert status == 200 and out["answer"] == "120" and service.switch_error is None
 
     empty = tmp_path / "later"
     waiting = service_mod.ChatService(str(empty), str(corpus), embedder=real_embedder)
     assert waiting.error and waiting.api_answer({"question": "Who authorized the meetings?"})[0] == 503
-    build_index(corpus, empty, embedder=real_embedder, progress=False)
+    build(corpus, empty, embedder=real_embedder, options=BuildOptions(progress=False))
     time.sleep(2.1)  # the service looks for an index at most every 2 s
     status, out = waiting.api_answer({"question": "Who authorized the meetings?"})
     assert status == 200 and out["answer"] == "the U.S. government"
@@ -159,14 +159,14 @@ def test_cards_of_a_long_article_carry_an_excerpt_not_the_article(tmp_path, real
     """A long article (here 60 KB; the issue's was 1 MB): each answer's cards (which the page keeps and re-sends for every
     earlier answer) hold a few kilobytes around the quote, not the megabyte."""
     import web.service as service_mod
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     filler = "The harbor committee met again and discussed the tides at length. " * 450
     (corpus / "long.txt").write_text("Long report\n\n" + filler + "\n\nThe new lighthouse keeper is "
                                      "Marta Quill, the council said.\n\n" + filler, encoding="utf-8")
-    build_index(corpus, tmp_path / "index", embedder=real_embedder, progress=False)
+    build(corpus, tmp_path / "index", embedder=real_embedder, options=BuildOptions(progress=False))
     service = service_mod.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder)
     history, turns = [], []
     for _ in range(3):
@@ -193,11 +193,11 @@ def test_the_app_serves_from_the_last_index_while_its_start_up_update_runs(tmp_p
 
     from conftest import ROOT, SHIPPED_CORPUS, _free_port
 
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     corpus = tmp_path / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
-    build_index(corpus, tmp_path / "index", embedder=real_embedder, progress=False)
+    build(corpus, tmp_path / "index", embedder=real_embedder, options=BuildOptions(progress=False))
     long = "The tide tables were printed again for the harbor office. " * 4000  # ~230 KB to embed
     (corpus / "keeper.txt").write_text(f"Keeper\n\n{long}\n\nThe new lighthouse keeper is Marta Quill.\n\n{long}",
                                        encoding="utf-8")
@@ -283,12 +283,12 @@ def test_removal_asks_first_and_undo_restores_it(tmp_path, real_embedder):
     from conftest import SHIPPED_CORPUS
 
     import web.service as service_mod
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     corpus = tmp_path / "corpus"
     shutil.copytree(SHIPPED_CORPUS, corpus)
     (corpus / "ferry.txt").write_text("Ferry news\n\nThe Kittiwake ferry carries 120 passengers.", encoding="utf-8")
-    build_index(corpus, tmp_path / "index", embedder=real_embedder, progress=False)
+    build(corpus, tmp_path / "index", embedder=real_embedder, options=BuildOptions(progress=False))
     service = service_mod.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder, uploads=True)
     assert service.removal_question(None) == ("Choose an article to remove first.", False)
     text, ok = service.removal_question("ferry")

@@ -10,22 +10,23 @@ import pytest
 from conftest import ROOT
 
 from index import store
-from index.build import build_index
+from index.build import build
+from index.settings import BuildOptions
 from qa import Retriever
 
 WORKER = """
 import sys, time
 sys.path[:0] = [{root!r}, {tests!r}]
 from conftest import FakeEmbedder
-from index.build import build_index
-
+from index.build import build
+from index.settings import BuildOptions
 class Slow(FakeEmbedder):
     def embed(self, texts, progress=None):
         time.sleep(0.002 * len(texts))
         return super().embed(texts, progress)
 
 print("start", flush=True)
-build_index(sys.argv[1], sys.argv[2], embedder=Slow(), progress=False, full=True)
+build(sys.argv[1], sys.argv[2], Slow(), options=BuildOptions(progress=False, full=True))
 print("done", flush=True)
 """
 
@@ -53,7 +54,7 @@ def test_kill_9_at_any_point_leaves_previous_index(tmp_path, fake_embedder):
     old, new, idx = tmp_path / "old", tmp_path / "new", tmp_path / "idx"
     _make_corpus(old, 5, "alpha")
     _make_corpus(new, 60, "beta")
-    build_index(old, idx, embedder=fake_embedder, progress=False)
+    build(old, idx, embedder=fake_embedder, options=BuildOptions(progress=False))
     # Time one uninterrupted build of the new corpus, into a scratch folder.
     t0 = time.perf_counter()
     p = _worker(tmp_path, new, tmp_path / "scratch")
@@ -70,7 +71,7 @@ def test_kill_9_at_any_point_leaves_previous_index(tmp_path, fake_embedder):
         # Either the old version is still live, or the new one finished completely.
         _still_answers(idx, fake_embedder, "alpha" if now == live else "beta")
         if now != live:  # finished before the kill; go back to the old corpus for the next round
-            build_index(old, idx, embedder=fake_embedder, progress=False, full=True)
+            build(old, idx, embedder=fake_embedder, options=BuildOptions(progress=False, full=True))
     # Kill exactly while the new version's files are being written.
     live = store.current_version_name(idx)
     p = _worker(tmp_path, new, idx)
@@ -83,7 +84,7 @@ def test_kill_9_at_any_point_leaves_previous_index(tmp_path, fake_embedder):
     assert store.current_version_name(idx) == live
     _still_answers(idx, fake_embedder, "alpha")
     # The next build clears what killed builds left behind.
-    build_index(old, idx, embedder=fake_embedder, progress=False, full=True)
+    build(old, idx, embedder=fake_embedder, options=BuildOptions(progress=False, full=True))
     assert not [v for v in (idx / "versions").iterdir() if v.name.startswith(".tmp-")]
 
 
@@ -96,18 +97,18 @@ def test_concurrent_build_stops_with_a_message(tmp_path, fake_embedder):
     p.stdout.readline()
     time.sleep(0.3)
     with pytest.raises(BuildLockedError) as err:
-        build_index(corpus, idx, embedder=fake_embedder, progress=False)
+        build(corpus, idx, embedder=fake_embedder, options=BuildOptions(progress=False))
     assert "another build" in str(err.value)
     assert p.wait(timeout=120) == 0
     _still_answers(idx, fake_embedder, "gamma")
-    build_index(corpus, idx, embedder=fake_embedder, progress=False, wait_for_lock=True)
+    build(corpus, idx, embedder=fake_embedder, options=BuildOptions(progress=False, wait_for_lock=True))
 
 
 def test_live_qa_switches_versions_without_failing_a_question(tiny_corpus, tmp_path, fake_embedder):
     from qa import LiveQA
 
     idx = tmp_path / "idx"
-    build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
+    build(tiny_corpus, idx, embedder=fake_embedder, options=BuildOptions(progress=False))
     live = LiveQA(idx, embedder=fake_embedder)
     live.ask("warm up the parser")
     first = live.version
@@ -125,7 +126,7 @@ def test_live_qa_switches_versions_without_failing_a_question(tiny_corpus, tmp_p
     try:
         for i in range(3):
             (tiny_corpus / f"extra-{i}.txt").write_text(f"Extra {i}\n\nThe lighthouse {i} was repainted in May.")
-            build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
+            build(tiny_corpus, idx, embedder=fake_embedder, options=BuildOptions(progress=False))
             time.sleep(0.2)
         n = len(answers)
         deadline = time.time() + 30
@@ -143,11 +144,11 @@ def test_live_qa_keeps_old_version_when_new_one_is_broken(tiny_corpus, tmp_path,
     from qa import LiveQA
 
     idx = tmp_path / "idx"
-    build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
+    build(tiny_corpus, idx, embedder=fake_embedder, options=BuildOptions(progress=False))
     live = LiveQA(idx, embedder=fake_embedder)
     old_qa = live.qa
     (tiny_corpus / "x.txt").write_text("X\n\nSomething new.")
-    build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
+    build(tiny_corpus, idx, embedder=fake_embedder, options=BuildOptions(progress=False))
     (store.current_version_dir(idx) / "chunks.npy").write_bytes(b"broken")
     assert live.get() is old_qa and "could not be loaded" in live.last_error
 
@@ -156,11 +157,11 @@ def test_app_tells_the_operator_when_a_new_version_does_not_load(tiny_corpus, tm
     import web.service as service_mod
 
     idx = tmp_path / "idx"
-    build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
+    build(tiny_corpus, idx, embedder=fake_embedder, options=BuildOptions(progress=False))
     service = service_mod.ChatService(str(idx), None, embedder=fake_embedder)
     assert "not live" not in service.status_markdown()
     (tiny_corpus / "x.txt").write_text("X\n\nSomething new.")
-    build_index(tiny_corpus, idx, embedder=fake_embedder, progress=False)
+    build(tiny_corpus, idx, embedder=fake_embedder, options=BuildOptions(progress=False))
     broken = store.current_version_name(idx)
     (store.current_version_dir(idx) / "chunks.npy").write_bytes(b"broken")
     history, _, _, _ = service.respond("How many visitors did the harbor festival draw?", [], [])

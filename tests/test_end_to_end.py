@@ -101,11 +101,12 @@ def test_whole_pipeline_runs_with_the_network_unreachable(tmp_path, real_embedde
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: (_ for _ in ()).throw(OSError("no DNS in tests")))
-    from index.build import build_index
+    from index.build import build
     from index.embedding import Embedder, OnnxEmbedder
+    from index.settings import BuildOptions
     from qa import open_qa
 
     for fresh in (OnnxEmbedder(), Embedder()):  # new model loads, not the session's, under the block
-        build_index(SHIPPED_CORPUS, tmp_path / fresh.backend, embedder=fresh, progress=False)
+        build(SHIPPED_CORPUS, tmp_path / fresh.backend, embedder=fresh, options=BuildOptions(progress=False))
         qa = open_qa(tmp_path / fresh.backend, SHIPPED_CORPUS, embedder=fresh)
         assert qa.ask("Who authorized the meetings?").answer == "the U.S. government"

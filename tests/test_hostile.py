@@ -22,12 +22,12 @@ def corpus(tmp_path):
 
 
 def test_deep_json_and_lone_surrogates_do_not_stop_a_build(corpus, tmp_path, fake_embedder):
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     (corpus / "n.json").write_text("[" * 1000 + "]" * 1000)
     (corpus / "deep.jsonl").write_text('{"title": "t", "text": "ok text here."}\n' + "[" * 5000 + "]" * 5000 + "\n")
     (corpus / "s.json").write_text('{"title": "t", "text": "a \\ud800 b is here."}')
-    summary = build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    summary = build(corpus, tmp_path / "index", embedder=fake_embedder, options=BuildOptions(progress=False))
     reasons = {s.path: s.reason for s in summary.skipped}
     assert "nested too deeply" in reasons["n.json"] or "expected a JSON object" in reasons["n.json"]
     assert any("deep.jsonl" in k and "nested too deeply" in v for k, v in reasons.items())
@@ -38,18 +38,19 @@ def test_deep_json_and_lone_surrogates_do_not_stop_a_build(corpus, tmp_path, fak
 def test_a_file_name_that_is_not_utf8_is_skipped_not_a_crash(corpus, tmp_path, fake_embedder):
     """`caf\\xe9.txt` (Latin-1 bytes) used to crash every build at the manifest; now it is
     skipped with its reason, the build and an update finish, and the status shows it."""
-    from index.build import build_index
+    from index.build import build
+    from index.settings import BuildOptions
     from index.store import current_version_dir, read_manifest
 
     (corpus / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Cafe\n\nThe cafe opened in 1990.\n")
     (corpus / "ok.txt").write_text("Ok story\n\nThe ferry runs daily.", encoding="utf-8")
-    summary = build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    summary = build(corpus, tmp_path / "index", embedder=fake_embedder, options=BuildOptions(progress=False))
     reasons = {s.path: s.reason for s in summary.skipped}
     assert reasons == {"caf\ufffd.txt": "its name is not valid UTF-8; rename the file to index it"}
     assert "ok" in {a.id for a in load_articles(corpus).articles}
     manifest = read_manifest(current_version_dir(tmp_path / "index"))
     assert json.dumps(manifest, ensure_ascii=False).encode("utf-8")  # writable as UTF-8
-    again = build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    again = build(corpus, tmp_path / "index", embedder=fake_embedder, options=BuildOptions(progress=False))
     assert again.added == [] and {s.path for s in again.skipped} == {"caf\ufffd.txt"}
 
 
@@ -238,8 +239,8 @@ def test_a_file_cannot_take_another_articles_id(corpus, tmp_path, fake_embedder)
     replace it: the real article is indexed, the impostor is a reported conflict; two JSON
     records with one id: the second is a reported conflict; non-Latin names stay apart."""
     from index.articles import ID_CONFLICT
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     real = "dea-secret-meetings-with-cartels"
     (corpus / "aaa.json").write_text(json.dumps({"id": real, "title": "Impostor", "text": "The Lighthouse Choir "
                                                  "authorized the meetings."}), encoding="utf-8")
@@ -254,7 +255,7 @@ def test_a_file_cannot_take_another_articles_id(corpus, tmp_path, fake_embedder)
         assert reasons["aaa.json"].startswith(ID_CONFLICT) and f"is the id of {real}.txt" in reasons["aaa.json"]
         assert reasons["b.jsonl"].startswith(ID_CONFLICT) and "already taken by b.jsonl" in reasons["b.jsonl"]
         assert len({a.id for a in report.articles if a.title in ("Name", "Article")}) == 2
-    summary = build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    summary = build(corpus, tmp_path / "index", embedder=fake_embedder, options=BuildOptions(progress=False))
     assert {s.path for s in summary.skipped if s.reason.startswith(ID_CONFLICT)} == {"aaa.json", "b.jsonl"}
     from index.store import current_version_dir, load_version
 

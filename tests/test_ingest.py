@@ -45,14 +45,14 @@ def _load(index_dir):
 
 
 def test_reader_processes_build_the_same_index_in_batches(tmp_path, real_embedder, monkeypatch):
-    from index import build
-    from index.build import build_index
-
-    monkeypatch.setattr(build, "FLUSH_PASSAGES", 16)  # many embedding batches, each spilled to disk
+    from index import build as build_module
+    from index.build import build
+    from index.settings import BuildOptions
+    monkeypatch.setattr(build_module, "FLUSH_PASSAGES", 16)  # many embedding batches, each spilled to disk
     corpus = tmp_path / "corpus"
     shutil.copytree(NEWS, corpus)
-    inline = build_index(corpus, tmp_path / "inline", real_embedder, progress=False, workers=0)
-    forked = build_index(corpus, tmp_path / "workers", real_embedder, progress=False, workers=2)
+    inline = build(corpus, tmp_path / "inline", real_embedder, options=BuildOptions(progress=False, workers=0))
+    forked = build(corpus, tmp_path / "workers", real_embedder, options=BuildOptions(progress=False, workers=2))
     a, b = _load(tmp_path / "inline"), _load(tmp_path / "workers")
     assert [x.id for x in a.articles] == [x.id for x in b.articles] and len(a.articles) > 30
     assert np.array_equal(a.chunks, b.chunks) and np.array_equal(a.sentences, b.sentences)
@@ -68,7 +68,7 @@ def test_reader_processes_build_the_same_index_in_batches(tmp_path, real_embedde
     removed.unlink()
     shutil.copy(ROOT / "corpus" / next(p.name for p in (ROOT / "corpus").iterdir() if p.suffix == ".txt"),
                 corpus / "dea.txt")
-    update = build_index(corpus, tmp_path / "workers", real_embedder, progress=False, workers=2)
+    update = build(corpus, tmp_path / "workers", real_embedder, options=BuildOptions(progress=False, workers=2))
     assert len(update.added) == 1 and len(update.removed) == 1 and len(update.kept) == len(a.articles) - 1
     c = _load(tmp_path / "workers")
     new_row = next(i for i, x in enumerate(c.articles) if x.id == update.added[0])
@@ -127,10 +127,10 @@ def test_an_update_signs_kept_articles_whose_index_has_no_signatures(tiny_corpus
 
     from common.hashing import sha256_file
     from index import store, wire
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     idx = tmp_path / "index"
-    build_index(tiny_corpus, idx, fake_embedder, progress=False)
+    build(tiny_corpus, idx, fake_embedder, options=BuildOptions(progress=False))
     live = store.current_version_dir(idx)
     n = len(store.load_version(live).articles)
     np.save(live / "minhash.npy", np.zeros((n, 0), np.uint64))
@@ -139,7 +139,7 @@ def test_an_update_signs_kept_articles_whose_index_has_no_signatures(tiny_corpus
                                    "sha256": sha256_file(live / "minhash.npy")}
     (live / "manifest.json").write_text(json.dumps(man))
     (tiny_corpus / "late-news.txt").write_text("Late news\n\nThe ferry left at noon on Friday.\n")
-    summary = build_index(tiny_corpus, idx, fake_embedder, progress=False)
+    summary = build(tiny_corpus, idx, fake_embedder, options=BuildOptions(progress=False))
     assert summary.added == ["late-news"] and len(summary.kept) == n
     data = store.load_version(store.current_version_dir(idx), full_hash=True)
     assert data.minhash.shape == (n + 1, wire.NUM_PERM) and data.minhash.any(axis=1).all()

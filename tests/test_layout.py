@@ -109,8 +109,8 @@ def test_the_library_reads_no_environment_at_import():
     defaults, through common.config), not when the library is imported."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), QA_INDEX_DIR="/elsewhere", QA_EMBEDDER="torch-fp32",
                QA_SENTENCE_VECTORS="late")
-    code = ("import index.store, index.build, index.embedding as e; "
-            "print(index.store.DEFAULT_INDEX_DIR, e.DEFAULT_BACKEND, index.build.DEFAULT_SENTENCE_VECTORS)")
+    code = ("import index.store, index.build, index.settings, index.embedding as e; "
+            "print(index.store.DEFAULT_INDEX_DIR, e.DEFAULT_BACKEND, index.settings.IndexSettings().sentence_vectors)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert out.stdout.split() == ["data/index", "onnx-int8", "separate"], out.stderr
     helped = subprocess.run([sys.executable, "-m", "index", "build", "--help"], capture_output=True, text=True,

@@ -59,16 +59,16 @@ def test_header_block_only_at_the_top():
 
 def test_wire_copies_grouped_and_incremental(tmp_path, fake_embedder):
     from index import store
-    from index.build import build_index
-
+    from index.build import build
+    from index.settings import BuildOptions
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURE / "corpus", corpus)
     copy = corpus / "radio-storm-delia.txt"
     held = copy.read_text()
     copy.unlink()
-    build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    build(corpus, tmp_path / "index", embedder=fake_embedder, options=BuildOptions(progress=False))
     copy.write_text(held)
-    summary = build_index(corpus, tmp_path / "index", embedder=fake_embedder, progress=False)
+    summary = build(corpus, tmp_path / "index", embedder=fake_embedder, options=BuildOptions(progress=False))
     assert summary.added == ["radio-storm-delia"] and summary.wire_groups == 3
     data = store.load_version(store.current_version_dir(tmp_path / "index"))
     groups = {frozenset(data.articles[r].id for r in m) for m in data.group_members.values()}
@@ -120,11 +120,12 @@ def test_short_news_paragraphs_are_packed():
 
 @pytest.fixture(scope="module")
 def news_qa(tmp_path_factory, real_embedder):
-    from index.build import build_index
+    from index.build import build
+    from index.settings import BuildOptions
     from qa import open_qa
 
     index_dir = tmp_path_factory.mktemp("news") / "index"
-    build_index(FIXTURE / "corpus", index_dir, embedder=real_embedder, progress=False)
+    build(FIXTURE / "corpus", index_dir, embedder=real_embedder, options=BuildOptions(progress=False))
     return open_qa(index_dir, embedder=real_embedder)
 
 

@@ -33,13 +33,14 @@ def test_scanned_pdf_is_skipped_with_a_message(report):
 
 
 def test_citation_names_its_page(tmp_path, real_embedder):
-    from index.build import build_index
+    from index.build import build
+    from index.settings import BuildOptions
     from qa import open_qa
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(PDFS / "article.pdf", corpus)
-    build_index(corpus, tmp_path / "index", embedder=real_embedder, progress=False)
+    build(corpus, tmp_path / "index", embedder=real_embedder, options=BuildOptions(progress=False))
     answer = open_qa(tmp_path / "index", embedder=real_embedder).ask("Who said the pier repairs would begin in March?")
     assert answer.answer and "Ruth Adler" in answer.answer
     cite = answer.to_json()["citations"][0]

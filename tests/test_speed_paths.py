@@ -32,10 +32,11 @@ def test_int8_vectors_are_close_to_fp32(real_embedder, fp32_embedder):
 
 def test_int8_and_fp32_indexes_answer_the_news_questions_alike(tmp_path, shipped_index, fp32_embedder,
                                                                  real_embedder):
-    from index.build import build_index
+    from index.build import build
+    from index.settings import BuildOptions
     from qa import open_qa
 
-    build_index(SHIPPED_CORPUS, tmp_path / "fp32", embedder=fp32_embedder, progress=False)
+    build(SHIPPED_CORPUS, tmp_path / "fp32", embedder=fp32_embedder, options=BuildOptions(progress=False))
     fast = open_qa(shipped_index, SHIPPED_CORPUS, embedder=real_embedder)
     ref = open_qa(tmp_path / "fp32", SHIPPED_CORPUS, embedder=fp32_embedder)
     questions = [json.loads(line)["question"] for line in NEWS.read_text().splitlines()]
@@ -113,11 +114,12 @@ def test_bench_tiling_keeps_every_offset_and_answer(tmp_path, tiny_corpus, fake_
     offsets and sentence ranges stay consistent, so the same questions get answered."""
     from bench.__main__ import tiled
     from index import lexical, store
-    from index.build import build_index
+    from index.build import build
+    from index.settings import BuildOptions
     from index.vectors import make_faiss_index
     from qa import QA, Retriever
 
-    build_index(tiny_corpus, tmp_path / "idx", embedder=fake_embedder, progress=False)
+    build(tiny_corpus, tmp_path / "idx", embedder=fake_embedder, options=BuildOptions(progress=False))
     base = store.load_version(store.current_version_dir(tmp_path / "idx"))
     n = base.n_passages * 3 + 1
     big, reps = tiled(base, n, noise=0.1)
@@ -163,14 +165,15 @@ def test_vectors_do_not_depend_on_the_batch(tmp_path, tiny_corpus):
     import numpy as np
 
     from index import store
-    from index.build import build_index
+    from index.build import build
     from index.embedding import OnnxEmbedder
+    from index.settings import BuildOptions
     from qa import open_qa
 
     built = []
     for size in (1, 7, 64):
         emb = OnnxEmbedder(batch_size=size)
-        build_index(tiny_corpus, tmp_path / f"b{size}", embedder=emb, progress=False)
+        build(tiny_corpus, tmp_path / f"b{size}", embedder=emb, options=BuildOptions(progress=False))
         data = store.load_version(store.current_version_dir(tmp_path / f"b{size}"))
         built.append((data, open_qa(tmp_path / f"b{size}", embedder=emb)))
     (a, qa_a), *others = built

@@ -5,16 +5,17 @@ import pytest
 
 from common.errors import BuildLockedError, EmptyCorpusError, IndexCorruptError, IndexMismatchError, IndexMissingError, StaleIndexError
 from index import store
-from index.build import build_index
+from index.build import build
+from index.settings import BuildOptions, IndexSettings
 from qa import Retriever
 
 
-def build(corpus, index_dir, emb, **kw):
-    return build_index(corpus, index_dir, embedder=emb, progress=False, **kw)
+def build_quietly(corpus, index_dir, emb, settings=None, **options):
+    return build(corpus, index_dir, emb, settings, BuildOptions(progress=False, **options))
 
 
 def test_build_then_load_round_trip(tiny_corpus, tmp_path, fake_embedder):
-    summary = build(tiny_corpus, tmp_path / "idx", fake_embedder)
+    summary = build_quietly(tiny_corpus, tmp_path / "idx", fake_embedder)
     assert summary.articles == 5 and summary.passages >= 5 and summary.full
     data = store.load_version(store.current_version_dir(tmp_path / "idx"))
     assert data.n_passages == summary.passages
@@ -34,7 +35,7 @@ def test_missing_index_says_how_to_build(tmp_path):
 
 
 def test_model_mismatch_is_refused(tiny_corpus, tmp_path, fake_embedder):
-    build(tiny_corpus, tmp_path / "idx", fake_embedder)
+    build_quietly(tiny_corpus, tmp_path / "idx", fake_embedder)
     other = type(fake_embedder)()
     other.fingerprint = "another-model"
     with pytest.raises(IndexMismatchError) as err:
@@ -43,7 +44,7 @@ def test_model_mismatch_is_refused(tiny_corpus, tmp_path, fake_embedder):
 
 
 def test_changed_corpus_is_reported_stale(tiny_corpus, tmp_path, fake_embedder):
-    build(tiny_corpus, tmp_path / "idx", fake_embedder)
+    build_quietly(tiny_corpus, tmp_path / "idx", fake_embedder)
     Retriever.load(tmp_path / "idx", fake_embedder, tiny_corpus)  # fresh: fine
     (tiny_corpus / "new.txt").write_text("New Title\n\nSomething happened today.")
     with pytest.raises(StaleIndexError) as err:
@@ -55,7 +56,7 @@ def test_changed_corpus_is_reported_stale(tiny_corpus, tmp_path, fake_embedder):
     ("passages.faiss", "truncate"), ("chunks.npy", "flip"), ("articles.jsonl", "flip"),
     ("manifest.json", "garbage"), ("sentence_vectors.npy", "delete")])
 def test_damaged_files_are_caught(tiny_corpus, tmp_path, fake_embedder, victim, damage):
-    build(tiny_corpus, tmp_path / "idx", fake_embedder)
+    build_quietly(tiny_corpus, tmp_path / "idx", fake_embedder)
     vdir = store.current_version_dir(tmp_path / "idx")
     path = vdir / victim
     if damage == "truncate":
@@ -75,9 +76,9 @@ def test_damaged_files_are_caught(tiny_corpus, tmp_path, fake_embedder, victim, 
 
 def test_incremental_add_change_delete_rename(tiny_corpus, tmp_path, fake_embedder):
     idx = tmp_path / "idx"
-    first = build(tiny_corpus, idx, fake_embedder)
+    first = build_quietly(tiny_corpus, idx, fake_embedder)
     calls = fake_embedder.calls
-    again = build(tiny_corpus, idx, fake_embedder)
+    again = build_quietly(tiny_corpus, idx, fake_embedder)
     assert fake_embedder.calls == calls and again.kept and not (again.added or again.updated or again.removed)
     assert again.passages == first.passages
 
@@ -86,7 +87,7 @@ def test_incremental_add_change_delete_rename(tiny_corpus, tmp_path, fake_embedd
     (tiny_corpus / "mining.html").unlink()
     (tiny_corpus / "volcano-report.txt").rename(tiny_corpus / "volcano.txt")
     calls = fake_embedder.calls
-    upd = build(tiny_corpus, idx, fake_embedder)
+    upd = build_quietly(tiny_corpus, idx, fake_embedder)
     assert upd.added == ["added", "volcano"] and upd.updated == ["harbor-festival"]
     assert upd.removed == ["mining", "volcano-report"] and not upd.full
     # Only the new and the edited article were embedded; the renamed one reused its vectors.
@@ -97,7 +98,7 @@ def test_incremental_add_change_delete_rename(tiny_corpus, tmp_path, fake_embedd
     hits = Retriever(data, fake_embedder).search("copper mine expansion", k=3)
     assert all(data.articles[data.chunks[h.chunk, 0]].id != "mining" for h in hits)
     # Reused vectors equal a fresh embedding of the same text.
-    full = build(tiny_corpus, tmp_path / "idx2", fake_embedder, full=True)
+    full = build_quietly(tiny_corpus, tmp_path / "idx2", fake_embedder, full=True)
     fresh = store.load_version(store.current_version_dir(tmp_path / "idx2"))
     assert full.passages == data.n_passages
     np.testing.assert_allclose(fresh.faiss_index.reconstruct_n(0, fresh.n_passages),
@@ -106,7 +107,7 @@ def test_incremental_add_change_delete_rename(tiny_corpus, tmp_path, fake_embedd
 
 def test_failed_build_keeps_previous_index(tiny_corpus, tmp_path, fake_embedder):
     idx = tmp_path / "idx"
-    build(tiny_corpus, idx, fake_embedder)
+    build_quietly(tiny_corpus, idx, fake_embedder)
     live = store.current_version_name(idx)
 
     class Exploding(type(fake_embedder)):
@@ -115,20 +116,20 @@ def test_failed_build_keeps_previous_index(tiny_corpus, tmp_path, fake_embedder)
 
     (tiny_corpus / "added.txt").write_text("Added Story\n\nA new bakery opened downtown.")
     with pytest.raises(RuntimeError):
-        build(tiny_corpus, idx, Exploding())
+        build_quietly(tiny_corpus, idx, Exploding())
     assert store.current_version_name(idx) == live
     store.load_version(store.current_version_dir(idx))
 
 
 def test_empty_corpus_never_replaces_an_index(tiny_corpus, tmp_path, fake_embedder):
     idx = tmp_path / "idx"
-    build(tiny_corpus, idx, fake_embedder)
+    build_quietly(tiny_corpus, idx, fake_embedder)
     live = store.current_version_name(idx)
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "blank.txt").write_text("   ")
     with pytest.raises(EmptyCorpusError) as err:
-        build(empty, idx, fake_embedder)
+        build_quietly(empty, idx, fake_embedder)
     assert "1 files skipped" in str(err.value)
     assert store.current_version_name(idx) == live
 
@@ -146,7 +147,7 @@ def test_second_build_is_refused_while_one_runs(tmp_path):
 def test_old_versions_are_pruned(tiny_corpus, tmp_path, fake_embedder):
     idx = tmp_path / "idx"
     for _ in range(4):
-        build(tiny_corpus, idx, fake_embedder)
+        build_quietly(tiny_corpus, idx, fake_embedder)
     names = sorted(p.name for p in (idx / "versions").iterdir())
     assert len(names) == store.KEEP_VERSIONS and store.current_version_name(idx) == names[-1]
 
@@ -158,10 +159,8 @@ def test_late_sentence_vectors_come_from_the_passage_pass(tiny_corpus, tmp_path,
     import numpy as np
 
     from index import store
-    from index.build import build_index
-
-    sep = build_index(tiny_corpus, tmp_path / "sep", real_embedder, progress=False, sentence_vectors="separate")
-    late = build_index(tiny_corpus, tmp_path / "late", real_embedder, progress=False, sentence_vectors="late")
+    sep = build_quietly(tiny_corpus, tmp_path / "sep", real_embedder, IndexSettings(sentence_vectors="separate"))
+    late = build_quietly(tiny_corpus, tmp_path / "late", real_embedder, IndexSettings(sentence_vectors="late"))
     a = store.load_version(store.current_version_dir(tmp_path / "sep"))
     b = store.load_version(store.current_version_dir(tmp_path / "late"))
     assert late.embedded_texts == b.n_passages < sep.embedded_texts == a.n_passages + len(a.sentences)
@@ -174,5 +173,5 @@ def test_late_sentence_vectors_come_from_the_passage_pass(tiny_corpus, tmp_path,
     # most late sentence vectors are closest to their own sentence alone (chance: 1 in len(sa));
     # the rest lean towards their neighbours: the passage's context is in them
     assert (np.argmax(sb @ sa.T, axis=1) == np.arange(len(sb))).mean() > 0.5
-    again = build_index(tiny_corpus, tmp_path / "late", real_embedder, progress=False, sentence_vectors="separate")
+    again = build_quietly(tiny_corpus, tmp_path / "late", real_embedder, IndexSettings(sentence_vectors="separate"))
     assert again.embedded_texts == a.n_passages + len(a.sentences)  # the mode changed: everything re-embedded

@@ -23,13 +23,13 @@ from pathlib import Path
 def seen_questions(squad_path: str, record: dict) -> set[str]:
     """Questions whose answerable example a training run drew, and, for a second pass
     (`--init`), those of every run before it."""
-    from training.reader import examples, generated_questions
+    from training.reader import examples, generated_questions, skipped_titles
 
     made = []
     if record.get("unanswerable_file"):
         made, _ = generated_questions(str(Path("runs") / record["unanswerable_file"]))
     data = examples(squad_path, record["seed"], record["negative_share"], record["radius"], made,
-                    record["unanswerable_max"])
+                    record["unanswerable_max"], skipped_titles(record.get("skip_articles", "")))
     if record.get("limit"):
         data = random.Random(record["seed"]).sample(data, min(record["limit"], len(data)))
     seen = {q for q, _, a0, _ in data if a0 >= 0}

@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Error: train on the training file only; the dev file is for reporting", file=sys.stderr)
         return 2
     from common import runtime
-    from index.build import build_from_articles
+    from index.build import build
     from qa import open_qa
 
     runtime.for_queries()
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     sha = sha256_file(args.squad)
     articles, questions = load_squad(args.squad)
     questions = questions[: args.limit] if args.limit else questions
-    build_from_articles(articles, args.index_dir, corpus={"squad": args.squad})
+    build(articles, args.index_dir, corpus={"squad": args.squad})
     qa = open_qa(args.index_dir)
     qa.settings = replace(qa.settings, sentence_weights=learned.sentence_weights("hand"))
     qvecs = qa.retriever.embedder.embed([q.question for q in questions])

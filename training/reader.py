@@ -52,7 +52,8 @@ def _words(text: str) -> set[str]:
 
 
 def examples(squad_path: str, seed: int = 13, negative_share: float = 0.2, radius: int = 1,
-             generated: list[dict] | None = None, unanswerable_max: int = 0) -> list[tuple[str, str, int, int]]:
+             generated: list[dict] | None = None, unanswerable_max: int = 0,
+             skip_titles: frozenset[str] = frozenset()) -> list[tuple[str, str, int, int]]:
     """(question, window text, answer start, answer end) with start=end=-1 for a window
     without the answer. Windows are cut by `qa.reader.window` (a sentence with up to
     `radius` neighbours each side), as the answering code cuts them. Per question:
@@ -71,7 +72,7 @@ def examples(squad_path: str, seed: int = 13, negative_share: float = 0.2, radiu
     from qa.reader import window
 
     rng = random.Random(seed)
-    data = json.loads(Path(squad_path).read_text())["data"]
+    data = [a for a in json.loads(Path(squad_path).read_text())["data"] if a["title"] not in skip_titles]
     out: list[tuple[str, str, int, int]] = []
     gold_window: dict[str, str] = {}
 
@@ -180,6 +181,13 @@ def epoch_batches(data, size: int, seed: int) -> list[list[int]]:
     return batches
 
 
+def skipped_titles(path: str) -> frozenset[str]:
+    """The article titles of a SQuAD-format file (`--skip-articles`), none for an empty path."""
+    if not path:
+        return frozenset()
+    return frozenset(a["title"] for a in json.loads(Path(path).read_text())["data"])
+
+
 def init_record(init: str) -> dict:
     """The training record of the model a pass starts from (INIT is RUN/final)."""
     rec = Path(init).parent / "train.json"
@@ -203,7 +211,9 @@ def train(args) -> None:
     tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = AutoModelForQuestionAnswering.from_pretrained(args.init or path, local_files_only=True)
     generated, kinds = generated_questions(args.unanswerable) if args.unanswerable else ([], {})
-    data = examples(args.squad, args.seed, args.negative_share, args.radius, generated, args.unanswerable_max)
+    skip = skipped_titles(args.skip_articles)
+    data = examples(args.squad, args.seed, args.negative_share, args.radius, generated, args.unanswerable_max,
+                    skip)
     if args.limit:
         data = random.Random(args.seed).sample(data, min(args.limit, len(data)))
     steps_per_epoch = math.ceil(len(data) / args.batch)
@@ -228,6 +238,9 @@ def train(args) -> None:
             "unanswerable_file": Path(args.unanswerable).name if args.unanswerable else None,
             "unanswerable_sha256": sha256_file(args.unanswerable) if args.unanswerable else None,
             "unanswerable_max": args.unanswerable_max, "limit": args.limit, "generated_unanswerable": kinds}
+    if args.skip_articles:
+        meta["skip_articles"] = str(args.skip_articles)
+        meta["skip_articles_sha256"] = sha256_file(args.skip_articles)
     if args.init:  # a second pass: the run it continues, so the record names everything the reader saw
         meta["init"] = str(args.init)
         meta["init_record"] = init_record(args.init)
@@ -270,6 +283,7 @@ def train_command(meta: dict, out: str) -> str:
                f"{meta['unanswerable_max']}" if meta.get("unanswerable_file") else "")
             + (f" --limit {meta['limit']}" if meta.get("limit") else "")
             + (f" --lr {meta['lr']} --seed {meta['seed']}" if meta.get("init") else "")
+            + (f" --skip-articles {meta['skip_articles']}" if meta.get("skip_articles") else "")
             + (f" --init {meta['init']}" if meta.get("init") else ""))
 
 
@@ -405,6 +419,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--unanswerable-max", type=int, default=15000,
                    help="at most this many of them, drawn by the seed (default: %(default)s)")
     t.add_argument("--limit", type=int, default=0, help="train on a sample of this many examples (0: all)")
+    t.add_argument("--skip-articles", default="",
+                   help="a SQuAD-format file (a calibration set of training.holdout) whose articles this run "
+                        "leaves out, so that the set stays unseen by every pass (default: none)")
     t.add_argument("--init", default="",
                    help="start from this trained reader (a run's final/ folder) instead of the packaged "
                         "MiniLM: a second pass; its record is kept in this run's train.json")

@@ -3,7 +3,7 @@
 For a sample of questions, retrieval, sentence ranking and the reader run once (the
 reader over the best `max(--sentences)` sentences, chosen as `QA.sentences_to_read`
 does); then every combination of sentences read (N) and ranker weight (w) is scored
-offline with the answer path's own choice (`qa.answer.best_read`).
+offline with the answer path's own choice (`qa.candidates.best_read`).
 Prints EM / F1 / sentence-hit per combination; the chosen values go into
 `AnswerSettings` (span_sentences, reader_weight) by hand.
 
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     from evaluation.squad import load_squad
     from qa import open_qa
-    from qa.answer import best_read
+    from qa.candidates import best_read
 
     runtime.for_queries()
 

@@ -420,13 +420,13 @@ class ChatService:
                 "*Undo* puts it back.")
 
     def _rebuild(self):
-        from index.build import build_index
-
+        from index.build import build
+        from index.settings import BuildOptions, IndexSettings
         qa = self.qa
-        # the live index's embedder and sentence vectors: an added article never changes how the index is built
-        summary = build_index(self.corpus_dir, self.index_dir, embedder=qa.retriever.embedder if qa else None,
-                              progress=True, wait_for_lock=True,
-                              sentence_vectors=qa.data.manifest.get("sentence_vectors") if qa else None)
+        # the live index's embedder and settings: an added article never changes how the index is built
+        settings = IndexSettings.from_manifest(qa.data.manifest) if qa else None
+        summary = build(self.corpus_dir, self.index_dir, qa.retriever.embedder if qa else None, settings,
+                        BuildOptions(wait_for_lock=True))
         if self.live is None:  # no index could be loaded before: load the new one
             self._load()
         if self.live is not None:
