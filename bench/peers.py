@@ -115,7 +115,8 @@ def ours(index_dir: str, articles, mode: str):
     build(articles, index_dir, options=BuildOptions(progress=False))
     retriever = Retriever(load_version(current_version_dir(index_dir)), settings=RetrievalSettings(mode=mode))
     data = retriever.data
-    passages = [(data.articles[a].id, int(s), int(e), data.articles[a].text[s:e]) for a, s, e in data.chunks[:, :3]]
+    passages = [(data.articles[data.chunk_article(i)].id, *data.chunk_span(i), data.chunk_text(i))
+                for i in range(data.n_passages)]
 
     def search(q, k):
         return [h.chunk for h in retriever.search(q, k)]

@@ -69,7 +69,8 @@ class BuildSummary:
 
 @dataclass
 class _Part:
-    """One article's rows, ready to be concatenated."""
+    """One article's rows, ready to be concatenated (the per-article layout of
+    IndexData.article_layout, read here by name)."""
 
     article: Article
     sentences: np.ndarray | None  # [n, 3]: start, end, paragraph (None until split)
@@ -78,6 +79,18 @@ class _Part:
     sentence_vectors: np.ndarray | None = None  # float16, until written to the spill file
     minhash: np.ndarray | None = None  # uint64 [NUM_PERM]
     sentence_rows: tuple | None = None  # (RowFile, lo, hi): where its sentence vectors are on disk
+
+    def sentence_span(self, r: int) -> tuple[int, int]:
+        """[start, end) of the article's sentence `r` in its text."""
+        return int(self.sentences[r, 0]), int(self.sentences[r, 1])
+
+    def sentence_texts(self) -> list[str]:
+        t = self.article.text
+        return [t[s:e] for s, e in self.sentences[:, :2]]
+
+    def passages(self) -> list[tuple[int, int, range]]:
+        """Each passage's [start, end) in the text and the sentences it is made of."""
+        return [(int(s), int(e), range(int(lo), int(hi))) for s, e, lo, hi in self.chunks[:, :4]]
 
 
 def _previous(index_dir: Path, settings: IndexSettings, embedder,
@@ -97,21 +110,16 @@ def _previous(index_dir: Path, settings: IndexSettings, embedder,
         return {}, {}, "model or passage settings changed; rebuilt from scratch", None
     pvecs = data.passage_matrix() if data.n_passages else None
     sigs = data.minhash if data.minhash is not None and data.minhash.shape[1:] == (wire.NUM_PERM,) else None
-    n = len(data.articles)
-    # rows are stored article by article: each article's rows are one slice
-    s_at = np.searchsorted(data.sentences[:, 0], np.arange(n + 1))
-    c_at = np.searchsorted(data.chunks[:, 0], np.arange(n + 1))
+    s_at, c_at = data.article_bounds()
     parts: dict[str, _Part] = {}
     hashes = {}
     for row, art in enumerate(data.articles):
-        s0, s1, c0, c1 = s_at[row], s_at[row + 1], c_at[row], c_at[row + 1]
-        ch = data.chunks[c0:c1, 1:5].astype(np.int64)
-        ch[:, 2:4] -= s0
+        s0, s1, c0, c1 = int(s_at[row]), int(s_at[row + 1]), int(c_at[row]), int(c_at[row + 1])
+        sents, chunks = data.article_layout((s0, s1), (c0, c1))
         h = content_hash(art.title, art.text)
         hashes[art.id] = h
-        parts[h] = _Part(art, data.sentences[s0:s1, 1:4].astype(np.int64), ch,
-                         pvecs[c0:c1] if pvecs is not None else None, None,
-                         sigs[row] if sigs is not None else None, (rows, int(s0), int(s1)))
+        parts[h] = _Part(art, sents, chunks, pvecs[c0:c1] if pvecs is not None else None, None,
+                         sigs[row] if sigs is not None else None, (rows, s0, s1))
     return parts, hashes, "", rows
 
 
@@ -131,8 +139,8 @@ def embed_parts(parts: list[_Part], embedder, settings: IndexSettings) -> int:
     texts = []
     for p in parts:
         t = p.article.text
-        texts += [lexical.passage_search_text(p.article.title, t[s:e], with_title) for s, e in p.chunks[:, :2]]
-        texts += [t[s:e] for s, e in p.sentences[:, :2]]
+        texts += [lexical.passage_search_text(p.article.title, t[s:e], with_title) for s, e, _ in p.passages()]
+        texts += p.sentence_texts()
     if not texts:
         return 0
     vecs = embedder.embed(texts)
@@ -149,12 +157,12 @@ def _embed_late(parts: list[_Part], embedder, with_title: bool) -> int:
     texts, spans, owners = [], [], []  # owners: (part, [sentence rows]) of each passage
     for p in parts:
         t = p.article.text
-        for cs, ce, lo, hi in p.chunks[:, :4]:
+        for cs, ce, rows in p.passages():
             text = lexical.passage_search_text(p.article.title, t[cs:ce], with_title)
             shift = len(text) - (ce - cs)  # the title prefix
-            rows = list(range(lo, hi))
+            rows = list(rows)
             texts.append(text)
-            spans.append([(int(p.sentences[r, 0] - cs + shift), int(p.sentences[r, 1] - cs + shift)) for r in rows])
+            spans.append([(s - cs + shift, e - cs + shift) for s, e in map(p.sentence_span, rows)])
             owners.append((p, rows))
     if not texts:
         return 0
@@ -172,7 +180,7 @@ def _embed_late(parts: list[_Part], embedder, with_title: bool) -> int:
                 filled[id(p)][r] = True
     alone = [(p, int(r)) for p in parts for r in np.flatnonzero(~filled[id(p)])]
     if alone:
-        vecs = embedder.embed([p.article.text[p.sentences[r, 0]:p.sentences[r, 1]] for p, r in alone])
+        vecs = embedder.embed([p.article.text[slice(*p.sentence_span(r))] for p, r in alone])
         for (p, r), v in zip(alone, vecs):
             p.sentence_vectors[r] = v
     return len(texts) + len(alone)
@@ -180,24 +188,13 @@ def _embed_late(parts: list[_Part], embedder, with_title: bool) -> int:
 
 def _assemble(parts: list[_Part], dim: int) -> store.IndexData:
     """One `IndexData` of `parts`; the sentence vectors stay on disk as a `RowSet`."""
-    sentences, chunks, pv = [], [], []
     sv = RowSet(dim, np.float16)
-    offset = 0
-    for row, p in enumerate(parts):
-        sentences.append(np.column_stack([np.full(len(p.sentences), row), p.sentences]))
-        c = p.chunks.copy()
-        c[:, 2:4] += offset
-        chunks.append(np.column_stack([np.full(len(c), row), c]))
-        pv.append(p.passage_vectors)
+    for p in parts:
         sv.add(*p.sentence_rows)
-        offset += len(p.sentences)
-
-    def cat(arrs, cols, dtype):
-        arrs = [a.reshape(-1, cols) for a in arrs if a is not None]
-        return np.concatenate(arrs).astype(dtype) if arrs else np.zeros((0, cols), dtype)
-
-    data = store.IndexData(articles=[p.article for p in parts], sentences=cat(sentences, 4, np.int32),
-                           chunks=cat(chunks, 5, np.int32), passage_vectors=cat(pv, dim, np.float32),
+    sentences, chunks = store.stack_layouts([(p.sentences, p.chunks) for p in parts])
+    pv = [p.passage_vectors.reshape(-1, dim) for p in parts if p.passage_vectors is not None]
+    data = store.IndexData(articles=[p.article for p in parts], sentences=sentences, chunks=chunks,
+                           passage_vectors=np.concatenate(pv).astype(np.float32) if pv else np.zeros((0, dim), np.float32),
                            sentence_vectors=sv)
     data.minhash = np.stack([p.minhash for p in parts]) if parts else np.zeros((0, wire.NUM_PERM), np.uint64)
     data.wire_group = wire.representatives(wire.groups(data.minhash), [p.article.date for p in parts])

@@ -155,6 +155,42 @@ class IndexData:
     def n_passages(self) -> int:
         return int(self.chunks.shape[0])
 
+    # One article's rows in the per-article layout of index.ingest.split_arrays (what a
+    # build splits and reuses): sentences [n, 3] start, end, paragraph; passages [m, 4]
+    # start, end, first and end sentence, numbered within the article.
+    def article_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Sentence and passage row bounds of every article ([articles + 1] each): rows are
+        stored article by article, so article r's rows are [at[r], at[r + 1])."""
+        n = np.arange(len(self.articles) + 1)
+        return np.searchsorted(self.sentences[:, 0], n), np.searchsorted(self.chunks[:, 0], n)
+
+    def article_layout(self, sentence_rows: tuple[int, int], chunk_rows: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of one article (its bounds from `article_bounds`) in the per-article layout."""
+        (s0, s1), (c0, c1) = sentence_rows, chunk_rows
+        chunks = self.chunks[c0:c1, 1:5].astype(np.int64)
+        chunks[:, 2:4] -= s0
+        return self.sentences[s0:s1, 1:4].astype(np.int64), chunks
+
+
+def stack_layouts(layouts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The stored sentence [n, 4] and passage [m, 5] tables of articles given in the
+    per-article layout (IndexData.article_layout), in order: article rows added, sentence
+    numbers made global."""
+    sentences, chunks = [], []
+    offset = 0
+    for row, (s, c) in enumerate(layouts):
+        sentences.append(np.column_stack([np.full(len(s), row), s]))
+        c = c.copy()
+        c[:, 2:4] += offset
+        chunks.append(np.column_stack([np.full(len(c), row), c]))
+        offset += len(s)
+
+    def cat(arrs, cols):
+        arrs = [a.reshape(-1, cols) for a in arrs]
+        return np.concatenate(arrs).astype(np.int32) if arrs else np.zeros((0, cols), np.int32)
+
+    return cat(sentences, 4), cat(chunks, 5)
+
 
 def write_version(data: IndexData, index_dir: Path, manifest: dict) -> Path:
     """Write a complete version folder (under a temporary name, then renamed).

@@ -1,6 +1,7 @@
 """The chat page's logic, without a browser: replies, sources, escaping, errors."""
 
 import pytest
+from page import parse
 
 from qa.records import Answer, Citation
 from web.render import answer_markdown, md_escape, sources_html
@@ -21,7 +22,9 @@ def test_answer_and_sources_render_evil_text_inert():
     html = sources_html(ans)
     for rendered in (md, html):
         assert "<script" not in rendered and "<img" not in rendered
-    assert "&lt;script&gt;" in html and "<mark>" in html
+    page = parse(html)
+    assert not page.find_all("script") and not page.find_all("img")  # nothing but text came of it
+    assert EVIL in page.find("mark").text  # the quote, shown as the text it is
 
 
 def test_refusal_says_not_found():
@@ -40,22 +43,30 @@ def test_service_answers_with_sources(shipped_index, real_embedder):
     assert box == "" and history[0]["role"] == "user" and history[1]["role"] == "assistant"
     assert "**the U\\.S\\. government**" in history[1]["content"] and "(#t1-source-1 \"Court documents" in history[1]["content"]
     assert "Sources:" in history[1]["content"] and "chars 433–607" in history[1]["content"]  # copied with the answer
-    assert 'id="t1-source-1"' in sources
-    assert "<mark>Court documents show that the U.S. government knew" in sources
-    assert "DEA, U.S Attorneys Secretly Met" in sources and "Open the full article" in sources
+    card = parse(sources).find(id="t1-source-1")
+    assert card is not None and "qa-source" in card.classes
+    assert card.find("mark").text.startswith("Court documents show that the U.S. government knew")
+    assert "DEA, U.S Attorneys Secretly Met" in card.text and "Open the full article" in parse(sources).text
     assert [(t["question"], t["answer"]) for t in turns] == [("Who authorized the meetings?", "the U.S. government")]
     # A follow-up is rewritten into a standalone question, and the reply says how it was read.
     history, sources, _, turns = service.respond("What did they result in?", history, turns)
     assert "*Answered as:* What did the meetings result in?" in history[-1]["content"]
     assert "drug seizures" in history[-1]["content"] and "(#t2-source-1" in history[-1]["content"]
     # each answer keeps its own cards: the first answer's, folded, below the second's
-    assert sources.index('id="t2-source-1"') < sources.index('<details class="qa-turn qa-earlier" id="turn-1">') \
-        < sources.index('id="t1-source-1"')
+    page = parse(sources)
+    ids = page.ids()
+    assert ids.index("t2-source-1") < ids.index("turn-1") < ids.index("t1-source-1")
+    earlier = page.find(id="turn-1")
+    assert earlier.tag == "details" and {"qa-turn", "qa-earlier"} <= earlier.classes
+    assert earlier.find(id="t1-source-1") is not None and earlier.find(id="t2-source-1") is None
     history, sources, _, turns = service.respond("Who won the 2010 FIFA World Cup?", history, turns)
     assert "Not found in the articles" in history[-1]["content"] and len(history) == 6
     assert "Why: " in history[-1]["content"]  # the refusal's reason, in words
-    latest = sources.split('<details class="qa-turn qa-earlier"')[0]
-    assert "Not found in the articles, and nothing in them is related" in latest and "<mark>" not in latest
+    page = parse(sources)
+    folded = page.find_all(cls="qa-earlier")
+    latest = [e for e in page.walk() if e.tag == "mark" and not any(e in f.walk() for f in folded)]
+    assert latest == [] and len(folded) == 2  # the refusal quotes nothing; both answers folded below it
+    assert "Not found in the articles, and nothing in them is related" in page.text.split(folded[0].text)[0]
     from web.service import SKIP
 
     history, sources, _, turns = service.respond("   ", history, turns)
@@ -269,11 +280,11 @@ def test_cards_link_to_the_original_article_safely():
         c = Citation("a", "A story", 0, 5, "Hello", 0, 5, "2026-09-01", "Gazette", url)
         return Answer("q?", "Hello", False, 0.9, "Hello", [c])
 
-    html_ok = sources_html(answer("https://gazette.example/a"))
-    assert 'href="https://gazette.example/a"' in html_ok and 'rel="noopener noreferrer"' in html_ok
+    link = parse(sources_html(answer("https://gazette.example/a"))).find("a", cls="qa-original")
+    assert link.attrs["href"] == "https://gazette.example/a" and set(link.attrs["rel"].split()) == {"noopener", "noreferrer"}
     assert "https://gazette.example/a" in sources_text(answer("https://gazette.example/a"))  # copied with the answer
     for bad in ("javascript:alert(1)", "data:text/html,x", None, "gazette.example/a"):
-        assert "qa-original" not in sources_html(answer(bad))
+        assert parse(sources_html(answer(bad))).find(cls="qa-original") is None
         assert bad is None or bad not in sources_text(answer(bad))
 
 
@@ -301,3 +312,27 @@ def test_removal_asks_first_and_undo_restores_it(tmp_path, real_embedder):
     # with a token, the page's removal needs it
     guarded = service_mod.ChatService(str(tmp_path / "index"), str(corpus), embedder=real_embedder, uploads=True, token="t0k")
     assert guarded.remove_article("ferry", "wrong").startswith("**Not done:**") and (corpus / "ferry.txt").is_file()
+
+
+def test_the_stylesheet_and_script_select_what_web_writes():
+    """Every qa- class and element id that web/static/app.css and app.js select is one that the
+    page's Python (web.render, web.page, web.service) or the script itself writes: a renamed
+    class cannot leave a dead rule or a script that finds nothing."""
+    import re
+
+    from conftest import ROOT
+
+    web = ROOT / "web"
+    written = "\n".join((web / f).read_text() for f in ("render.py", "page.py", "service.py", "static/app.js"))
+    hexcolor = re.compile(r"#[0-9a-fA-F]{3,8}$")
+    for name in ("static/app.css", "static/app.js"):
+        text = (web / name).read_text()
+        classes = set(re.findall(r"\.(qa-[\w-]+)", text)) | (set(re.findall(r"[\"'](qa-[\w-]+)", text))
+                                                             if name.endswith(".js") else set())
+        ids = {i for i in re.findall(r"#([a-z][\w-]*)", text) if not hexcolor.match("#" + i)}
+        assert classes and ids
+        for c in classes:
+            assert re.search(rf"\b{c}\b", written), f"{name} selects .{c}, which nothing writes"
+        for i in ids:
+            assert re.search(rf"(elem_id=|id=|\bid\b.*)[\"'\\\\]*{i}", written) or f'"{i}' in written, \
+                f"{name} selects #{i}, which nothing writes"
