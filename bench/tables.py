@@ -3,6 +3,11 @@ as docs/results.md (the README keeps the headline figures and links there).
 
   python -m bench.tables runs/final                          # print the tables
   python -m bench.tables runs/final --write docs/results.md  # the results page
+  python -m bench.tables --docs                              # the tables inside README.md and docs/*.md
+  python -m bench.tables --docs --check                      # exit 1 if one differs from its runs
+
+Every measured table of the README and the chapters is either in docs/results.md or a block
+that names its runs (bench.doc_tables).
 """
 from __future__ import annotations
 
@@ -352,7 +357,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("runs", nargs="?", default="runs", help="folder bench/run_all.sh wrote (default: %(default)s)")
     p.add_argument("--write", help="write the results page here (e.g. docs/results.md) instead of printing")
     p.add_argument("--section", help="print only the section of this title (e.g. Reader)")
+    p.add_argument("--docs", action="store_true",
+                   help="rewrite the generated tables inside README.md and docs/*.md from the runs each names")
+    p.add_argument("--check", action="store_true", help="with --docs: change nothing; exit 1 if a table differs")
     args = p.parse_args(argv)
+    if args.docs:
+        from .doc_tables import update
+
+        root = Path(__file__).resolve().parents[1]
+        updated, missing, unknown = update([root / "README.md", *sorted((root / "docs").glob("*.md"))], root,
+                                           check=args.check)
+        for label, items in (("differs from its runs" if args.check else "rewritten", updated),
+                             ("runs not on this machine, left as they are", missing), ("unknown table", unknown)):
+            for x in items:
+                print(f"{label}: {x}")
+        return 1 if (args.check and updated) or unknown else 0
     if args.section:
         for title, make, note in SECTIONS:
             if title.lower() == args.section.lower():
