@@ -4,6 +4,13 @@ Invariant: for every sentence and passage, `text[start:end]` is exactly its text
 Sentences never cross paragraphs; passages are whole sentences, pack consecutive
 short paragraphs (news paragraphs are one or two sentences) up to the word target,
 and stay inside the embedding model's window.
+
+News furniture (`ChunkSettings.furniture`) stays in the article's text, and so in the full
+article view, but out of its sentences and passages, and so out of what is searched and
+answered: a lede's dateline ("DENVER (Coastal Wire) —", "London CNN —"), photo captions
+ending in a credit ("… (Jane Doe/Getty Images)"), and one-line paragraphs of site furniture
+the loaders did not drop ("Related: …", "How relevant is this ad to you?"; the loaders'
+BOILERPLATE_LINE). A passage never spans such a paragraph.
 """
 from __future__ import annotations
 
@@ -24,6 +31,17 @@ ABBREVIATIONS = {
 # A sentence ends at . ! ? or … plus closing quotes/brackets, before white space.
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 _PARA = re.compile(r"\n[ \t]*\n\s*")
+# "DENVER (Coastal Wire) — ", "PORTLAND, Maine (AP) - ", "LONDON — ", "London CNN — ": a city in
+# capitals (a state or country after a comma), an outlet in brackets or an agency's capitals, a dash
+DATELINE = re.compile(
+    r"(?:[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?(?: \([^()\n]{2,40}\))?"
+    r"|[A-Z][a-z]+(?: [A-Z][a-z]+){0,2} [A-Z]{2,6})"
+    r" ?[—–-]{1,2} (?=[A-Z0-9“\"‘'])")
+# a caption: one line ending in a photo credit in brackets
+CAPTION = re.compile(r"^[^\n]{0,400}\((?:[^()/\n]{1,60}/)?(?:getty images|ap(?: photo)?|reuters|afp|epa|bloomberg"
+                     r"|[^()\n]{0,40}\b(?:photo|photograph|image)s?\b[^()\n]{0,40})\)\.?$", re.I)
+FURNITURE_CHARS = 400  # a longer paragraph is story text, whatever its first words
+_NOTICE = re.compile(r"copyright\s*(?:©|\(c\)|\d{4})", re.I)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -108,10 +126,31 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in (_trim(text, s, e) for s, e in out) if e > s]
 
 
-def article_sentences(article: Article) -> list[Sentence]:
+def is_furniture(paragraph: str) -> bool:
+    """Is this paragraph a caption or a line of site furniture, not story text?"""
+    from .articles import BOILERPLATE_LINE
+
+    if len(paragraph) > FURNITURE_CHARS or "\n" in paragraph:
+        return False
+    if paragraph[:9].lower() == "copyright" and not _NOTICE.match(paragraph):
+        return False  # "Copyright law in the United States …" is text; "Copyright 2026. All rights …" is not
+    return bool(BOILERPLATE_LINE.match(paragraph) or CAPTION.match(paragraph))
+
+
+def article_sentences(article: Article, furniture: bool = True) -> list[Sentence]:
+    """The article's sentences, numbered by paragraph; with `furniture`, none of a caption
+    or furniture paragraph, and the lede's dateline left out of its first sentence."""
     out = []
-    for p, (ps, pe) in enumerate(paragraphs(article.text)):
-        out.extend(Sentence(article.id, s, e, p) for s, e in split_sentences(article.text, ps, pe))
+    text = article.text
+    lede = True
+    for p, (ps, pe) in enumerate(paragraphs(text)):
+        if furniture:
+            if is_furniture(text[ps:pe]):
+                continue
+            if lede and (m := DATELINE.match(text, ps, pe)):
+                ps = m.end()
+            lede = False
+        out.extend(Sentence(article.id, s, e, p) for s, e in split_sentences(text, ps, pe))
     return out
 
 
@@ -122,6 +161,7 @@ class ChunkSettings:
     overlap: int = 1  # sentences repeated from the previous passage inside a paragraph
     min_words: int = 40  # a passage this short absorbs the next paragraph
     pack: bool = True  # whole following paragraphs join a passage while it stays within max_words
+    furniture: bool = True  # datelines, captions and site furniture kept out of sentences and passages
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -152,7 +192,7 @@ def chunk_article(article: Article, settings: ChunkSettings = ChunkSettings(),
     prefix_tokens = count_tokens(article.title) + 1
     budget = settings.max_tokens - prefix_tokens
     sents: list[Sentence] = []
-    for s in sentences if sentences is not None else article_sentences(article):
+    for s in sentences if sentences is not None else article_sentences(article, settings.furniture):
         if count_tokens(text[s.start : s.end]) > budget:
             sents.extend(_split_long(article, s, max(8, settings.max_words // 2)))
         else:
@@ -174,6 +214,8 @@ def chunk_article(article: Article, settings: ChunkSettings = ChunkSettings(),
         while hi < len(sents):
             if cur_tokens + n_tokens[hi] > budget or cur_words + n_words[hi] > settings.max_words:
                 break
+            if sents[hi].paragraph - sents[hi - 1].paragraph > 1:
+                break  # never across a paragraph left out (a caption, site furniture)
             if sents[hi].paragraph != sents[hi - 1].paragraph and cur_words >= settings.min_words:
                 # Pack the next paragraph only whole, and only in "pack" mode: news paragraphs
                 # of one or two sentences would otherwise make passages of a few dozen words.

@@ -52,10 +52,14 @@ class IndexSettings:
 
     @classmethod
     def from_manifest(cls, manifest: dict) -> IndexSettings | None:
-        """The settings a version was built with (None: a manifest these settings cannot read,
-        such as chunking options this program does not have)."""
+        """The settings a version was built with (None: a manifest these settings cannot read:
+        chunking options this program does not have, or lacks; a version from before an option
+        existed was not built with its default)."""
+        chunking = manifest.get("chunking")
+        if not isinstance(chunking, dict) or set(chunking) != set(ChunkSettings.__dataclass_fields__):
+            return None
         try:
-            return cls(chunking=ChunkSettings(**manifest.get("chunking", {})),
+            return cls(chunking=ChunkSettings(**chunking),
                        sentence_vectors=manifest.get("sentence_vectors", "separate"),  # format 1 had no choice
                        embed_title=manifest.get("embed_title", True),
                        format=manifest.get("format_version", _format_version()))

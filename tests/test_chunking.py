@@ -83,3 +83,37 @@ def test_huge_sentence_is_cut_at_word_boundaries():
 
 def test_empty_article_has_no_chunks():
     assert chunk_article(Article("a", "T", "")) == ([], [])
+
+
+NEWS_PAGE = ("DENVER (Coastal Wire) — Storm Alma dumped 9 inches of rain on Denver overnight. Crews worked all night."
+             "\n\nA car drives through a flooded street in Denver. (Leah Quinn/Getty Images)"
+             "\n\nForecasters said the storm would weaken.\n\nRelated: League table; Storm Boris floods Miami"
+             "\n\nHow relevant is this ad to you?\n\nCopyright law was not at issue, officials said.")
+
+
+def test_datelines_captions_and_furniture_stay_out_of_sentences_and_passages():
+    art = Article("storm", "Storm Alma floods Denver", NEWS_PAGE)
+    sentences, chunks = _check_offsets(art, ChunkSettings(min_words=1))
+    said = [NEWS_PAGE[s.start:s.end] for s in sentences]
+    assert said == ["Storm Alma dumped 9 inches of rain on Denver overnight.", "Crews worked all night.",
+                    "Forecasters said the storm would weaken.", "Copyright law was not at issue, officials said."]
+    for c in chunks:  # no passage spans the caption or the furniture between story paragraphs
+        assert "Getty" not in c.text and "Related" not in c.text and "Coastal Wire" not in c.text
+    assert NEWS_PAGE.startswith("DENVER (Coastal Wire)")  # the text itself keeps them, for the article view
+    # without the rule, every paragraph is read as before
+    plain, _ = chunk_article(art, ChunkSettings(min_words=1, furniture=False))
+    assert NEWS_PAGE[plain[0].start:plain[0].end].startswith("DENVER (Coastal Wire) —") and len(plain) == 8
+
+
+@pytest.mark.parametrize("lede, kept", [
+    ("PORTLAND, Maine (Harbor Ledger) — A ferry sank.", "A ferry sank."),
+    ("London CNN — The queen spoke.", "The queen spoke."),
+    ("LONDON - Rain fell.", "Rain fell."),
+    ("NASA — the agency — said it would try again.", "NASA — the agency — said it would try again."),
+    ("The U.S. - Mexico border stayed open.", "The U.S. - Mexico border stayed open."),
+])
+def test_a_dateline_is_recognised_only_at_the_start_of_the_lede(lede, kept):
+    art = Article("a", "T", lede + "\n\nSECOND (AP) — Not a lede.")
+    sentences, _ = chunk_article(art)
+    assert art.text[sentences[0].start:sentences[0].end] == kept
+    assert art.text[sentences[-1].start:sentences[-1].end] == "SECOND (AP) — Not a lede."

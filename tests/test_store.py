@@ -175,3 +175,20 @@ def test_late_sentence_vectors_come_from_the_passage_pass(tiny_corpus, tmp_path,
     assert (np.argmax(sb @ sa.T, axis=1) == np.arange(len(sb))).mean() > 0.5
     again = build_quietly(tiny_corpus, tmp_path / "late", real_embedder, IndexSettings(sentence_vectors="separate"))
     assert again.embedded_texts == a.n_passages + len(a.sentences)  # the mode changed: everything re-embedded
+
+
+def test_a_version_from_before_a_chunking_option_is_rebuilt_not_updated():
+    """IndexSettings.needs_full_rebuild: a manifest without one of today's chunking options was
+    built without it (not with its default), so the build re-embeds everything."""
+    from index.settings import IndexSettings
+
+    class Emb:
+        name, fingerprint, dim, path, backend = "m", "f", 3, "p", "onnx-int8"
+
+    now = IndexSettings()
+    man = now.manifest(Emb())
+    assert IndexSettings.from_manifest(man) == now and not now.needs_full_rebuild(Emb(), man)
+    older = dict(man, chunking={k: v for k, v in man["chunking"].items() if k != "furniture"})
+    assert IndexSettings.from_manifest(older) is None and now.needs_full_rebuild(Emb(), older)
+    assert now.needs_full_rebuild(Emb(), dict(man, sentence_vectors="late"))
+    assert now.needs_full_rebuild(Emb(), dict(man, model=dict(man["model"], fingerprint="g")))
