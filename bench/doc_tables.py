@@ -9,7 +9,8 @@ folders (what the command in the text around it wrote). A block whose runs are n
 machine is left as it is and listed; `--check` changes nothing and exits 1 when a block
 differs from what its runs give.
 
-NAME is one of GENERATORS: headline (the README's), refusals (bench/reader_final.sh), fuzz (bench.fuzz), load (bench.load),
+NAME is one of GENERATORS: headline (the README's), peers (bench.peers), refusals
+(bench/reader_final.sh), fuzz (bench.fuzz), load (bench.load), builds (bench.build),
 time-sets (bench/time_sets.sh), chains (the follow-up sets of bench/time_sets.sh).
 """
 from __future__ import annotations
@@ -214,7 +215,52 @@ def refusals(runs: list[Path]) -> list[str]:
     return out
 
 
-GENERATORS = {"headline": headline, "refusals": refusals, "fuzz": fuzz, "load": load, "time-sets": time_sets, "chains": chains}
+def builds(runs: list[Path]) -> list[str]:
+    """`python -m bench.build --out RUN`: every full build it timed, the part-A speed-ups
+    against its baseline commit."""
+    f = runs[0] / "build.json"
+    if not f.is_file():
+        return []
+    r = json.loads(f.read_text())
+    base = r.get("part_a_baseline")
+    rows = [("part_a_baseline", f"part A at `{base['commit']}` (baseline)" if base else ""),
+            ("part_a_separate", "part A now, separate sentence vectors"), ("part_a_late", "part A now, late sentence vectors"),
+            ("part_a_ray_1", "part A, late, Ray 1 worker"), ("part_a_ray_2", "part A, late, Ray 2 workers"),
+            ("archive_baseline", "archive, late, at `{commit}`"), ("archive", "{articles:,}-article archive, late"),
+            ("archive_add", "+ {articles:,} articles to it, late")]
+    out = ["| build (2 cores) | wall s | texts embedded | articles/s | peak RSS MB |", "|---|---|---|---|---|"]
+    for key, label in rows:
+        x = r.get(key)
+        if not x:
+            continue
+        speed = f" ({base['wall_s'] / x['wall_s']:.2f}x)" if base and key.startswith("part_a_") and key != "part_a_baseline" \
+            else ""
+        out.append(f"| {label.format(**x)} | {x['wall_s']:.2f}{speed} | {x['texts']:,} | {x['articles_per_s']:.2f} | "
+                   f"{x['peak_rss_mb']:.0f} |")
+    out.append(f"\n`{r['command']}`, commit {str(r['commit'])[:7]}, {r['date'][:10]}, {r['machine']['cores']} cores")
+    return out
+
+
+def peers(runs: list[Path]) -> list[str]:
+    """`python -m bench.peers --out RUN`: retrieval of every system on one corpus, one column
+    block per run given (RUN/peers.json)."""
+    out = ["| system | gold-hit@1 | gold-hit@5 | gold-hit@20 | MRR@20 | query p50 ms | mean passage words |",
+           "|---|---|---|---|---|---|---|"]
+    notes = []
+    for run in runs:
+        f = run / "peers.json"
+        if not f.is_file():
+            return []
+        rep = json.loads(f.read_text())
+        for r in rep["results"]:
+            out.append(f"| {r['system']} | {r['gold_hit@1']:.3f} | {r['gold_hit@5']:.3f} | {r['gold_hit@20']:.3f} | "
+                       f"{r['mrr@20']:.3f} | {r['latency_p50_ms']:.1f} | {r['mean_passage_words']:.0f} |")
+        notes.append(f"`{rep['command']}`, {rep['date'][:10]}, {rep['machine']['cores']} cores")
+    return out + [""] + notes
+
+
+GENERATORS = {"headline": headline, "peers": peers, "builds": builds, "refusals": refusals, "fuzz": fuzz, "load": load,
+              "time-sets": time_sets, "chains": chains}
 
 
 def update(paths: list[Path], root: Path, check: bool = False) -> tuple[list[str], list[str], list[str]]:
