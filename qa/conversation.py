@@ -66,6 +66,8 @@ MIN_ANTECEDENT_CONFIDENCE = 0.6
 ATTRIBUTE_HEADS = {"date", "day", "time", "year", "cost", "price", "fare", "name", "number", "size", "length",
                    "age", "population", "total", "figure", "count", "result", "score", "reason", "cause",
                    "location", "address", "deadline", "budget", "salary", "rate", "share", "capacity", "speed"}
+_ONLY_TIME = re.compile(r"(?i)(?:in|for|during)?\s*(?:the\s+)?(?:year\s+)?(1[5-9]\d\d|20\d\d)")
+_YEAR_BEFORE = re.compile(r"(?i)(?:in\s+|for\s+)?(?:last|the\s+previous|the\s+prior)\s+year|the\s+year\s+before")
 _ELLIPSIS = re.compile(r"^(?:and\s+)?(?:what|how)\s+about\s+(.+?)\s*\??$|^and\s+(.+?)\s*\?$", re.I)
 
 
@@ -262,12 +264,21 @@ class Conversation:
         return _join(out) if changed else None
 
     def _ellipsis(self, rest: str) -> str | None:
-        """"What about X?" -> the previous question with X in place of its last phrase."""
+        """"What about X?" -> the previous question with X in place of its last phrase. A time
+        alone ("And in 2025?", "And last year?") takes the latest question that named a year,
+        with this year in its place ("last year": the year before the one it named)."""
         last = self.turns[-1]
         prev = (last.asked_as or last.question).strip().rstrip("?")
         year = _YEAR.search(rest)
         if year and _YEAR.search(prev):
             return _YEAR.sub(year.group(0), prev, count=1) + "?"
+        if year and _ONLY_TIME.fullmatch(rest) or _YEAR_BEFORE.fullmatch(rest):
+            for turn in reversed(self.turns):
+                asked = (turn.asked_as or turn.question).strip().rstrip("?")
+                named = _YEAR.search(asked)
+                if named:
+                    new = year.group(0) if year else str(int(named.group(0)) - 1)
+                    return _YEAR.sub(new, asked, count=1) + "?"
         phrases = noun_phrases(prev, self._known_text(last))
         if not phrases:
             return None
@@ -439,6 +450,9 @@ def noun_phrases(question: str, known: str = "") -> list[str]:
                 keep = len(body)
                 while keep > 0 and f" {' '.join(body[:keep]).lower()} " not in known_low:
                     keep -= 1
+                if 0 < keep < len(body) and all(f" {w.lower()} " in known_low for w in body[keep:]) \
+                        and not _participle(body[-1]):
+                    keep = len(body)  # "the mill fire" beside "the fire at the Miller mill": every word said
                 if keep == 0:
                     keep = len(body) - (len(body) > 1 and _participle(body[-1]))
                 out.append(" ".join([t.lower()] + body[:keep]))

@@ -99,3 +99,25 @@ def test_there_is_a_place_only_where_it_stands_for_one():
         r = conv.resolve(q)
         assert r.question == q and not r.rewritten, r
     assert "town hall" in conv.resolve("How many people were there?").question
+
+
+def test_a_time_alone_asks_the_latest_question_that_named_a_year_again():
+    from qa.conversation import Conversation
+
+    conv = Conversation()
+    conv.add("Who won the 2026 Kestrel Bay marathon?", "Ada Lin", None, "Ada Lin won.", {}, 0.6)
+    conv.add("What was her time?", "2 hours 44 minutes", None, "She ran 2:44.", {}, 0.9)
+    assert conv.resolve("And in 2025?").question == "Who won the 2025 Kestrel Bay marathon?"
+    assert conv.resolve("And last year?").question == "Who won the 2025 Kestrel Bay marathon?"
+    assert conv.resolve("What about 2019?").question == "Who won the 2019 Kestrel Bay marathon?"
+
+
+def test_a_phrase_whose_every_word_was_said_is_kept_whole():
+    """"the mill fire" stays whole beside "fire at the Miller mill" (it was cut to "the mill",
+    and "When did it start?" became "When did the mill start?", answered with the mill's 1898)."""
+    from qa.conversation import Conversation
+
+    conv = Conversation()
+    conv.add("What caused the mill fire?", "Arson", None,
+             "Arson caused last week's fire at the Miller mill, Port Alder police believe.", {}, 0.5)
+    assert conv.resolve("When did it start?").question == "When did the mill fire start?"
