@@ -192,3 +192,14 @@ def test_a_version_from_before_a_chunking_option_is_rebuilt_not_updated():
     assert IndexSettings.from_manifest(older) is None and now.needs_full_rebuild(Emb(), older)
     assert now.needs_full_rebuild(Emb(), dict(man, sentence_vectors="late"))
     assert now.needs_full_rebuild(Emb(), dict(man, model=dict(man["model"], fingerprint="g")))
+
+
+def test_build_options_and_settings_are_checked_when_made():
+    from index.settings import BuildOptions, IndexSettings
+
+    with pytest.raises(ValueError, match="engine must be one of local, ray"):
+        BuildOptions(engine="rey")
+    with pytest.raises(ValueError, match="sentence vectors must be one of late, separate"):
+        IndexSettings(sentence_vectors="lat")
+    with pytest.raises(ValueError, match="Ray engine builds from a corpus folder"):
+        build([], "unused", options=BuildOptions(engine="ray"))
