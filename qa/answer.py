@@ -295,6 +295,11 @@ class QA:
         radius = int(self.reader.meta.get("radius", 0)) if radius is None else radius
         top, windows, texts = windows_to_read(data, cands, self.settings.span_sentences, radius)
         accept = self.accept(question)
+        if accept is not None:  # the kind is tested on the span as it is cited: cut at its sentence's end
+            ends = {t: [data.sentence_span(r)[1] - data.sentence_span(w[0])[0] for r in range(w[0], w[1] + 1)]
+                    for t, w in zip(texts, windows)}
+            whole = accept
+            accept = lambda t, a, b: whole(t, a, min([b] + [e for e in ends.get(t, ()) if e > a]))
         reject = None
         if timeline.asks_who_holds(question, timeline.question_time(question)):
             # "Who is the mayor?": not someone the text says has left the post, nor one who takes it

@@ -10,7 +10,10 @@ kind, -1 it has not, 0 the question asks for no particular kind. `required` is t
 rule: for the kinds in HARD_TYPES (counts and amounts, dates, durations) the reader
 takes its best span of that kind (qa.reader: the best of its 20 best spans that passes),
 so "How many firearms ...?" is never answered "2009"; a window without one is read as
-holding no answer of that kind (measured on SQuAD part A, docs/results.md).
+holding no answer of that kind (measured on SQuAD part A, docs/results.md). A count is of
+what was asked: "How many votes …?" is not answered by "14" of "14 percent", nor "How many
+goals …?" by "88th" of "the 88th minute" (a unit the text gives after the number must be
+one the question names; an ordinal is no count).
 
     >>> agreement("How many agents attended?", "drug trafficking organizations")
     -1.0
@@ -60,20 +63,71 @@ _ACCEPTS = {
 }
 
 
+ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I)
+# units a count can be given in; "How many <noun> …?" is answered in one of them only if it names it
+UNIT_WORDS = {"percent", "per", "%", "second", "minute", "hour", "day", "week", "month", "year", "decade",
+              "century", "metre", "meter", "kilometre", "kilometer", "km", "mile", "foot", "feet", "inch", "yard",
+              "kilogram", "kg", "gram", "pound", "lb", "ton", "tonne", "ounce", "litre", "liter", "gallon",
+              "degree", "mph", "knot", "hectare", "acre", "dollar", "euro", "cent", "point"}
+_WORD = re.compile(r"[%]|[a-z]+", re.I)
+
+
+def _unit(word: str) -> str:
+    w = word.lower()
+    if w == "feet":
+        return "foot"
+    if w == "centuries":
+        return "century"
+    return w[:-1] if w.endswith("s") and w[:-1] in UNIT_WORDS else w
+
+
+def count_of_what_was_asked(question: str, text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a count of the thing "How many …?" names (not a share, a length of
+    time, a sum of money or a rank, unless the question asks in that unit)?"""
+    while end < len(text) and text[end].isalnum():  # a span cut inside a word ("88" of "88th") is the word
+        end += 1
+    span = text[start:end]
+    if ORDINAL.search(span) and not re.search(r"\d(?![\d,.]*(?:st|nd|rd|th)\b)", span):
+        return False  # "88th": a rank
+    m = re.search(r"\bhow\s+many\s+((?:[a-z-]+\s+){0,2}[a-z-]+)", question, re.I)
+    if not m:
+        return True
+    asked = {_unit(w) for w in _WORD.findall(m.group(1))}
+    last = max((mm.end() for mm in re.finditer(r"\d[\d,.]*|\b(?:" + _NUMBER_WORDS + r")\b", span, re.I)), default=0)
+    after = _WORD.findall(span[last:] + " " + text[end:end + 40])[:1]
+    unit = _unit(after[0]) if after else ""
+    if MONEY.search(span) and not asked & {"dollar", "euro", "pound", "cent"}:
+        return False
+    return not (unit in UNIT_WORDS and unit not in asked)
+
+
 # kinds whose answers must pass their test (the others only feed the confidence): chosen by
 # measurement on SQuAD part A, see docs/results.md
 HARD_TYPES = frozenset({"NUMBER", "MONEY", "PERCENT", "DURATION"})
 
 
 def required(question: str, kinds=HARD_TYPES):
-    """The test a short answer to `question` must pass, or None.
+    """The test a short answer to `question` must pass, or None: a function of the span's
+    text, or of (text, start, end) to see the words after it.
 
     >>> ok = required("How many firearms were dispensed?")
     >>> ok("2009"), ok("about 2,000"), required("Who ran it?") is None
     (False, True, True)
+    >>> votes = required("How many votes did Paul Hendry receive?")
+    >>> votes("Paul Hendry 14 percent.", 12, 14), votes("He got 1,402 votes.", 7, 12)
+    (False, True)
     """
     kind = answer_type(question)
-    return _ACCEPTS.get(kind) if kind in kinds else None
+    accepts = _ACCEPTS.get(kind) if kind in kinds else None
+    if accepts is None:
+        return None
+
+    def test(text: str, start: int = 0, end: int | None = None) -> bool:
+        end = len(text) if end is None else end
+        if not accepts(text[start:end]):
+            return False
+        return kind != "NUMBER" or count_of_what_was_asked(question, text, start, end)
+    return test
 
 
 def agreement(question: str, answer: str) -> float:

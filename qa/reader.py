@@ -125,7 +125,7 @@ class Reader:
     def read(self, question: str, sentences: list[str], accept=None, tries: int = TYPE_TRIES,
              reject=None) -> list[ReadSpan]:
         """The best span of each text (same order); an empty text gets none. With
-        `accept` (a test of the span's text, say "is a count"), the best of the `tries`
+        `accept` (a test of (text, start, end), say "is a count of what was asked"), the best of the `tries`
         highest-scoring spans that passes it; when none does, the best span, marked
         `typed=False`. With `reject` (a test of (text, start, end), say "names someone
         who has left the office asked about"), spans it rejects are passed over among
@@ -166,7 +166,7 @@ class Reader:
                     if reject is not None and reject(sentences[i], c0, c1):
                         continue
                     first_kept = int(cand) if first_kept is None else first_kept
-                    if accept is None or accept(sentences[i][c0:c1]):
+                    if accept is None or accept(sentences[i], c0, c1):
                         best, typed, found = int(cand), (True if accept is not None else None), True
                         break
                 if not found and first_kept is not None:
