@@ -101,6 +101,58 @@ def count_of_what_was_asked(question: str, text: str, start: int, end: int) -> b
     return not (unit in UNIT_WORDS and unit not in asked)
 
 
+# What a question measures, by its noun or verb, and the unit classes that answer it: "What is the top
+# speed …?" is not answered by "25 minutes", "What salary …?" not by "41 percent".
+MEASURES = {"speed": "speed", "velocity": "speed", "weight": "weight", "mass": "weight", "weigh": "weight",
+            "salary": "money", "wage": "money", "wages": "money", "cost": "money", "price": "money",
+            "fare": "money", "fee": "money", "budget": "money", "earn": "money", "pay": "money",
+            "height": "length", "length": "length", "distance": "length", "depth": "length", "width": "length",
+            "temperature": "temperature", "population": "count", "attendance": "count"}
+UNIT_CLASS = {"percent": "share", "per": "share", "%": "share", "second": "time", "minute": "time", "hour": "time",
+              "day": "time", "week": "time", "month": "time", "year": "time", "decade": "time", "century": "time",
+              "metre": "length", "meter": "length", "kilometre": "length", "kilometer": "length", "km": "length",
+              "mile": "length", "foot": "length", "inch": "length", "yard": "length", "kilogram": "weight",
+              "kg": "weight", "gram": "weight", "pound": "weight", "lb": "weight", "ton": "weight", "tonne": "weight",
+              "ounce": "weight", "mph": "speed", "knot": "speed", "degree": "temperature", "dollar": "money",
+              "euro": "money", "cent": "money", "hectare": "area", "acre": "area"}
+_MEASURE_Q = re.compile(r"\b(?:what|which)\s+(?:is|was|are|were|will\s+be)?\s*(?:the\s+|its\s+|his\s+|her\s+|their\s+)?"
+                        r"(?:\w+\s+)?(speed|velocity|weight|mass|salary|wages?|cost|price|fare|fee|budget|height|length|"
+                        r"distance|depth|width|temperature|population|attendance)"
+                        r"(?=\s+(?:of|for|in|on|at|will|would|is|was|are|were|does|did|do|has|had|that|to)\b|\s*\?)"
+                        r"|\bhow\s+much\b.*\b(weigh|cost|earn|pay)s?\b", re.I)
+_SPEED = re.compile(r"^\s*(?:km|kilomet(?:re|er)s?|miles?)\s*(?:/|an?\s+|per\s+)h(?:our|r)?\b", re.I)
+
+
+def asked_measure(question: str) -> str | None:
+    """The unit class a question's answer must be in, when it names a measure ("speed", "salary")."""
+    m = _MEASURE_Q.search(question)
+    return MEASURES.get((m.group(1) or m.group(2)).lower()) if m else None
+
+
+def unit_class(text: str, start: int, end: int) -> str | None:
+    """The unit class of a figure: of the word after its last number (in the span or right
+    after it: "25 minutes", "14 percent", "110 km/h") or of its currency sign; None for a
+    figure without a unit (or no figure)."""
+    span = text[start:end]
+    if MONEY.search(span) and re.search(r"[$€£¥]", span):
+        return "money"
+    nums = list(re.finditer(r"\d[\d,.]*|\b(?:" + _NUMBER_WORDS + r")\b", span, re.I))
+    if not nums:
+        return None
+    rest = span[nums[-1].end():] + " " + text[end:end + 40]
+    if _SPEED.match(rest):
+        return "speed"
+    after = _WORD.findall(rest)[:1]
+    return UNIT_CLASS.get(_unit(after[0])) if after else None
+
+
+def measured_as_asked(question: str, text: str, start: int, end: int) -> bool:
+    """False when the question names a measure and the figure is given in another unit class."""
+    want = asked_measure(question)
+    got = unit_class(text, start, end) if want else None
+    return not (want and got and got != want and not (want == "count" and got is None))
+
+
 # kinds whose answers must pass their test (the others only feed the confidence): chosen by
 # measurement on SQuAD part A, see docs/results.md
 HARD_TYPES = frozenset({"NUMBER", "MONEY", "PERCENT", "DURATION"})
@@ -119,12 +171,17 @@ def required(question: str, kinds=HARD_TYPES):
     """
     kind = answer_type(question)
     accepts = _ACCEPTS.get(kind) if kind in kinds else None
-    if accepts is None:
+    measure = asked_measure(question) if kinds else None
+    if accepts is None and measure is None:
         return None
 
     def test(text: str, start: int = 0, end: int | None = None) -> bool:
         end = len(text) if end is None else end
-        if not accepts(text[start:end]):
+        while end < len(text) and text[end].isalnum():  # a span cut inside a word is the word
+            end += 1
+        if accepts is not None and not accepts(text[start:end]):
+            return False
+        if measure and not measured_as_asked(question, text, start, end):
             return False
         return kind != "NUMBER" or count_of_what_was_asked(question, text, start, end)
     return test

@@ -117,3 +117,18 @@ def test_a_count_is_of_what_was_asked():
     assert required("How many years did it take?")("It took 12 years.", 8, 10)
     assert required("How many percent voted?")("41 percent", 0, 2)
     assert not required("How many people came?")("It cost $5 million.", 8, 18)
+
+
+def test_a_figure_is_in_the_unit_class_the_question_measures():
+    """"What is the top speed …?" is not answered by "25 minutes", "What salary …?" not by
+    "41 percent"; a figure in the right class, or one without a unit, is."""
+    from qa.answer_type import asked_measure, required
+
+    speed = required("What is the top speed of the Kittiwake ferry?")
+    text = "The ferry makes the crossing in 25 minutes at up to 22 knots."
+    assert not speed(text, text.index("25"), text.index("25") + 2) and speed(text, text.index("22"), text.index("22") + 2)
+    salary = required("What salary will Mayor Baptiste earn?")
+    assert not salary("Baptiste leads with 41 percent support.", 20, 22)
+    assert salary("She will earn $95,000 a year.", 14, 21) and salary("It is not known.", 0, 2)
+    assert asked_measure("What is the population density of Paris?") is None  # another measure
+    assert required("What is the capital of France?") is None
