@@ -9,7 +9,8 @@ folders (what the command in the text around it wrote). A block whose runs are n
 machine is left as it is and listed; `--check` changes nothing and exits 1 when a block
 differs from what its runs give.
 
-NAME is one of GENERATORS: headline (the README's), peers (bench.peers), refusals
+NAME is one of GENERATORS: headline (the README's), reader-passes (bench/reader_pass2.sh),
+peers (bench.peers), refusals
 (bench/reader_final.sh), fuzz (bench.fuzz), load (bench.load), builds (bench.build),
 time-sets (bench/time_sets.sh), chains (the follow-up sets of bench/time_sets.sh).
 """
@@ -259,8 +260,29 @@ def peers(runs: list[Path]) -> list[str]:
     return out + [""] + notes
 
 
-GENERATORS = {"headline": headline, "peers": peers, "builds": builds, "refusals": refusals, "fuzz": fuzz, "load": load,
-              "time-sets": time_sets, "chains": chains}
+def reader_passes(runs: list[Path]) -> list[str]:
+    """`bench/reader_pass2.sh RUN OUT` of each pass (OUT/alone-NAME.json, OUT/squad-NAME): the
+    reader alone on gold paragraphs and part A with nothing refused, for the reader measured
+    (NAME) and the one shipped then ("shipped"), in the order the runs are given."""
+    out = ["| reader (int8) | alone on the gold paragraph: questions, EM / F1 | part A, whole corpus, nothing refused: "
+           "EM / F1 / sentence-hit@1 | measured in |", "|---|---|---|---|"]
+    for run in runs:
+        for alone in sorted(run.glob("alone-*.json"), key=lambda f: f.name != "alone-shipped.json"):
+            name = alone.stem.split("-", 1)[1]
+            a = json.loads(alone.read_text())
+            if name == "shipped" and run != runs[0]:
+                continue  # the one shipped then is the previous run's measured pass
+            rep = _report(run, f"squad-{name}")
+            m = rep["metrics"] if rep else {}
+            part_a = f"{_num(m.get('em'))} / {_num(m.get('f1'))} / {_num(m.get('sentence_hit@1'))}" if m else "–"
+            label = a["onnx"] if name != "shipped" else f"{a['onnx']} (shipped then)"
+            out.append(f"| `{label}` | {a['questions']:,}, {a['int8']['em']:.3f} / {a['int8']['f1']:.3f} | {part_a} | "
+                       f"`{run}` |")
+    return out if len(out) > 2 else []
+
+
+GENERATORS = {"headline": headline, "reader-passes": reader_passes, "peers": peers, "builds": builds,
+              "refusals": refusals, "fuzz": fuzz, "load": load, "time-sets": time_sets, "chains": chains}
 
 
 def update(paths: list[Path], root: Path, check: bool = False) -> tuple[list[str], list[str], list[str]]:
