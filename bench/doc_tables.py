@@ -9,7 +9,7 @@ folders (what the command in the text around it wrote). A block whose runs are n
 machine is left as it is and listed; `--check` changes nothing and exits 1 when a block
 differs from what its runs give.
 
-NAME is one of GENERATORS: headline (the README's), reader-passes (bench/reader_pass2.sh),
+NAME is one of GENERATORS: headline (the README's), metrics (python -m evaluation runs), reader-passes (bench/reader_pass2.sh),
 peers (bench.peers), refusals
 (bench/reader_final.sh), fuzz (bench.fuzz), load (bench.load), builds (bench.build),
 time-sets (bench/time_sets.sh), chains (the follow-up sets of bench/time_sets.sh).
@@ -281,7 +281,28 @@ def reader_passes(runs: list[Path]) -> list[str]:
     return out if len(out) > 2 else []
 
 
-GENERATORS = {"headline": headline, "reader-passes": reader_passes, "peers": peers, "builds": builds,
+def metrics(runs: list[Path]) -> list[str]:
+    """One row per `python -m evaluation --out RUN` folder given: its command's sentence-vector
+    setting and the main metrics (RUN/report.json)."""
+    reps = []
+    for run in runs:
+        f = run / "report.json"
+        if not f.is_file():
+            return []
+        reps.append((run, json.loads(f.read_text())))
+    cols = [("gold_hit@5", "gold-hit@5"), ("sentence_hit@1", "sentence-hit@1"), ("em", "EM"), ("f1", "F1"),
+            ("false_refusal_rate", "false refusal"), ("refusal_rate_on_topic", "on-topic refused"),
+            ("latency_p50_ms", "p50 ms")]
+    out = ["| run | sentence vectors | " + " | ".join(t for _, t in cols) + " |", "|---|---|" + "---|" * len(cols)]
+    for run, rep in reps:
+        m = rep["metrics"]
+        vectors = (rep.get("index_manifest") or {}).get("sentence_vectors", "–")
+        out.append(f"| `{run}` | {vectors} | " + " | ".join(_num(m.get(k), 4 if k != "latency_p50_ms" else 1)
+                                                            for k, _ in cols) + " |")
+    return out
+
+
+GENERATORS = {"headline": headline, "metrics": metrics, "reader-passes": reader_passes, "peers": peers, "builds": builds,
               "refusals": refusals, "fuzz": fuzz, "load": load, "time-sets": time_sets, "chains": chains}
 
 
