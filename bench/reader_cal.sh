@@ -18,6 +18,6 @@ mkdir -p "$OUT"
   echo "== fit"
   $PY -m training.calibrate "$OUT/cal-train/questions.jsonl" --gates \
       --features sentence_cosine,sentence_overlap,passage_cosine,reader_margin,type_agreement,missing_names,missing_terms \
-      --max-false-refusal 0.03 --write
+      --max-false-refusal ${MAX_FALSE_REFUSAL:-0.035} --write
   echo "== done"
 } 2>&1 | tee -a "$OUT/reader_cal.log"
