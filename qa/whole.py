@@ -50,6 +50,7 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
     start, end = _balance(sentence, start, end)
     if question and _WHEN_Q.search(question):
         start, end = _annotated(sentence, start, end, question)
+        end = _dated_of(sentence, end)
     start, end = _names(sentence, start, end, question)
     if question and _MEASURE_Q.search(question):
         start, end = _unit(sentence, start, end)
@@ -60,6 +61,22 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
 
 
 _WHEN_Q = re.compile(r"^\s*when\b", re.I)
+# " of Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)": names, each with its dates in brackets
+_DATED_OF = re.compile(r"\s+of\s+(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*\s*\([^()]*\d[^()]*\)"
+                       r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*\s*\([^()]*\d[^()]*\))*")
+
+
+def _dated_of(s: str, end: int) -> int:
+    """Asked "when", a span that stops before "of" and names given with their dates ("during
+    the Mexican presidencies" of "… presidencies of Vicente Fox (2000-2006) and Felipe Calderón
+    (2006-2012)") takes them in: the dates are the answer.
+
+    >>> s = "It took place during the presidencies of Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)."
+    >>> s[s.index("during"):_dated_of(s, s.index(" of "))]
+    'during the presidencies of Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)'
+    """
+    m = _DATED_OF.match(s, end)
+    return m.end() if m and m.end() - end <= 2 * _MAX_WIDEN else end
 
 
 def _annotated(s: str, start: int, end: int, question: str) -> tuple[int, int]:
