@@ -77,6 +77,12 @@ def millions(rng: random.Random, lo: float, hi: float) -> str:
     return f"${rng.uniform(lo, hi):.1f} million"
 
 
+def page(rng: random.Random, lede: str, body: str, photo: str, closing: str, related: str) -> list[str]:
+    """A story page's paragraphs: lede, body, a captioned photo, a closing line, a Related list
+    and a line of site furniture."""
+    return [lede, body, caption(rng, photo), closing, related, rng.choice(BOILER)]
+
+
 class Story:
     def __init__(self, title: str, paragraphs: list[str], questions: list[tuple[str, str]]):
         self.title, self.paragraphs, self.questions = title, paragraphs, questions
@@ -113,14 +119,13 @@ def variant(week: int, rng: random.Random, names: list[str], state: dict) -> Sto
     name = names[week]
     share, where = rng.randint(12, 61), rng.choice(STATES)
     expert = person(rng)
-    paras = [f"{dateline(rng, rng.choice(OUTLETS))} A new coronavirus variant, {name}, now accounts for an estimated "
-             f"{share} percent of new cases, health officials said in their weekly update.",
-             f"The variant was first detected in {where}, officials said. {expert}, an epidemiologist, said "
-             "there was no sign yet that it causes more severe illness than earlier variants.",
-             caption(rng, "A nurse prepares a vaccine dose at a clinic"),
-             "Officials urged people to stay up to date with vaccines and to test if they have symptoms.",
-             "Related: Weekly virus update: what to know; Where to get a free test; Vaccines for the new season",
-             rng.choice(BOILER)]
+    paras = page(rng, f"{dateline(rng, rng.choice(OUTLETS))} A new coronavirus variant, {name}, now accounts for an "
+                 f"estimated {share} percent of new cases, health officials said in their weekly update.",
+                 f"The variant was first detected in {where}, officials said. {expert}, an epidemiologist, said "
+                 "there was no sign yet that it causes more severe illness than earlier variants.",
+                 "A nurse prepares a vaccine dose at a clinic",
+                 "Officials urged people to stay up to date with vaccines and to test if they have symptoms.",
+                 "Related: Weekly virus update: what to know; Where to get a free test; Vaccines for the new season")
     qs = [(f"Which coronavirus variant, first detected in {where}, now accounts for {share} percent of new cases?",
            name),
           (f"In which state was the {name} variant first detected?", where),
@@ -156,14 +161,12 @@ def jobs(week: int, rng: random.Random, state: dict) -> Story:
     rate = f"{rng.uniform(3.6, 4.6):.1f} percent"
     sector = rng.choice(["health care", "construction", "leisure and hospitality", "manufacturing", "retail"])
     economist = person(rng)
-    paras = [f"{dateline(rng, rng.choice(OUTLETS))} Employers added {added} jobs in {month}, the Labor Department said "
-             f"Friday, and the unemployment rate was {rate}.",
-             f"Hiring was led by {sector}. {economist}, chief economist at a research firm, said the report showed a "
-             "labor market that is cooling slowly.",
-             caption(rng, "A help-wanted sign in a shop window"),
-             "Wage growth held steady, and revisions to earlier months were small.",
-             "Related: What the jobs report means for interest rates; The best and worst sectors for hiring",
-             rng.choice(BOILER)]
+    paras = page(rng, f"{dateline(rng, rng.choice(OUTLETS))} Employers added {added} jobs in {month}, the Labor "
+                 f"Department said Friday, and the unemployment rate was {rate}.",
+                 f"Hiring was led by {sector}. {economist}, chief economist at a research firm, said the report "
+                 "showed a labor market that is cooling slowly.",
+                 "A help-wanted sign in a shop window", "Wage growth held steady, and revisions to earlier months were small.",
+                 "Related: What the jobs report means for interest rates; The best and worst sectors for hiring")
     qs = [(f"How many jobs did employers add in {month}?", added),
           (f"Which sector led hiring in the {month} jobs report?", sector),
           (f"What was the unemployment rate in the {month} jobs report?", rate)]
