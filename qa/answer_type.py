@@ -109,7 +109,7 @@ MEASURES = {"speed": "speed", "velocity": "speed", "weight": "weight", "mass": "
             "salary": "money", "wage": "money", "wages": "money", "cost": "money", "price": "money",
             "fare": "money", "fee": "money", "budget": "money", "earn": "money", "pay": "money",
             "height": "length", "length": "length", "distance": "length", "depth": "length", "width": "length",
-            "temperature": "temperature", "population": "count", "attendance": "count"}
+            "temperature": "temperature", "population": "count", "attendance": "count", "score": "score"}
 UNIT_CLASS = {"percent": "share", "per": "share", "%": "share", "second": "time", "minute": "time", "hour": "time",
               "day": "time", "week": "time", "month": "time", "year": "time", "decade": "time", "century": "time",
               "metre": "length", "meter": "length", "kilometre": "length", "kilometer": "length", "km": "length",
@@ -120,7 +120,7 @@ UNIT_CLASS = {"percent": "share", "per": "share", "%": "share", "second": "time"
               "euro": "money", "cent": "money", "hectare": "area", "acre": "area"}
 _MEASURE_Q = re.compile(r"\b(?:what|which)\s+(?:is|was|are|were|will\s+be)?\s*(?:the\s+|its\s+|his\s+|her\s+|their\s+)?"
                         r"(?:\w+\s+)?(speed|velocity|weight|mass|salary|wages?|cost|price|fare|fee|budget|height|length|"
-                        r"distance|depth|width|temperature|population|attendance)"
+                        r"distance|depth|width|temperature|population|attendance|score)"
                         r"(?=\s+(?:of|for|in|on|at|will|would|is|was|are|were|does|did|do|has|had|that|to)\b|\s*\?)"
                         r"|\bhow\s+much\b.*\b(weigh|cost|earn|pay)s?\b", re.I)
 _SPEED = re.compile(r"^\s*(?:km|kilomet(?:re|er)s?|miles?)\s*(?:/|an?\s+|per\s+)h(?:our|r)?\b", re.I)
@@ -139,7 +139,7 @@ def unit_class(text: str, start: int, end: int) -> str | None:
     span = text[start:end]
     if MONEY.search(span) and re.search(r"[$€£¥]", span):
         return "money"
-    nums = list(re.finditer(r"\d[\d,.]*|\b(?:" + _NUMBER_WORDS + r")\b", span, re.I))
+    nums = list(re.finditer(r"\d[\d,.]*(?:st|nd|rd|th)?|\b(?:" + _NUMBER_WORDS + r")\b", span, re.I))
     if not nums:
         return None
     rest = span[nums[-1].end():] + " " + text[end:end + 40]
@@ -151,10 +151,13 @@ def unit_class(text: str, start: int, end: int) -> str | None:
 
 def measured_as_asked(question: str, text: str, start: int, end: int) -> bool:
     """False when the question names a measure and the figure is given in another unit class
-    (a count, such as a population, may be given as a share)."""
+    (a count, such as a population, or a score may be given as a share): "What was the score of
+    the final?" is not answered by "88th minute"."""
     want = asked_measure(question)
+    if want == "score" and (len(text[start:end].split()) > 4 or not re.search(r"\d", text[start:end])):
+        return False  # a score is its figures ("2-1"), not the sentence around them nor a word
     got = unit_class(text, start, end) if want else None
-    return not (want and got and got != want and not (want == "count" and got == "share"))
+    return not (want and got and got != want and not (want in ("count", "score") and got == "share"))
 
 
 # kinds whose answers must pass their test (the others only feed the confidence): chosen by

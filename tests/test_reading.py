@@ -132,3 +132,11 @@ def test_a_figure_is_in_the_unit_class_the_question_measures():
     assert salary("She will earn $95,000 a year.", 14, 21) and salary("It is not known.", 0, 2)
     assert asked_measure("What is the population density of Paris?") is None  # another measure
     assert required("What is the capital of France?") is None
+
+
+def test_a_score_is_not_a_minute():
+    from qa.answer_type import required
+
+    score = required("What was the score of the regional cup final?")
+    text = "Jonah Reyes scored the winning goal in the 88th minute of a 2-1 win."
+    assert not score(text, text.index("88th"), text.index("88th") + 11) and score(text, text.index("2-1"), text.index("2-1") + 3)
