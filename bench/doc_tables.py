@@ -20,17 +20,14 @@ import json
 import re
 from pathlib import Path
 
+from .tables import _records
+
 BLOCK = re.compile(r"(<!-- bench\.tables ([\w-]+)((?: [^\s>]+)+) -->\n)(.*?)(<!-- /bench\.tables -->)", re.S)
 
 
 def _report(run: Path, name: str) -> dict | None:
     f = run / name / "report.json"
     return json.loads(f.read_text()) if f.is_file() else None
-
-
-def _records(run: Path, name: str) -> list[dict]:
-    f = run / name / "questions.jsonl"
-    return [json.loads(x) for x in f.read_text().splitlines() if x.strip()] if f.is_file() else []
 
 
 def _num(v, digits=3) -> str:
@@ -137,10 +134,11 @@ def load(runs: list[Path]) -> list[str]:
 
 
 def _chain_turns(records: list[dict]) -> str:
-    turns = [r for r in records if "chain" in r or "turn" in r] or records
-    right = sum(1 for r in turns if (r.get("em") == 1.0 or (r.get("f1") or 0) >= 0.5) if not r.get("unanswerable")) \
-        + sum(1 for r in turns if r.get("unanswerable") and r["refused"])
-    return f"{right} of {len(turns)}"
+    """Turns right out of the chained turns, by the evaluation's own rule (evaluation.report.turn_right)."""
+    from evaluation.report import turn_right
+
+    chained = [r for r in records if r.get("chain") is not None]
+    return f"{sum(map(turn_right, chained))} of {len(chained)}"
 
 
 def time_sets(runs: list[Path]) -> list[str]:

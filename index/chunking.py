@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .articles import BOILERPLATE_LINE
 from .records import Article, Chunk, Sentence
 
 # Words that end with a period but rarely end a sentence (compared lower-case, no dot).
@@ -128,8 +129,6 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def is_furniture(paragraph: str) -> bool:
     """Is this paragraph a caption or a line of site furniture, not story text?"""
-    from .articles import BOILERPLATE_LINE
-
     if len(paragraph) > FURNITURE_CHARS or "\n" in paragraph:
         return False
     if paragraph[:9].lower() == "copyright" and not _NOTICE.match(paragraph):

@@ -40,6 +40,8 @@ KIND_WORDS = {"NUMBER": "a count or an amount", "MONEY": "an amount", "PERCENT":
               "DURATION": "a duration or a length"}
 
 ReaderMode = Literal["auto", "model", "rules"]
+JudgeMode = Literal["auto", "off"]
+SpanWeights = Literal["learned", "hand"]
 READER_MODES = get_args(ReaderMode)
 
 
@@ -59,8 +61,8 @@ class AnswerSettings:
     reader_weight: float = 1.0  # chosen on SQuAD part A with `python -m training.tune_reader`
     # the judge (qa/weights/judge-int8.onnx) reads the chosen sentence again; its margin
     # feeds the confidence. "auto": when its file is there; "off": not used
-    judge: Literal["auto", "off"] = "auto"
-    span_weights: Literal["learned", "hand"] = "learned"  # or "hand" (the hand-set weights in qa.spans)
+    judge: JudgeMode = "auto"
+    span_weights: SpanWeights = "learned"  # or "hand" (the hand-set weights in qa.spans)
     # counts, amounts and durations must have their kind (qa.answer_type.required); none read: refuse
     type_rules: bool = True
     # neighbours each side of a sentence the reader reads with it (qa.reader.window); None: as it was trained
@@ -73,8 +75,8 @@ class AnswerSettings:
 
     def __post_init__(self):
         # a typo must not quietly answer with the default (any unknown reader meant the model)
-        for name, value, allowed in (("reader", self.reader, READER_MODES), ("judge", self.judge, ("auto", "off")),
-                                     ("span_weights", self.span_weights, ("learned", "hand"))):
+        for name, value, allowed in (("reader", self.reader, READER_MODES), ("judge", self.judge, get_args(JudgeMode)),
+                                     ("span_weights", self.span_weights, get_args(SpanWeights))):
             if value not in allowed:
                 raise ValueError(f"{name} {value!r}: use one of {', '.join(allowed)}")
 

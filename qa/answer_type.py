@@ -66,12 +66,8 @@ _ACCEPTS = {
 
 
 ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I)
-# units a count can be given in; "How many <noun> …?" is answered in one of them only if it names it
-UNIT_WORDS = {"percent", "per", "%", "second", "minute", "hour", "day", "week", "month", "year", "decade",
-              "century", "metre", "meter", "kilometre", "kilometer", "km", "mile", "foot", "feet", "inch", "yard",
-              "kilogram", "kg", "gram", "pound", "lb", "ton", "tonne", "ounce", "litre", "liter", "gallon",
-              "degree", "mph", "knot", "hectare", "acre", "dollar", "euro", "cent", "point"}
 _WORD = re.compile(r"[%]|[a-z]+", re.I)
+_HOW_MANY = re.compile(r"\bhow\s+many\s+((?:[a-z-]+\s+){0,2}[a-z-]+)", re.I)
 
 
 _UNIT_ALIAS = {"feet": "foot", "centuries": "century", "km": "kilometre", "kms": "kilometre", "kilometer": "kilometre",
@@ -81,22 +77,26 @@ _UNIT_ALIAS = {"feet": "foot", "centuries": "century", "km": "kilometre", "kms":
 
 def _unit(word: str) -> str:
     w = word.lower()
-    w = w[:-1] if w.endswith("s") and (w[:-1] in UNIT_WORDS or w[:-1] in _UNIT_ALIAS) else w
+    w = w[:-1] if w.endswith("s") and (w[:-1] in UNIT_CLASS or w[:-1] in _UNIT_ALIAS) else w
     return _UNIT_ALIAS.get(w, w)
 
 
-def count_of_what_was_asked(question: str, text: str, start: int, end: int) -> bool:
-    """Is text[start:end] a count of the thing "How many …?" names (not a share, a length of
-    time, a sum of money or a rank, unless the question asks in that unit)?"""
-    while end < len(text) and text[end].isalnum():  # a span cut inside a word ("88" of "88th") is the word
-        end += 1
+def counted_in(question: str) -> set[str] | None:
+    """The unit classes "How many <noun> …?" counts in ({"time"} for "How many days …?", {} for
+    "How many goals …?"); None when the question names nothing after "how many"."""
+    m = _HOW_MANY.search(question)
+    return {UNIT_CLASS.get(_unit(w)) for w in _WORD.findall(m.group(1))} - {None} if m else None
+
+
+def count_of_what_was_asked(asked: set[str] | None, text: str, start: int, end: int) -> bool:
+    """Is text[start:end] (whole words) a count of the thing "How many …?" names, whose unit
+    classes are `asked` (`counted_in`): not a share, a length of time, a sum of money or a rank,
+    unless the question counts in that unit?"""
     span = text[start:end]
     if ORDINAL.search(span) and not re.search(r"\d(?![\d,.]*(?:st|nd|rd|th)\b)", span):
         return False  # "88th": a rank
-    m = re.search(r"\bhow\s+many\s+((?:[a-z-]+\s+){0,2}[a-z-]+)", question, re.I)
-    if not m:
+    if asked is None:
         return True
-    asked = {UNIT_CLASS.get(_unit(w)) for w in _WORD.findall(m.group(1))} - {None}
     got = unit_class(text, start, end)
     # a share answers "how many" (SQuAD asks "How many students …?" for "9.6%"); another unit
     # class does only when the question counts in it ("How many days …?" by "4 weeks")
@@ -149,11 +149,10 @@ def unit_class(text: str, start: int, end: int) -> str | None:
     return UNIT_CLASS.get(_unit(after[0])) if after else None
 
 
-def measured_as_asked(question: str, text: str, start: int, end: int) -> bool:
-    """False when the question names a measure and the figure is given in another unit class
-    (a count, such as a population, or a score may be given as a share): "What was the score of
-    the final?" is not answered by "88th minute"."""
-    want = asked_measure(question)
+def measured_as_asked(want: str | None, text: str, start: int, end: int) -> bool:
+    """False when the question names a measure, `want` (`asked_measure`), and the figure is
+    given in another unit class (a count, such as a population, or a score may be given as a
+    share): "What was the score of the final?" is not answered by "88th minute"."""
     if want == "score" and (len(text[start:end].split()) > 4 or not re.search(r"\d", text[start:end])):
         return False  # a score is its figures ("2-1"), not the sentence around them nor a word
     got = unit_class(text, start, end) if want else None
@@ -181,6 +180,7 @@ def required(question: str, kinds=HARD_TYPES):
     measure = asked_measure(question) if kinds else None
     if accepts is None and measure is None:
         return None
+    counted = counted_in(question) if kind == "NUMBER" else None  # once a question, not once a span
 
     def test(text: str, start: int = 0, end: int | None = None) -> bool:
         end = len(text) if end is None else end
@@ -188,9 +188,9 @@ def required(question: str, kinds=HARD_TYPES):
             end += 1
         if accepts is not None and not accepts(text[start:end]):
             return False
-        if measure and not measured_as_asked(question, text, start, end):
+        if measure and not measured_as_asked(measure, text, start, end):
             return False
-        return kind != "NUMBER" or count_of_what_was_asked(question, text, start, end)
+        return kind != "NUMBER" or count_of_what_was_asked(counted, text, start, end)
     return test
 
 

@@ -272,7 +272,7 @@ class Conversation:
         year = _YEAR.search(rest)
         if year and _YEAR.search(prev):
             return _YEAR.sub(year.group(0), prev, count=1) + "?"
-        if year and _ONLY_TIME.fullmatch(rest) or _YEAR_BEFORE.fullmatch(rest):
+        if (year and _ONLY_TIME.fullmatch(rest)) or _YEAR_BEFORE.fullmatch(rest):
             for turn in reversed(self.turns):
                 asked = (turn.asked_as or turn.question).strip().rstrip("?")
                 named = _YEAR.search(asked)

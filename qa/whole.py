@@ -18,6 +18,8 @@ import re
 
 from common.text import NUMBER_WORDS, PAIRS, STOPWORDS, unbalanced
 
+from .answer_type import asked_measure
+
 _CLOSERS = {v: k for k, v in PAIRS.items()}
 _MAX_WIDEN = 80  # characters a bracket or name may add on one side
 _NAME = re.compile(r"[A-Z][\w.’'-]*$")
@@ -54,7 +56,7 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
     start, end = _names(sentence, start, end, question)
     if question and _MEASURE_Q.search(question):
         start, end = _unit(sentence, start, end)
-    if question and _SCORE_Q.search(question):
+    if question and asked_measure(question) == "score":
         m = _SCORE.search(sentence, start, end)
         if m:  # "What was the score?": the score, not the team before it ("Kingsport United 2-1")
             start, end = m.span()
@@ -65,7 +67,6 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
 
 
 _WHEN_Q = re.compile(r"^\s*when\b", re.I)
-_SCORE_Q = re.compile(r"\b(?:what|which)\s+(?:is|was|were)?\s*(?:the\s+)?(?:final\s+)?score\b", re.I)
 _SCORE = re.compile(r"\b\d{1,3}\s*[-–]\s*\d{1,3}\b")
 # " of Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)": names, each with its dates in brackets
 _DATED_OF = re.compile(r"\s+of\s+(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*\s*\([^()]*\d[^()]*\)"
