@@ -23,7 +23,7 @@ from common.errors import BadQuestionError
 from common.text import clean_text
 
 from . import learned, reports, timeline
-from .answer_type import HARD_TYPES, required
+from .answer_type import HARD_TYPES, never_right, required
 from .candidates import Candidate, Pick, Read, article_of, best_read, locate, neighbour, rank, time_prior, windows_to_read
 from .candidates import sentences_to_read as _sentences_to_read
 from .citations import cite, support
@@ -302,14 +302,15 @@ class QA:
                     for t, w in zip(texts, windows)}
             whole = accept
             accept = lambda t, a, b: whole(t, a, min([b] + [e for e in ends.get(t, ()) if e > a]))
-        reject = None
+        reject = never_right(question) if self.settings.type_rules else None
         if timeline.asks_who_holds(question, timeline.question_time(question)):
             # "Who is the mayor?": not someone the text says has left the post, nor one who takes it
             # only after the question's day ("will take up the post on Oct. 12"; qa.timeline)
             day = as_of or dt.date.today().isoformat()
             dates = {t: article_of(data, c).date for t, c in zip(texts, top)}
-            reject = lambda t, a, b: timeline.left_office(t, a, b) or timeline.not_yet_in_office(
-                t, a, b, day, dates.get(t))
+            echo = reject
+            reject = lambda t, a, b: (echo is not None and echo(t, a, b)) or timeline.left_office(t, a, b) or \
+                timeline.not_yet_in_office(t, a, b, day, dates.get(t))
         read = self.reader.read(question, texts, accept, reject=reject)
         if not read:
             return None

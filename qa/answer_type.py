@@ -200,3 +200,87 @@ def agreement(question: str, answer: str) -> float:
     if accepts is None or not answer:
         return 0.0
     return 1.0 if accepts(answer) else -1.0
+
+
+# kinds a question asks for whose answer is never made of the question's own words
+# ("When will the fare rise to $5?" is not answered "$5"); "What type of ideals …?" -> "Prime
+# ideals" may be, so THING and the like are left alone
+ECHO_KINDS = frozenset({"DATE", "NUMBER", "MONEY", "PERCENT", "DURATION", "PERSON", "PLACE"})
+_ECHO_WORD = re.compile(r"[a-z0-9]+")
+
+
+def echoes(question: str):
+    """A test of (text, start, end): is the span only words the question already says?
+    None where the question asks for another kind or offers a choice ("… or …?").
+
+    >>> t = echoes("When will the Gull Island ferry fare rise to $5?")
+    >>> text = "The fare will rise to $5 on Oct. 1."
+    >>> t(text, 22, 24), t(text, 28, 34)
+    (True, False)
+    """
+    from common.text import STOPWORDS
+
+    low = question.lower()
+    if answer_type(question) not in ECHO_KINDS or " or " in low:
+        return None
+    asked = set(_ECHO_WORD.findall(low))
+
+    def test(text: str, start: int, end: int) -> bool:
+        own = [w for w in _ECHO_WORD.findall(text[start:end].lower()) if w not in STOPWORDS]
+        return bool(own) and all(w in asked for w in own)
+    return test
+
+
+def not_a_reason(question: str):
+    """A test of (text, start, end) for a why-question: is the span a bare name or figure
+    ("Why did the board cut the quota?" is not answered "Alder Bank")? None for other questions.
+
+    >>> t = not_a_reason("Why did the board cut the quota?")
+    >>> text = "The board cut the quota for the Alder Bank because stocks fell."
+    >>> t(text, 32, 42), t(text, 51, 62)
+    (True, False)
+    """
+    if answer_type(question) != "REASON":
+        return None
+    from common.text import STOPWORDS
+
+    def test(text: str, start: int, end: int) -> bool:
+        toks = re.findall(r"[\w'’$%.,-]+", text[start:end])
+        own = [t for t in toks if t.lower() not in STOPWORDS]
+        # a name ("Alder Bank") or a figure with its unit ("by 20 percent for 2027") is no reason
+        return bool(own) and all(t[:1].isupper() or not re.search(r"[a-z]", t) or _unit(t) in UNIT_CLASS
+                                 or t.lower() in ("percent", "per") for t in own)
+    return test
+
+
+_MOVES = re.compile(r"(?i)\b(?:move[sd]?|moving|relocat\w*|go(?:es|ing)?|head(?:s|ed|ing)?|transferr?\w*|shift\w*)\b")
+
+
+def an_origin(question: str):
+    """A test of (text, start, end) for "Where is the market moving?": is the span the place
+    it moves *from* ("will move from Elm Street to the Pier 3 terminal")? None for questions
+    that are not about where something goes, or that ask where from.
+
+    >>> t = an_origin("Where is the farmers market moving?")
+    >>> text = "The market will move from Elm Street to the Pier 3 terminal."
+    >>> t(text, 26, 36), t(text, 40, 59)
+    (True, False)
+    """
+    if answer_type(question) != "PLACE" or not _MOVES.search(question) or re.search(r"(?i)\bfrom\b", question):
+        return None
+
+    def test(text: str, start: int, end: int) -> bool:
+        return bool(re.search(r"(?i)\bfrom\s+(?:the\s+)?$", text[max(0, start - 12):start]))
+    return test
+
+
+def never_right(question: str):
+    """One test of (text, start, end) for spans that cannot answer `question` whatever the
+    reader scores them: its own words (`echoes`), a name or figure for a reason
+    (`not_a_reason`), where a thing moves from when asked where it goes (`an_origin`).
+    None when no test applies."""
+    tests = [t for t in (echoes(question), not_a_reason(question), an_origin(question)) if t is not None]
+    if not tests:
+        return None
+    return lambda text, start, end: any(t(text, start, end) for t in tests)
+

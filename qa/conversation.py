@@ -68,6 +68,20 @@ ATTRIBUTE_HEADS = {"date", "day", "time", "year", "cost", "price", "fare", "name
                    "location", "address", "deadline", "budget", "salary", "rate", "share", "capacity", "speed"}
 _ONLY_TIME = re.compile(r"(?i)(?:in|for|during)?\s*(?:the\s+)?(?:year\s+)?(1[5-9]\d\d|20\d\d)")
 _YEAR_BEFORE = re.compile(r"(?i)(?:in\s+|for\s+)?(?:last|the\s+previous|the\s+prior)\s+year|the\s+year\s+before")
+# an amount or a figure, perhaps hedged: "4.9 percent", "$5", "about 4,200 homes", "more than a hundred"
+_AMOUNT = re.compile(r"(?i)^(?:about|around|nearly|almost|some|only|over|under|up\s+to|(?:more|less|fewer)\s+than)?\s*"
+                     r"(?:[$€£]\s*)?(?:\d|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few)\s+"
+                     r"(?:hundred|thousand|million|billion|dozen)\b)")
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)")
+# a time named in a question: "in August", "in July 2026", "on Oct. 1", "in 2025"
+_TIME_PHRASE = re.compile(rf"\b(?:(?:in|on|during|for|by)\s+)?(?:{_MONTH}(?:\s+\d{{1,2}})?(?:,?\s+(?:1[5-9]\d\d|20\d\d))?"
+                          r"|(?:1[5-9]\d\d|20\d\d))\b")
+# "What is burning in the hills?": the answer ("a wildfire") is the thing done; "it" is then the answer
+_WHAT_DOES = re.compile(r"(?i)^what\s+(?:is|was|are|were)\s+\w+ing\b\s*(?:(?:in|on|at|near|above|below|over|under|"
+                        r"across|along|around|off|inside|outside)\b|\??$)")
+_BARE_WH = re.compile(r"(?i)^(?:and\s+)?(when|where|why|since\s+when|until\s+when|(?:in|on|at|by)\s+(?:which|what)\s+\w+)"
+                      r"\s*\??$")
 _ELLIPSIS = re.compile(r"^(?:and\s+)?(?:what|how)\s+about\s+(.+?)\s*\??$|^and\s+(.+?)\s*\?$", re.I)
 
 
@@ -123,6 +137,9 @@ class Conversation:
             rewritten = self._ellipsis((ell.group(1) or ell.group(2)).strip())
             if rewritten:
                 return Resolved(rewritten, rewritten=True)
+        bare = self._bare_wh(question)
+        if bare:
+            return Resolved(bare, rewritten=True)
         genders: dict = {}
         used: list[str] = []
         rewritten = self._replace_references(question, genders, used)
@@ -181,7 +198,7 @@ class Conversation:
                 if answer and (wh == "when" or _TIME_Q.search(asked)):
                     out.append(answer if answer.lower().startswith(("in ", "on ", "at ")) else f"in {answer}")
                 continue
-            answer_first = wh in ("who", "which", "whom") or _asks_for_thing(asked)
+            answer_first = wh in ("who", "which", "whom") or _asks_for_thing(asked) or bool(_WHAT_DOES.match(asked))
             kind_of = re.match(r"(?i)(?:what|which)\s+(?:kind|type|sort|species|breed)s?\s+of\s+(\w+)", asked)
             if kind_of:  # "What kind of whale ...?" answers with a kind; "it" is then the whale
                 phrases = ["the " + kind_of.group(1)] + phrases
@@ -201,6 +218,51 @@ class Conversation:
                 return t.genders[gender]
         other = {t.genders[g] for t in self.turns for g in t.genders if g != gender}
         return next((c for c in self._candidates(kind) if c not in other), None)
+
+    def _event(self) -> str | None:
+        """The event the previous question named by its verb ("What did people *march*
+        against?" -> "the march"), or None."""
+        prev = self.turns[-1].asked_as or self.turns[-1].question
+        toks = words(prev)
+        for k, w in enumerate(toks[1:], 1):
+            if w in EVENT_VERBS and toks[k - 1] not in DETERMINERS:
+                return EVENT_VERBS[w]
+        return None
+
+    def _bare_wh(self, question: str) -> str | None:
+        """"When?" after "What will the ferry fare rise to?" (answered "$5") asks "When will
+        the ferry fare rise to $5?": the previous question with the new wh-phrase and its
+        answer in the place it asked about. Only when that wh-phrase was the object (an
+        auxiliary follows it); "When?" after "Who cut it?" keeps the search context instead."""
+        m = _BARE_WH.match(question)
+        last = self.turns[-1]
+        trusted = last.confidence is None or last.confidence >= MIN_ANTECEDENT_CONFIDENCE
+        if not m or not last.answer or not trusted:
+            return None
+        prev = (last.asked_as or last.question).strip().rstrip("?").split()
+        k = 2 if len(prev) > 2 and prev[0].lower() == "which" and prev[1].lower() not in _DO | _BE else 1
+        if prev[0].lower() not in ("what", "which") or len(prev) <= k + 1 or prev[k].lower() not in _DO | _BE:
+            return None
+        wh = m.group(1)
+        return f"{wh[0].upper()}{wh[1:]} {' '.join(prev[k:])} {last.answer.strip()}?"
+
+    def _nearest_owner(self, cands: list[str], noun: str) -> list[str]:
+        """"How strong were its winds?" after a question naming Port Alder and Storm Delia:
+        when the last cited sentence names the noun ("Storm Delia brought winds ... homes in
+        Port Alder"), the candidate it names nearest to the noun comes first."""
+        sentence = (self.turns[-1].sentence or "") if self.turns else ""
+        stem = noun.rstrip("s")
+        at = [m.start() for m in re.finditer(rf"(?i)\b{re.escape(stem)}s?\b", sentence)] if len(stem) > 2 else []
+        if not at:
+            return cands
+        where = {c: [m.start() for m in re.finditer(re.escape(c), sentence, re.I)] for c in cands}
+        found = [c for c in cands if where[c]]
+        if len(found) < 2:
+            return cands
+        def dist(c):
+            return min(abs(p - a) for p in where[c] for a in at)
+        best = min(found, key=dist)
+        return [best] + [c for c in cands if c != best]
 
     def _replace_references(self, question: str, genders: dict, used: list) -> str | None:
         toks = _tokens(question)
@@ -238,7 +300,16 @@ class Conversation:
                     used.append(head)
                     changed, i = True, i + 1
                     continue
+            if lt == "it" and nxt in EVENT_PREDICATES:
+                event = self._event()
+                if event:  # "Where did it end?" after "What did people march against?": the march
+                    out.append(event)
+                    used.append(event)
+                    changed, i = True, i + 1
+                    continue
             kind = _pronoun_kind(lt, nxt, low[i - 1] if i else "")
+            if kind and kind.startswith("person") and any(w in PERSON_NOUNS for w in low[:i]):
+                kind = None  # "Where was a man hurt when a tree fell on his car?": the man's car
             if kind:
                 if kind.startswith("person"):
                     gender = "female" if lt in ("she", "her", "hers") else "male"
@@ -248,6 +319,8 @@ class Conversation:
                         genders[gender] = rep
                 else:
                     cands = self._candidates(kind)
+                    if lt in POSSESSIVE and _before_noun(nxt):
+                        cands = self._nearest_owner(cands, nxt)
                 if cands:
                     rep = cands[0]
                     used.append(rep)
@@ -255,6 +328,8 @@ class Conversation:
                         rep = _possessive(rep)
                     if i == 0 or (out and out[-1] in ".?!"):
                         rep = rep[0].upper() + rep[1:]
+                    elif re.match(r"(?:A|An|The) [a-z]", rep):  # an answer "A wildfire" inside the question
+                        rep = rep[0].lower() + rep[1:]
                     out.append(rep)
                     changed = True
                     i += 1
@@ -269,6 +344,15 @@ class Conversation:
         with this year in its place ("last year": the year before the one it named)."""
         last = self.turns[-1]
         prev = (last.asked_as or last.question).strip().rstrip("?")
+        if re.search(_MONTH, rest) and _TIME_PHRASE.fullmatch(rest):
+            # "And in July?" after "What was the jobless rate in August?": the same question, July's
+            for turn in reversed(self.turns):
+                asked = (turn.asked_as or turn.question).strip().rstrip("?")
+                named = _TIME_PHRASE.search(asked)
+                if named and re.search(_MONTH, named.group(0)):
+                    prep = re.match(r"(?i)(in|on|during|for|by)\s", named.group(0))
+                    new = rest if re.match(r"(?i)(in|on|during|for|by)\s", rest) or not prep else f"{prep.group(1)} {rest}"
+                    return asked[: named.start()] + new + asked[named.end():] + "?"
         year = _YEAR.search(rest)
         if year and _YEAR.search(prev):
             return _YEAR.sub(year.group(0), prev, count=1) + "?"
@@ -367,6 +451,20 @@ def _plural(phrase: str) -> bool:
     return head.endswith("s") and not head.endswith(("ss", "us", "is", "'s", "’s"))
 
 
+# verbs that name an event, and the event: "Where did it end?" after "What did people march against?"
+EVENT_VERBS = {"march": "the march", "marched": "the march", "strike": "the strike", "struck": "the strike",
+               "protest": "the protest", "protested": "the protest", "rally": "the rally", "rallied": "the rally",
+               "parade": "the parade", "paraded": "the parade", "demonstrate": "the demonstration",
+               "demonstrated": "the demonstration", "walk out": "the walkout", "riot": "the riot",
+               "rioted": "the riot", "race": "the race", "raced": "the race"}
+# what "it" does when it stands for an event
+EVENT_PREDICATES = {"start", "started", "begin", "began", "end", "ended", "finish", "finished", "last", "lasted",
+                    "happen", "happened", "take", "took", "stop", "stopped"}
+# nouns for a person: a pronoun after one in the same question means that person
+PERSON_NOUNS = {"man", "woman", "boy", "girl", "child", "person", "driver", "resident", "worker", "officer",
+                "passenger", "student", "player", "teacher", "firefighter", "fisherman", "sailor", "swimmer", "runner",
+                "cyclist", "pilot", "doctor", "nurse", "patient", "victim", "suspect", "owner", "tenant", "mother",
+                "father", "son", "daughter", "husband", "wife"}
 # words that make a capitalised name an organisation or a place, not a person
 NOT_PERSON = {"el", "la", "le", "los", "las", "news", "times", "post", "daily", "gazette", "ledger", "radio", "wire",
               "universal", "department", "agency", "council", "company", "inc", "ltd", "association", "board",
@@ -386,8 +484,9 @@ def _agrees(phrase: str, kind: str, wh: str | None) -> bool:
     """Can `phrase` stand for a pronoun of `kind`? (`wh`: the question it answered, for answers.)"""
     if kind == "person" or kind == "person-possessive":
         return _person(phrase) and wh in (None, "who", "whom")
-    if wh in ("when", "how", "why") or (any(ch.isdigit() for ch in phrase) and not re.search(r"[A-Za-z]{3}", phrase)):
-        return False  # a date, amount or reason is not a thing "it" or "they" can be
+    if wh in ("when", "how", "why") or (any(ch.isdigit() for ch in phrase) and not re.search(r"[A-Za-z]{3}", phrase)) \
+            or _AMOUNT.match(phrase):
+        return False  # a date, amount or reason is not a thing "it" or "they" can be ("4.9 percent", "about 4,200")
     if kind == "plural":
         return _plural(phrase)
     if kind == "singular":
@@ -467,8 +566,16 @@ def noun_phrases(question: str, known: str = "") -> list[str]:
                 j += 1
             while j > i and toks[j - 1].lower() in ("of", "de", "del"):
                 j -= 1
-            if not toks[j - 1].endswith(("'s", "’s")):  # "Port Alder's harbor": a modifier, not a thing
+            if not toks[j - 1].endswith(("'s", "’s")):
                 out.append(" ".join(toks[i:j]))
+            else:  # "Port Alder's harbor": the name is a modifier; the thing is the phrase it begins
+                k = j
+                while k < len(toks) and k - j < 3 and toks[k].islower() and toks[k].isalpha() and \
+                        toks[k] not in PHRASE_END and not _participle(toks[k]):
+                    k += 1
+                if k > j:
+                    out.append(" ".join(toks[i:k]))
+                    j = k
             i = j
             continue
         i += 1
@@ -494,6 +601,7 @@ def is_follow_up(question: str) -> bool:
     if _ELLIPSIS.match(question.strip()) or _ONE.search(question):
         return True
     toks = words(question)
-    if any(t in PRONOUNS for t in toks):
-        return True
+    if any(t in PRONOUNS and not (t in PERSON and any(w in PERSON_NOUNS for w in toks[:k]))
+           for k, t in enumerate(toks)):
+        return True  # (a "his" after "a man" in the same question is the man's)
     return len(content_words(question)) <= 1

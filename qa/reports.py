@@ -210,9 +210,9 @@ REPORT_MARGIN = 0.6
 EXTRA_REPORT_READS = 4  # sentences of other dated articles (two an article group) read for other reports of a figure
 # two figures (numbers) are looser: a figure reported again is an update, and same_fact
 # (the same question words, no state for an event, no intention for an outcome) guards the pairing
-FIGURE_SCORE_SHARE = 0.6
+FIGURE_SCORE_SHARE = 0.5
 FIGURE_MARGIN = 0.0  # any positive margin: the confidence and same_fact decide
-FIGURE_OVERLAP = 0.4
+FIGURE_OVERLAP = 0.35
 
 
 @dataclass(frozen=True)

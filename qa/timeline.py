@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from index.metadata import day, normalize_date
 
+from .spans import answer_type
+
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december"], 1)}
@@ -279,9 +281,13 @@ def scheduled_change(question: str, qt: QuestionTime, text: str, start: int, end
     ...                         t, 19, 35, "2026-09-24", "2026-09-28")
     >>> t[a:b], earlier
     ('$4', None)
+    >>> q = "When will the fare rise to $5?"  # asked when: the day stays the answer
+    >>> a, b, _ = scheduled_change(q, question_time(q), t, 36, 42, "2026-09-24", None)
+    >>> t[a:b]
+    'Oct. 1'
     """
     m = next((m for m in _CHANGE.finditer(text) if m.start() < end and m.end() > start), None)
-    if m is None:
+    if m is None or answer_type(question) in ("DATE", "DURATION"):  # "When will the fare rise to $5?": the day
         return start, end, None
     if not qt.present:  # "What will the fare rise to?": the new figure; other questions: the span
         return (m.start("new"), m.end("new"), None) if _ASKS_NEW.search(question) else (start, end, None)

@@ -9,6 +9,9 @@ when the question asks for several things.
     >>> a = s.index("Vicente"); b = a + len("Vicente Fox")
     >>> s[slice(*whole_span(s, a, b, "Which presidents were in office?"))]
     'Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)'
+    >>> s = "The library reopened after a two-year renovation that cost $6.5 million."
+    >>> s[slice(*whole_span(s, s.index("two"), len(s) - 1, "How long did the renovation take?"))]
+    'two-year'
 
 Offsets are character offsets into `sentence`; the result is always inside it.
 """
@@ -60,6 +63,10 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
         m = _SCORE.search(sentence, start, end)
         if m:  # "What was the score?": the score, not the team before it ("Kingsport United 2-1")
             start, end = m.span()
+    if question and _HOW_LONG.search(question):
+        m = _DURATION_LEAD.match(sentence, start, end)
+        if m and len(sentence[m.end():end].split()) >= 2:
+            end = m.end()  # "How long did it take?": "two-year", not "two-year renovation that cost $6.5 million"
     if question and asks_for_several(question):
         start, end = _list(sentence, start, end, question)
         start, end = _balance(sentence, start, end)
@@ -67,6 +74,12 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
 
 
 _WHEN_Q = re.compile(r"^\s*when\b", re.I)
+_HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)
+# a span that begins with a duration: "two-year", "about 30 minutes", "six and a half weeks"
+_DURATION_LEAD = re.compile(r"(?i)(?:(?:about|around|nearly|almost|some|over|under|(?:more|less)\s+than)\s+)?"
+                            r"(?:\d[\d,.]*|(?:" + NUMBER_WORDS + r"))"
+                            r"(?:\s+and\s+a\s+half)?[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|"
+                            r"decades?|centuries|century)\b")
 _SCORE = re.compile(r"\b\d{1,3}\s*[-–]\s*\d{1,3}\b")
 # " of Vicente Fox (2000-2006) and Felipe Calderón (2006-2012)": names, each with its dates in brackets
 _DATED_OF = re.compile(r"\s+of\s+(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*\s*\([^()]*\d[^()]*\)"

@@ -121,3 +121,48 @@ def test_a_phrase_whose_every_word_was_said_is_kept_whole():
     conv.add("What caused the mill fire?", "Arson", None,
              "Arson caused last week's fire at the Miller mill, Port Alder police believe.", {}, 0.5)
     assert conv.resolve("When did it start?").question == "When did the mill fire start?"
+
+
+def test_a_figure_is_never_what_it_stands_for_and_a_month_alone_asks_again():
+    conv = Conversation()
+    conv.add("What is Alder County's unemployment rate now?", "4.9 percent", None,
+             "Alder County's unemployment rate fell to 4.9 percent in September.", {}, 0.99)
+    r = conv.resolve("What was it in August?")
+    assert r.question == "What was Alder County's unemployment rate in August?"
+    conv.add("What was it in August?", "5.2 percent", r.question, "It was 5.2 percent in August.", {}, 0.99)
+    assert conv.resolve("And in July?").question == "What was Alder County's unemployment rate in July?"
+
+
+def test_its_noun_is_the_owner_named_nearest_the_noun_and_his_after_a_man_is_his():
+    conv = Conversation()
+    conv.add("How many homes in Port Alder lost power in Storm Delia?", "4,200", None,
+             "Storm Delia brought winds of up to 110 km/h, knocking out power to about 4,200 homes in Port Alder.",
+             {}, 0.9)
+    assert conv.resolve("How strong were its winds?").question == "How strong were Storm Delia's winds?"
+    assert not is_follow_up("Where was a man hurt when a tree fell on his car?")
+
+
+def test_a_bare_when_asks_the_previous_question_with_its_answer():
+    conv = Conversation()
+    conv.add("What will it rise to?", "$5", "What will the Gull Island ferry fare rise to?",
+             "The fare will rise from $4 to $5 on Oct. 1.", {}, 0.99)
+    assert conv.resolve("When?").question == "When will the Gull Island ferry fare rise to $5?"
+    conv = Conversation()  # the wh-word was the subject: nothing to put back, search context as before
+    conv.add("Who scored the winning goal?", "Jonah Reyes", None, "Jonah Reyes scored the winner.", {}, 0.99)
+    r = conv.resolve("In which minute?")
+    assert not r.rewritten and "winning" in r.context
+
+
+def test_it_is_the_event_or_the_thing_done_when_the_question_named_no_thing():
+    conv = Conversation()
+    conv.add("What did people march against?", "the clinic closure", None,
+             "Hundreds marched against the clinic closure.", {}, 0.9)
+    assert conv.resolve("Where did it end?").question == "Where did the march end?"
+    conv = Conversation()
+    conv.add("What is burning in the hills above Kestrel Bay?", "A wildfire", None,
+             "A wildfire is burning in the hills above Kestrel Bay.", {}, 0.9)
+    assert conv.resolve("Where did it start?").question == "Where did a wildfire start?"
+    conv = Conversation()  # "What caused X?" is about X, not the cause
+    conv.add("What caused the mill fire?", "an electrical fault", None,
+             "An electrical fault caused the fire at the mill.", {}, 0.9)
+    assert conv.resolve("When did it start?").question == "When did the mill fire start?"
