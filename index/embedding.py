@@ -222,9 +222,9 @@ class Embedder:
             return out, parts
         order = np.argsort([len(t) for t in texts])[::-1]
         step = self.late_batch or self.batch_size
-        for i in range(0, len(texts), step):
-            idx = order[i : i + step]
-            for j, (tokens, offsets) in zip(idx, self._token_vectors([texts[j] for j in idx])):
+        batches = [order[i : i + step] for i in range(0, len(texts), step)]
+        for idx, vectors in zip(batches, self._each_token_vectors([[texts[j] for j in idx] for idx in batches])):
+            for j, (tokens, offsets) in zip(idx, vectors):
                 out[j] = _unit(tokens.mean(0))
                 starts, ends = offsets[:, 0], offsets[:, 1]
                 real = ends > starts  # [CLS] and [SEP] have empty offsets
@@ -235,6 +235,10 @@ class Embedder:
             if progress:
                 progress(len(idx))
         return out, parts
+
+    def _each_token_vectors(self, batches: list[list[str]]):
+        """`_token_vectors` of each batch, in order (lazily)."""
+        return (self._token_vectors(b) for b in batches)
 
     def _token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """(token vectors [n_tokens, dim], char offsets [n_tokens, 2]) of each text, [CLS]
@@ -367,6 +371,11 @@ class OnnxEmbedder(Embedder):
                  progress: Callable[[str], None] | None = None):
         super().__init__(path, batch_size, threads)
         self._progress = progress
+        # threads 0 (the build's default): one text per core at a time, each run on one thread.
+        # A text is always run alone (its vector must not depend on batch-mates), and one short
+        # text keeps two threads busy poorly; the thread count does not change a vector (a build
+        # with Ray's one-thread workers gives the same bits, tests/test_ray.py)
+        self.text_workers = (os.cpu_count() or 1) if threads == 0 else 1
 
     @cached_property
     def _batch_tokenizer(self):
@@ -379,7 +388,7 @@ class OnnxEmbedder(Embedder):
 
         file = onnx_model_file(self.path, self._progress)
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = self.threads
+        opts.intra_op_num_threads = 1 if self.text_workers > 1 else self.threads
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         return ort.InferenceSession(str(file), opts, providers=["CPUExecutionProvider"])
@@ -392,6 +401,20 @@ class OnnxEmbedder(Embedder):
         tokens = self.model.run(None, {"input_ids": ids, "attention_mask": mask,
                                        "token_type_ids": np.zeros_like(ids)})[0]
         return encs, mask, tokens
+
+    def _each_token_vectors(self, batches: list[list[str]]):
+        """`_token_vectors` of each batch, in order; with several text workers, a bounded
+        number of batches at a time run in parallel (token vectors are large)."""
+        if self.text_workers <= 1 or len(batches) <= 1:
+            yield from super()._each_token_vectors(batches)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        _ = self.model
+        with ThreadPoolExecutor(self.text_workers) as pool:
+            window = 4 * self.text_workers
+            for i in range(0, len(batches), window):
+                yield from pool.map(self._token_vectors, batches[i : i + window])
 
     def _token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         encs, mask, tokens = self._forward(texts)
@@ -407,6 +430,17 @@ class OnnxEmbedder(Embedder):
         vector whatever the batch size, the engine or the worker count; issue 25).
         `progress(k)` is called after every `batch_size` texts."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if self.text_workers > 1 and len(texts) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _ = self.model  # load once, before the threads share it
+            with ThreadPoolExecutor(self.text_workers) as pool:
+                for i0 in range(0, len(texts), self.batch_size):
+                    chunk = texts[i0 : i0 + self.batch_size]
+                    out[i0 : i0 + len(chunk)] = list(pool.map(lambda t: self._run([t])[0], chunk))
+                    if progress:
+                        progress(len(chunk))
+            return out
         for i, text in enumerate(texts):
             out[i] = self._run([text])[0]
             if progress and ((i + 1) % self.batch_size == 0 or i + 1 == len(texts)):

@@ -3,6 +3,7 @@ recorded in the index, and the FAISS index kinds chosen by size."""
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -160,8 +161,9 @@ def test_unwritable_cache_gives_a_clear_message(tmp_path, monkeypatch, real_embe
 
 def test_vectors_do_not_depend_on_the_batch(tmp_path, tiny_corpus):
     """Issue 25: int8 activations are quantised per run, so each text is embedded alone:
-    the same corpus built with batch sizes 1, 7 and 64 has identical passage and sentence
-    vectors, and answers alike."""
+    the same corpus built with batch sizes 1, 7 and 64 (texts run in parallel, one thread
+    each) and one text at a time on one thread has identical passage and sentence vectors,
+    and answers alike."""
     import numpy as np
 
     from index import store
@@ -171,8 +173,9 @@ def test_vectors_do_not_depend_on_the_batch(tmp_path, tiny_corpus):
     from qa import open_qa
 
     built = []
-    for size in (1, 7, 64):
-        emb = OnnxEmbedder(batch_size=size)
+    for size in (1, 7, 64, "serial"):
+        emb = OnnxEmbedder(threads=1) if size == "serial" else OnnxEmbedder(batch_size=size)
+        assert emb.text_workers == (1 if size == "serial" else (os.cpu_count() or 1))
         build(tiny_corpus, tmp_path / f"b{size}", embedder=emb, options=BuildOptions(progress=False))
         data = store.load_version(store.current_version_dir(tmp_path / f"b{size}"))
         built.append((data, open_qa(tmp_path / f"b{size}", embedder=emb)))
