@@ -177,6 +177,8 @@ def required(question: str, kinds=HARD_TYPES):
     """
     kind = answer_type(question)
     accepts = _ACCEPTS.get(kind) if kind in kinds else None
+    if accepts is None and kinds and asks_person_in_role(question):
+        accepts = names_a_person
     measure = asked_measure(question) if kinds else None
     if accepts is None and measure is None:
         return None
@@ -186,12 +188,82 @@ def required(question: str, kinds=HARD_TYPES):
         end = len(text) if end is None else end
         while end < len(text) and text[end].isalnum():  # a span cut inside a word is the word
             end += 1
-        if accepts is not None and not accepts(text[start:end]):
+        if accepts is not None and not (accepts(text, start, end) if accepts is names_a_person
+                                        else accepts(text[start:end])):
             return False
         if measure and not measured_as_asked(measure, text, start, end):
             return False
         return kind != "NUMBER" or count_of_what_was_asked(counted, text, start, end)
     return test
+
+
+# people named by their role: "Which DEA official approved the meetings?", "Who is the leader of
+# the cartel?", "What was the name of the defendant?" ask for a person's name
+ROLES = ("official|leader|defendant|director|mayor|president|chief|minister|designer|architect|founder|ceo|"
+         "manager|spokesperson|spokesman|spokeswoman|curator|author|governor|senator|judge|captain|coach|"
+         "chairman|chairwoman|secretary|commissioner|sheriff|prosecutor|attorney|inventor|composer|painter|"
+         "sculptor|novelist|poet|scientist|engineer|driver|pilot|doctor|surgeon|principal|superintendent")
+_ROLE_Q = re.compile(rf"(?i)^\s*(?:which|what)\s+(?:(?!(?:can|could|did|do|does|was|were|is|are|will|would|has|have|had|"
+                     rf"types?|kinds?|sorts?|a|an|the|two|three|four|several)\b)[\w.’'-]+\s+){{0,2}}?(?:{ROLES})s?\b(?!\s+of\b)"
+                     rf"|^\s*who\s+(?:is|was)\s+the\s+(?:[\w.’'-]+\s+){{0,3}}?(?:{ROLES})\b"
+                     rf"|\bname\s+of\s+the\s+(?:[\w.’'-]+\s+){{0,2}}?(?:{ROLES})\b")
+# words that make a capitalised phrase an organisation, a place or a group, not a person
+_NOT_A_PERSON = {"news", "universal", "times", "post", "daily", "gazette", "ledger", "radio", "agency", "department",
+                 "office", "government", "cartel", "council", "board", "company", "bank", "university", "school",
+                 "club", "party", "court", "house", "city", "county", "state", "states", "united", "nations",
+                 "association", "group", "inc", "ltd", "corporation", "committee", "administration", "ministry",
+                 "police", "army", "navy", "church", "museum", "hospital", "station", "street", "island", "river"}
+
+
+def asks_person_in_role(question: str) -> bool:
+    """Does the question ask for the person holding a role ("Which DEA official …?", "Who is
+    the leader of …?")?
+
+    >>> asks_person_in_role("Which DEA official approved the meetings?"), asks_person_in_role("Who won?")
+    (True, False)
+    """
+    return bool(_ROLE_Q.search(question))
+
+
+def is_person_name(text: str) -> bool:
+    """A person's name, perhaps with a title: its words capitalised, none an organisation's.
+
+    >>> is_person_name("Mayor Ines Baptiste"), is_person_name("El Universal"), is_person_name("U.S. attorneys")
+    (True, False, False)
+    """
+    toks = re.findall(r"[\w.’'-]+", text)
+    own = [t for t in toks if t.lower() not in ("the", "of", "de", "la", "le", "du", "van", "von", "der", "al", "bin",
+                                                "da", "and")]
+    return bool(own) and all(t[:1].isupper() or "-" in t for t in own) and \
+        not any(t.lower().strip(".’'s") in _NOT_A_PERSON for t in own)
+
+
+_ROLE_WORDS = set(ROLES.split("|")) | {"attorney", "officer", "agent", "member", "worker", "employee", "staff"}
+
+
+def names_a_person(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Is text[start:end] a person's name, and not an abbreviation ("U.S."), a role ("U.S
+    Attorneys") or the modifier of a thing ("Sinaloa" of "Sinaloa cartel")?
+
+    >>> t = "the leader of the Sinaloa cartel, Joaquin Guzman, and U.S. attorneys"
+    >>> names_a_person(t, 18, 25), names_a_person(t, 34, 48), names_a_person(t, 54, 58)
+    (False, True, False)
+    """
+    end = len(text) if end is None else end
+    span = text[start:end]
+    if not is_person_name(span):
+        return False
+    toks = re.findall(r"[\w.’'-]+", span)
+    if any(re.fullmatch(r"[A-Z](?:\.[A-Z])+\.?|[A-Z]{2,}", t) or t.lower().rstrip("s") in _ROLE_WORDS for t in toks):
+        return False
+    own = [t for t in toks if t.lower() != "the"]
+    if len(own) == 1 and (len(own[0].strip(".")) <= 2 or len(toks) > 1
+                          or re.search(r"(?i)\bthe\s+$", text[max(0, start - 5):start])):
+        return False  # "U" of "U.S."; "The Narcosphere": a publication or a place, not a person
+    after = re.match(r"\s+([\w’'-]+)", text[end:])
+    if after and len(toks) == 1 and after.group(1).islower() and re.search(r"(?:an|ese|ish|ic|i)$", toks[0]):
+        return False  # "Mexican" of "Mexican drug trafficking organizations": a nationality
+    return not (after and after.group(1).lower().rstrip("s") in _NOT_A_PERSON | _ROLE_WORDS)
 
 
 def agreement(question: str, answer: str) -> float:
