@@ -172,7 +172,7 @@ def time_sets(runs: list[Path]) -> list[str]:
 
 
 def chains(runs: list[Path]) -> list[str]:
-    """Follow-up chains of `bash bench/chain_sets.sh RUN` (or `bench/time_sets.sh`, which
+    """Follow-up chains of `bash bench/time_sets.sh RUN chains` (or `bash bench/time_sets.sh RUN`, which
     runs the first four sets): turns right per set."""
     run = runs[0]
     sets = [("fu-dea", "shipped article"), ("fu-news", "news fixture"), ("fu-time", "fixture time chains"),
