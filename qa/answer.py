@@ -240,7 +240,7 @@ class QA:
         if pick.typed is False:
             conf = 0.0  # the question asks for a count (say) and no window read holds one
         threshold = self.fit(pick.fit)["threshold"]
-        others = reports.find(self, question, qt, searched, hits, pick, threshold, cands) if conf >= threshold else []
+        others = reports.find(self, question, qt, searched, hits, pick, threshold, cands, as_of) if conf >= threshold else []
         settled = reports.settle(self, question, qt, reports.Reading(pick, conf, feats), others)
         pick, conf, feats = settled.answer.pick, settled.answer.confidence, settled.answer.features
         earlier = settled.earlier
@@ -248,7 +248,8 @@ class QA:
             text = data.sentence_text(pick.sentence.sentence)
             start, end, before = timeline.scheduled_change(question, qt, text, pick.start, pick.end,
                                                            article_of(data, pick.sentence).date, as_of)
-            if before is not None:  # the figure the change replaced is the earlier report
+            if before is not None and not any(reports.same_answer(text[before[0]:before[1]], reports.short(self, e.pick))
+                                              for e in earlier):  # the figure the change replaced is the earlier report
                 earlier = [reports.Reading(replace(pick, start=before[0], end=before[1]), conf, feats)] + earlier
             pick = replace(pick, start=start, end=end)
         answer = self._answer(question, cands, pick, conf, threshold, hits)

@@ -234,7 +234,7 @@ class Settled:
     differ: list[Reading]  # every disagreeing report, the answer's first; empty when none
 
 
-def _short(qa: QA, pick: Pick) -> str:
+def short(qa: QA, pick: Pick) -> str:
     text = qa.data.sentence_text(pick.sentence.sentence)
     return text if pick.start is None else text[pick.start : pick.end]
 
@@ -244,7 +244,7 @@ def _group(qa: QA, c: Candidate) -> int:
 
 
 def find(qa: QA, question: str, qt: timeline.QuestionTime, searched: str, hits: list[Hit],
-         pick: Pick, threshold: float, cands: list[Candidate] = ()) -> list[Reading]:
+         pick: Pick, threshold: float, cands: list[Candidate] = (), as_of: str | None = None) -> list[Reading]:
     """Answers that other articles (not copies of the chosen one) give to the same
     question, each with a confidence above the threshold. Undated reports from unknown
     outlets can only disagree (`relation`). For a figure, the best sentences of other
@@ -253,7 +253,7 @@ def find(qa: QA, question: str, qt: timeline.QuestionTime, searched: str, hits: 
     if not pick.others or pick.fit != "reader":
         return []
     data = qa.data
-    chosen_answer = _short(qa, pick)
+    chosen_answer = short(qa, pick)
     seen_groups, out = {_group(qa, pick.sentence)}, []
     chosen = pick.sentence
     w = qa.settings.sentence_weights
@@ -292,10 +292,14 @@ def find(qa: QA, question: str, qt: timeline.QuestionTime, searched: str, hits: 
         if qt.named and timeline.prior(qt, text, art.date, None, None) <= 0:
             continue  # a question about 2025 is not contradicted by a 2026 report
         start, end = qa.whole(text, start, end, question)
+        # "from $4 to $5 on Oct. 1": the figure in force on the question's day; a change from the
+        # chosen figure restates it, so the two are one fact whatever words they use
+        start, end, before = timeline.scheduled_change(question, qt, text, start, end, art.date, as_of)
+        restates = before is not None and same_answer(text[before[0]:before[1]], chosen_answer)
         other = Pick(cand, start, end, margin, "reader")
-        if same_answer(_short(qa, other), chosen_answer):
+        if same_answer(short(qa, other), chosen_answer):
             continue
-        if not same_fact_of(qa, question, qt, chosen, cand):
+        if not restates and not same_fact_of(qa, question, qt, chosen, cand):
             continue  # another figure of another thing: the ferry's capacity is not its daily riders
         if qa.judge is not None:
             judged = qa.judge.read(question, [text])
@@ -331,7 +335,7 @@ def settle(qa: QA, question: str, qt: timeline.QuestionTime, chosen: Reading, ot
         a, b = article_of(data, chosen.pick.sentence), article_of(data, o.pick.sentence)
         later = o if (b.date or "") > (a.date or "") else chosen
         kind = relation(a.date, a.source, b.date, b.source, data.sentence_text(later.pick.sentence.sentence))
-        if not (is_figure(_short(qa, chosen.pick)) and is_figure(_short(qa, o.pick))) and not (
+        if not (is_figure(short(qa, chosen.pick)) and is_figure(short(qa, o.pick))) and not (
                 office and a.date and b.date and a.date[:10] != b.date[:10]):
             kind = "disagreement"
         (updates if kind == "update" else differ).append(o)
@@ -347,4 +351,4 @@ def report(qa: QA, reading: Reading) -> Report:
     """The answer of one report: its short answer, confidence and the cited sentence."""
     from .citations import cite
 
-    return Report(_short(qa, reading.pick), round(float(reading.confidence), 4), [cite(qa.data, reading.pick.sentence)])
+    return Report(short(qa, reading.pick), round(float(reading.confidence), 4), [cite(qa.data, reading.pick.sentence)])
