@@ -223,7 +223,7 @@ class Embedder:
         order = np.argsort([len(t) for t in texts])[::-1]
         step = self.late_batch or self.batch_size
         batches = [order[i : i + step] for i in range(0, len(texts), step)]
-        for idx, vectors in zip(batches, self._each_token_vectors([[texts[j] for j in idx] for idx in batches])):
+        for idx, vectors in zip(batches, self._in_turn(self._token_vectors, [[texts[j] for j in idx] for idx in batches])):
             for j, (tokens, offsets) in zip(idx, vectors):
                 out[j] = _unit(tokens.mean(0))
                 starts, ends = offsets[:, 0], offsets[:, 1]
@@ -236,9 +236,21 @@ class Embedder:
                 progress(len(idx))
         return out, parts
 
-    def _each_token_vectors(self, batches: list[list[str]]):
-        """`_token_vectors` of each batch, in order (lazily)."""
-        return (self._token_vectors(b) for b in batches)
+    text_workers = 1  # texts run at once (OnnxEmbedder: one per core in a build)
+
+    def _in_turn(self, fn, items: list):
+        """`fn` of each item, in order, lazily; with several text workers, a bounded number of
+        items at a time in parallel (their results, token vectors say, can be large)."""
+        if self.text_workers <= 1 or len(items) <= 1:
+            yield from map(fn, items)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        _ = self.model  # load once, before the threads share it
+        window = max(self.batch_size, 4 * self.text_workers)
+        with ThreadPoolExecutor(self.text_workers) as pool:
+            for i in range(0, len(items), window):
+                yield from pool.map(fn, items[i : i + window])
 
     def _token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         """(token vectors [n_tokens, dim], char offsets [n_tokens, 2]) of each text, [CLS]
@@ -402,20 +414,6 @@ class OnnxEmbedder(Embedder):
                                        "token_type_ids": np.zeros_like(ids)})[0]
         return encs, mask, tokens
 
-    def _each_token_vectors(self, batches: list[list[str]]):
-        """`_token_vectors` of each batch, in order; with several text workers, a bounded
-        number of batches at a time run in parallel (token vectors are large)."""
-        if self.text_workers <= 1 or len(batches) <= 1:
-            yield from super()._each_token_vectors(batches)
-            return
-        from concurrent.futures import ThreadPoolExecutor
-
-        _ = self.model
-        with ThreadPoolExecutor(self.text_workers) as pool:
-            window = 4 * self.text_workers
-            for i in range(0, len(batches), window):
-                yield from pool.map(self._token_vectors, batches[i : i + window])
-
     def _token_vectors(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
         encs, mask, tokens = self._forward(texts)
         out = []
@@ -430,19 +428,8 @@ class OnnxEmbedder(Embedder):
         vector whatever the batch size, the engine or the worker count; issue 25).
         `progress(k)` is called after every `batch_size` texts."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if self.text_workers > 1 and len(texts) > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            _ = self.model  # load once, before the threads share it
-            with ThreadPoolExecutor(self.text_workers) as pool:
-                for i0 in range(0, len(texts), self.batch_size):
-                    chunk = texts[i0 : i0 + self.batch_size]
-                    out[i0 : i0 + len(chunk)] = list(pool.map(lambda t: self._run([t])[0], chunk))
-                    if progress:
-                        progress(len(chunk))
-            return out
-        for i, text in enumerate(texts):
-            out[i] = self._run([text])[0]
+        for i, vec in enumerate(self._in_turn(lambda t: self._run([t])[0], list(texts))):
+            out[i] = vec
             if progress and ((i + 1) % self.batch_size == 0 or i + 1 == len(texts)):
                 progress((i % self.batch_size) + 1)
         return out

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import re
 
+from common.text import STOPWORDS
+
 from .spans import answer_type
 
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
@@ -207,12 +209,15 @@ _ROLE_Q = re.compile(rf"(?i)^\s*(?:which|what)\s+(?:(?!(?:can|could|did|do|does|
                      rf"types?|kinds?|sorts?|a|an|the|two|three|four|several)\b)[\w.’'-]+\s+){{0,2}}?(?:{ROLES})\b(?!\s+of\b)"
                      rf"|^\s*who\s+(?:is|was)\s+the\s+(?:[\w.’'-]+\s+){{0,3}}?(?:{ROLES})\b"
                      rf"|\bname\s+of\s+the\s+(?:[\w.’'-]+\s+){{0,2}}?(?:{ROLES})\b")
-# words that make a capitalised phrase an organisation, a place or a group, not a person
-_NOT_A_PERSON = {"news", "universal", "times", "post", "daily", "gazette", "ledger", "radio", "agency", "department",
-                 "office", "government", "cartel", "council", "board", "company", "bank", "university", "school",
-                 "club", "party", "court", "house", "city", "county", "state", "states", "united", "nations",
-                 "association", "group", "inc", "ltd", "corporation", "committee", "administration", "ministry",
-                 "police", "army", "navy", "church", "museum", "hospital", "station", "street", "island", "river"}
+# words that make a capitalised phrase an organisation, a place or a group, not a person (qa.conversation
+# adds its own to these)
+ORGANISATION_WORDS = frozenset({
+    "news", "universal", "times", "post", "daily", "gazette", "ledger", "radio", "agency", "department", "office",
+    "government", "cartel", "council", "board", "company", "bank", "university", "school", "club", "party", "court",
+    "house", "city", "county", "state", "states", "united", "nations", "association", "group", "inc", "ltd",
+    "museum", "hospital", "station", "street", "island", "river"})
+_NOT_A_PERSON = ORGANISATION_WORDS | {"corporation", "committee", "administration", "ministry", "police", "army",
+                                      "navy", "church"}
 
 
 def asks_person_in_role(question: str) -> bool:
@@ -238,7 +243,7 @@ def is_person_name(text: str) -> bool:
         not any(t.lower().strip(".’'s") in _NOT_A_PERSON for t in own)
 
 
-_ROLE_WORDS = set(ROLES.split("|")) | {"attorney", "officer", "agent", "member", "worker", "employee", "staff"}
+_ROLE_WORDS = set(ROLES.split("|")) | {"officer", "agent", "member", "worker", "employee", "staff"}
 
 
 def names_a_person(text: str, start: int = 0, end: int | None = None) -> bool:
@@ -290,8 +295,6 @@ def echoes(question: str):
     >>> t(text, 22, 24), t(text, 28, 34)
     (True, False)
     """
-    from common.text import STOPWORDS
-
     low = question.lower()
     if answer_type(question) not in ECHO_KINDS or " or " in low:
         return None
@@ -314,7 +317,6 @@ def not_a_reason(question: str):
     """
     if answer_type(question) != "REASON":
         return None
-    from common.text import STOPWORDS
 
     def test(text: str, start: int, end: int) -> bool:
         toks = re.findall(r"[\w'’$%.,-]+", text[start:end])

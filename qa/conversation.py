@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 
 from common.text import STOPWORDS, raw_words, words
 
+from .answer_type import ORGANISATION_WORDS
+
 PRONOUNS = {"they", "them", "their", "theirs", "it", "its", "he", "him", "his", "she", "her", "hers",
             "this", "that", "these", "those", "there", "then", "such"}
 WH = {"who", "whom", "whose", "what", "when", "where", "which", "why", "how"}
@@ -466,11 +468,8 @@ PERSON_NOUNS = {"man", "woman", "boy", "girl", "child", "person", "driver", "res
                 "cyclist", "pilot", "doctor", "nurse", "patient", "victim", "suspect", "owner", "tenant", "mother",
                 "father", "son", "daughter", "husband", "wife"}
 # words that make a capitalised name an organisation or a place, not a person
-NOT_PERSON = {"el", "la", "le", "los", "las", "news", "times", "post", "daily", "gazette", "ledger", "radio", "wire",
-              "universal", "department", "agency", "council", "company", "inc", "ltd", "association", "board",
-              "station", "hospital", "museum", "office", "university", "school", "club", "party", "government",
-              "court", "street", "river", "island", "bridge", "park", "cartel", "bank", "group", "homes", "marine",
-              "properties", "city", "county", "state", "states", "united", "nations", "cup", "house"}
+NOT_PERSON = ORGANISATION_WORDS | {"el", "la", "le", "los", "las", "wire", "bridge", "park", "homes", "marine",
+                                   "properties", "cup"}
 
 
 def _person(phrase: str) -> bool:
