@@ -315,6 +315,8 @@ class QA:
         read = self.reader.read(question, texts, accept, reject=reject)
         if not read:
             return None
+        if not all(r.rejected for r in read):  # a window whose best spans all cannot answer has no answer
+            read = [r for r in read if not r.rejected]
         if accept is not None and any(r.typed for r in read):
             read = [r for r in read if r.typed]  # a window without an answer of the asked-for kind has none
         by_row = {c.sentence: c for c in cands}

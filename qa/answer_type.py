@@ -312,15 +312,18 @@ def not_a_reason(question: str):
 
     >>> t = not_a_reason("Why did the board cut the quota?")
     >>> text = "The board cut the quota for the Alder Bank because stocks fell."
-    >>> t(text, 32, 42), t(text, 51, 62)
-    (True, False)
+    >>> t(text, 32, 42), t(text, 51, 62), t(text, 0, 42)
+    (True, False, True)
     """
     if answer_type(question) != "REASON":
         return None
+    asked = set(_ECHO_WORD.findall(question.lower())) - STOPWORDS - {"why"}
 
     def test(text: str, start: int, end: int) -> bool:
         toks = re.findall(r"[\w'’$%.,-]+", text[start:end])
         own = [t for t in toks if t.lower() not in STOPWORDS]
+        if asked and asked <= set(_ECHO_WORD.findall(text[start:end].lower())):
+            return True  # the event asked about, restated ("The board cut the quota for the Alder Bank")
         # a name ("Alder Bank") or a figure with its unit ("by 20 percent for 2027") is no reason
         return bool(own) and all(t[:1].isupper() or not re.search(r"[a-z]", t) or _unit(t) in UNIT_CLASS
                                  or t.lower() in ("percent", "per") for t in own)
@@ -348,12 +351,54 @@ def an_origin(question: str):
     return test
 
 
+# a question that asks who said, reported or stood behind something: its answer may be the source
+_ABOUT_SAYING = re.compile(
+    r"(?i)\b(?:say|says|said|tell|tells|told|announc\w*|report\w*|confirm\w*|stat(?:e|es|ed)|claim\w*|estimat\w*|"
+    r"according|source\w*|den(?:y|ies|ied)|warn\w*|explain\w*|predict\w*|argu\w*|believ\w*|not(?:e|ed|es)|"
+    r"quot\w*|spokes\w*|comment\w*|respon\w*|insist\w*|add(?:s|ed)?|wr(?:ite|ites|ote|itten)|describ\w*|"
+    r"call(?:s|ed)?|blam\w*|accus\w*|express\w*|ask\w*|count\w*|put|give|gave|cit\w*|publish\w*|"
+    r"releas\w*|disclos\w*|reveal\w*|suggest\w*|expect\w*|think|thought|feel|felt|agree\w*)\b")
+# "…, the Port Alder Fire Department said." / "…, police said on Friday.": the credited source (group 1)
+_TRAILING_ATTRIBUTION = re.compile(
+    r",\s+([^,;.\n]{1,60}?)\s+(?:has\s+|have\s+|had\s+)?(?:said|says|reported|announced|confirmed|stated|"
+    r"estimated|added|noted|told\s+\w+)(?:\s+(?:on|in|at|late|early|last|this)\b[^,;.\n]*)?\s*[.;](?=\s*$|\s+\S)",
+    re.MULTILINE)
+
+
+def a_speaker(question: str):
+    """A test of (text, start, end) for a who- or which-organisation question that is not
+    about saying or reporting: is the span the source a sentence ends by crediting ("A
+    fire broke out at the mill, the Port Alder Fire Department said." does not answer "Who
+    owns the mill?")? None for other questions.
+
+    >>> t = a_speaker("Who owns the Miller textile mill?")
+    >>> text = "A fire broke out at the Miller textile mill, the fire department said on Friday."
+    >>> t(text, 45, 64), a_speaker("Who said a fire broke out?") is None
+    (True, True)
+    >>> a_speaker("Who is the fire chief?")("Three were hurt, Fire Chief Dana Ortiz said.", 28, 38)
+    False
+    """
+    if answer_type(question) not in ("PERSON", "ORG") or _ABOUT_SAYING.search(question):
+        return None
+
+    asked = set(_ECHO_WORD.findall(question.lower())) - STOPWORDS
+
+    def test(text: str, start: int, end: int) -> bool:
+        # a source the question names a word of is what it asks about ("Who is the fire chief?":
+        # "…, Fire Chief Dana Ortiz said.")
+        return any(start < m.end() and m.start(1) < end and not asked & set(_ECHO_WORD.findall(m.group(1).lower()))
+                   for m in _TRAILING_ATTRIBUTION.finditer(text))
+    return test
+
+
 def never_right(question: str):
     """One test of (text, start, end) for spans that cannot answer `question` whatever the
     reader scores them: its own words (`echoes`), a name or figure for a reason
-    (`not_a_reason`), where a thing moves from when asked where it goes (`an_origin`).
+    (`not_a_reason`), where a thing moves from when asked where it goes (`an_origin`), the
+    source a sentence credits when the question is not about what anyone said (`a_speaker`).
     None when no test applies."""
-    tests = [t for t in (echoes(question), not_a_reason(question), an_origin(question)) if t is not None]
+    tests = [t for t in (echoes(question), not_a_reason(question), an_origin(question), a_speaker(question))
+             if t is not None]
     if not tests:
         return None
     return lambda text, start, end: any(t(text, start, end) for t in tests)

@@ -95,6 +95,7 @@ class Turn:
     sentence: str | None = None  # the sentence the answer came from
     genders: dict = field(default_factory=dict)  # "female"/"male" -> who she/he stood for in this turn
     confidence: float | None = None  # the answer's; a low-confidence answer is no antecedent
+    context: str | None = None  # the search words it carried over, when it was not rewritten
 
 
 @dataclass
@@ -121,8 +122,9 @@ class Conversation:
     mode: str = "rewrite"  # or "keywords": the version-1 way (words of the last question and answer), to compare
 
     def add(self, question: str, answer: str | None, asked_as: str | None = None,
-            sentence: str | None = None, genders: dict | None = None, confidence: float | None = None) -> None:
-        self.turns.append(Turn(question, answer, asked_as, sentence, dict(genders or {}), confidence))
+            sentence: str | None = None, genders: dict | None = None, confidence: float | None = None,
+            context: str | None = None) -> None:
+        self.turns.append(Turn(question, answer, asked_as, sentence, dict(genders or {}), confidence, context))
 
     def clear(self) -> None:
         self.turns.clear()
@@ -150,13 +152,14 @@ class Conversation:
         return Resolved(question, self.context_for(question))
 
     def context_for(self, question: str) -> str | None:
-        """Content words of the previous question (as resolved) that `question` lacks."""
+        """Content words of the previous question (as resolved, with the search words it carried
+        over itself) that `question` lacks."""
         if not self.turns:
             return None
         last = self.turns[-1]
         own = {w.lower() for w in content_words(question)}
         extra = []
-        for w in content_words(last.asked_as or last.question):
+        for w in content_words(f"{last.asked_as or last.question} {last.context or ''}"):
             if w.lower() not in own and w not in extra:
                 extra.append(w)
         return " ".join(extra[: self.max_context_words]) or None
@@ -385,16 +388,24 @@ def ask(qa, conv: Conversation, question: str, scope=None):
     returns (answer, resolved). When the rewritten question is refused, the question as
     typed is tried with what its pronouns were read as for search context (an article
     often says "it" or "the paper" where the rewrite names the thing), and the answer
-    that is not refused is kept."""
+    that is not refused is kept. A question that stood alone and is refused is tried once
+    more with the previous question's words as search context: "How much is the contract
+    worth?" after "Which company won the contract to dredge the harbor?" is about that
+    contract, though it has no pronoun to say so."""
     resolved = conv.resolve(question)
     answer = qa.ask(resolved.question, resolved.context, scope)
+    retry = None
     if answer.refused and resolved.rewritten:
         retry = Resolved(question.strip(), " ".join(resolved.antecedents), genders=resolved.genders)
+    elif answer.refused and resolved.context is None and conv.turns and conv.mode == "rewrite":
+        carried = conv.context_for(question)
+        retry = Resolved(question.strip(), carried) if carried else None
+    if retry is not None:
         second = qa.ask(retry.question, retry.context, scope)
         if not second.refused:
             answer, resolved = second, retry
     conv.add(question, answer.answer, resolved.question if resolved.rewritten else None, answer.sentence,
-             resolved.genders, None if answer.refused else answer.confidence)
+             resolved.genders, None if answer.refused else answer.confidence, resolved.context)
     return answer, resolved
 
 

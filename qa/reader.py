@@ -62,6 +62,7 @@ class ReadSpan:
     score: float  # start + end logits of the span
     null: float  # start + end logits of [CLS]: "no answer in this sentence"
     typed: bool | None = None  # read with a type check: the span passed it (False: none of the best did)
+    rejected: bool = False  # every one of the best spans was one `reject` ruled out (the best is kept)
 
     @property
     def margin(self) -> float:
@@ -129,7 +130,7 @@ class Reader:
         highest-scoring spans that passes it; when none does, the best span, marked
         `typed=False`. With `reject` (a test of (text, start, end), say "names someone
         who has left the office asked about"), spans it rejects are passed over among
-        the `tries` best (when every one is rejected, the best stays)."""
+        the `tries` best (when every one is rejected, the best stays, `rejected=True`)."""
         keep = [i for i, s in enumerate(sentences) if s.strip()]
         if not keep:
             return []
@@ -154,7 +155,7 @@ class Reader:
             ok = (b_idx - a_idx) < MAX_ANSWER_TOKENS
             flat = pair[a_idx[ok], b_idx[ok]]
             null = float(start[row][0] + end[row][0])
-            best, typed = int(np.argmax(flat)), None
+            best, typed, rejected = int(np.argmax(flat)), None, False
             if accept is not None or reject is not None:
                 typed = False if accept is not None else None
                 first_kept, found = None, False
@@ -171,7 +172,8 @@ class Reader:
                         break
                 if not found and first_kept is not None:
                     best = first_kept  # nothing of the asked-for kind: the best span not rejected
+                rejected = reject is not None and first_kept is None
             a, b = int(a_idx[ok][best]), int(b_idx[ok][best])
             c0, c1 = enc.offsets[a][0], enc.offsets[b][1]
-            out.append(ReadSpan(i, c0, c1, float(flat[best]), null, typed))
+            out.append(ReadSpan(i, c0, c1, float(flat[best]), null, typed, rejected))
         return out

@@ -280,6 +280,24 @@ def test_time_answers_on_the_fixture(news_qa):
     assert crowd.confidence <= 0.6 and "Confidence that this report holds: low" in answer_markdown(crowd)
 
 
+def test_spans_that_cannot_answer_and_a_follow_up_without_a_pronoun(news_qa):
+    """A source a sentence credits is not who owns the mill, a restated event or a figure
+    is not why the quota was cut (a window whose best spans all fail gives none), and
+    "How much is the contract worth?" after the dredging question is about that contract."""
+    from qa.conversation import Conversation, ask
+
+    owner = news_qa.ask("Who owns the Miller textile mill?")
+    assert owner.refused or "Fire Department" not in owner.answer
+    assert news_qa.ask("Who is the Port Alder fire chief?").answer.endswith("Dana Ortiz")  # the credited source
+    why = news_qa.ask("Why did the state fisheries board cut the cod quota?")
+    assert why.answer == "cod stocks had fallen for four years in a row"
+    conv = Conversation()
+    assert ask(news_qa, conv, "Which company won the contract to dredge Port Alder's harbor?")[0].answer == \
+        "Bayline Marine"
+    worth, resolved = ask(news_qa, conv, "How much is the contract worth?")
+    assert worth.answer == "$4.8 million" and "dredge" in resolved.context
+
+
 def test_time_and_sources_on_new_articles(tmp_path):
     """eval/time_heldout (written for issue 26 before it was run): through the evaluators'
     command, no lookalike figure listed as another report, no support stating another

@@ -118,3 +118,31 @@ def test_a_question_longer_than_the_reader_window_is_read_not_crashed():
     assert len(r.clip_question(long_q).split()) <= MAX_QUESTION_TOKENS
     spans = r.read(long_q, ["Court documents show that the U.S. government knew and authorized those meetings."])
     assert len(spans) == 1 and spans[0].end > spans[0].start
+
+
+def test_a_soup_is_the_mean_of_its_readers_and_names_them(tmp_path):
+    """`training.reader soup`: element-wise mean of the runs' weights, the last run's
+    record with every ingredient hashed, and the averaging as the command."""
+    import json
+
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from training.reader import main
+
+    runs = []
+    for k, value in enumerate((1.0, 3.0)):
+        run = tmp_path / f"pass{k}"
+        (run / "final").mkdir(parents=True)
+        save_file({"w": torch.full((2, 3), value), "b": torch.tensor([value, -value])},
+                  str(run / "final" / "model.safetensors"))
+        (run / "final" / "config.json").write_text("{}")
+        (run / "train.json").write_text(json.dumps({"seed": k, "steps": 10}))
+        runs.append(run)
+    out = tmp_path / "soup"
+    assert main(["soup", "--out", str(out), *map(str, runs)]) == 0
+    mean = load_file(str(out / "final" / "model.safetensors"))
+    assert torch.equal(mean["w"], torch.full((2, 3), 2.0)) and torch.equal(mean["b"], torch.tensor([2.0, -2.0]))
+    record = json.loads((out / "train.json").read_text())
+    assert record["seed"] == 1 and [s["run"] for s in record["soup"]] == [str(r) for r in runs]
+    assert all(len(s["model_sha256"]) == 64 for s in record["soup"]) and "soup" in record["soup_command"]

@@ -312,7 +312,8 @@ def export(args) -> None:
     meta = json.loads((out / "train.json").read_text())
     if steps_run is not None and steps_run < meta["steps"]:
         meta["steps_run"] = steps_run  # exported before the schedule's end (resume the run to finish it)
-    meta["command"] = train_command(meta, args.out)
+    # a soup's own command is its averaging; the record it copied names the last ingredient's training
+    meta["command"] = meta["soup_command"] if meta.get("soup") else train_command(meta, args.out)
     if meta.get("init_record"):  # the pass it continued, so the whole recipe is in one record
         meta["init_command"] = train_command(meta["init_record"], str(Path(meta["init"]).parent))
     meta["export"] = f"python -m training.reader export --out {args.out} --write --as {args.role}"
@@ -324,6 +325,30 @@ def export(args) -> None:
     if args.write:
         target = learned.write_reader(int8, meta, args.role)
         print(f"wrote {target} and its record")
+
+
+def soup(args) -> None:
+    """OUT/final as the element-wise mean of the weights of trained readers (runs of the same
+    lineage: each pass started from the one before), a "model soup" that reads no slower than
+    one of them; its train.json is the last run's record with the ingredients named and hashed."""
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    runs = [Path(r) for r in args.runs]
+    states = [load_file(str(r / "final" / "model.safetensors")) for r in runs]
+    if any(s.keys() != states[0].keys() for s in states):
+        raise SystemExit("Error: the readers differ in their layers; a soup needs readers of one architecture")
+    mean = {k: (sum(s[k].to(torch.float64) for s in states) / len(states)).to(states[0][k].dtype)
+            for k in states[0]}
+    out = Path(args.out)
+    (out / "final").mkdir(parents=True, exist_ok=True)
+    save_file(mean, str(out / "final" / "model.safetensors"), metadata={"format": "pt"})
+    (out / "final" / "config.json").write_text((runs[-1] / "final" / "config.json").read_text())
+    meta = json.loads((runs[-1] / "train.json").read_text())
+    meta["soup"] = [{"run": str(r), "model_sha256": sha256_file(r / "final" / "model.safetensors")} for r in runs]
+    meta["soup_command"] = f"python -m training.reader soup --out {args.out} " + " ".join(map(str, runs))
+    (out / "train.json").write_text(json.dumps(meta, indent=1) + "\n")
+    print(f"{out / 'final'}: the mean of {len(runs)} readers")
 
 
 def read_paragraph(reader, question: str, ctx: str, radius: int) -> str:
@@ -431,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--as", dest="role", choices=("reader", "judge"), default="reader",
                    help=f"install as the span reader ({learned.READER_FILE.name}) or as the judge whose margin "
                    f"feeds the confidence ({learned.JUDGE_FILE.name}) (default: %(default)s)")
+    s = sub.add_parser("soup", help="OUT/final as the mean of the weights of trained readers (then export)")
+    s.add_argument("--out", required=True)
+    s.add_argument("runs", nargs="+", help="runs whose final/ folders are averaged (one lineage)")
     c = sub.add_parser("check", help="fp32 against int8 on SQuAD questions given their paragraph")
     c.add_argument("--out", default="runs/reader")
     c.add_argument("--squad", required=True, help="SQuAD-format file to check on (the dev file)")
@@ -440,7 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--report", default="", help="write the figures to this JSON file")
     args = p.parse_args(argv)
     runtime.offline()
-    {"train": train, "export": export, "check": check}[args.cmd](args)
+    {"train": train, "export": export, "soup": soup, "check": check}[args.cmd](args)
     return 0
 
 
