@@ -67,6 +67,10 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
         m = _DURATION_LEAD.match(sentence, start, end)
         if m and len(sentence[m.end():end].split()) >= 2:
             end = m.end()  # "How long did it take?": "two-year", not "two-year renovation that cost $6.5 million"
+    if question and _HOW_MUCH.search(question) and not _YEAR_ASKED.search(question):
+        m = _TRAILING_PERIOD.search(sentence, start, end)
+        if m and m.end() == end and re.search(r"\d", sentence[start:m.start()]):
+            end = m.start()  # "By how much was the quota cut?": "20 percent", not "20 percent for 2027"
     if question and asks_for_several(question):
         start, end = _list(sentence, start, end, question)
         start, end = _balance(sentence, start, end)
@@ -74,6 +78,11 @@ def whole_span(sentence: str, start: int, end: int, question: str = "") -> tuple
 
 
 _WHEN_Q = re.compile(r"^\s*when\b", re.I)
+_HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b", re.I)
+_YEAR_ASKED = re.compile(r"\b(?:year|when|period|season)\b", re.I)
+# an amount's trailing period: "20 percent for 2027", "$4.8 million in 2026"
+_TRAILING_PERIOD = re.compile(r"\s+(?:for|in)\s+(?:the\s+)?(?:(?:fiscal|financial|calendar)\s+)?(?:year\s+)?"
+                              r"(?:1[5-9]\d\d|20\d\d)(?:[-–/]\d{2,4})?")
 _HOW_LONG = re.compile(r"\bhow\s+long\b", re.I)
 # a span that begins with a duration: "two-year", "about 30 minutes", "six and a half weeks"
 _DURATION_LEAD = re.compile(r"(?i)(?:(?:about|around|nearly|almost|some|over|under|(?:more|less)\s+than)\s+)?"

@@ -39,6 +39,14 @@ def test_lists_widen_only_when_several_are_asked_for():
     assert _cut(s, "Cambodia", "Which country lies between the others?") == "Cambodia"
 
 
+def test_an_amount_is_cut_before_its_period_unless_the_period_is_asked():
+    s = "The state fisheries board cut the cod quota for the Alder Bank by 20 percent for 2027."
+    assert _cut(s, "20 percent for 2027", "By how much was the cod quota cut?") == "20 percent"
+    assert _cut(s, "20 percent for 2027", "By how much was the quota cut, and for which year?") == \
+        "20 percent for 2027"
+    assert _cut(s, "20 percent for 2027", "What did the board do?") == "20 percent for 2027"
+
+
 def test_a_lone_quote_with_no_partner_is_dropped():
     s = 'He called it "the deal of the century and left.'
     out = _cut(s, '"the deal', "What did he call it?")
