@@ -176,9 +176,14 @@ def required(question: str, kinds=HARD_TYPES):
     >>> goals = required("How many goals did Jonah Reyes score?")
     >>> goals("He scored in the 88th minute.", 17, 19), goals("He scored 12 goals.", 10, 12)
     (False, True)
+    >>> opens = required("What time does the farmers market open?")
+    >>> opens("from this Saturday"), opens("at 8 a.m."), required("What time period was it?") is None
+    (False, True, True)
     """
     kind = answer_type(question)
     accepts = _ACCEPTS.get(kind) if kind in kinds else None
+    if kind == "DATE" and kinds and _CLOCK_Q.search(question):
+        accepts = lambda t: bool(CLOCK.search(t))  # "What time does it open?": not "Saturday"
     if accepts is None and kinds and asks_person_in_role(question):
         accepts = names_a_person
     measure = asked_measure(question) if kinds else None
@@ -199,12 +204,20 @@ def required(question: str, kinds=HARD_TYPES):
     return test
 
 
+# "What time does the market open?": a time of day (not "What time period …", nor "At what time is the
+# rivalry set aside?", which SQuAD answers "every two years")
+_CLOCK_Q = re.compile(r"(?i)^\s*what\s+time\s+(?:does|do|did|will|is|was|are|were)\b")
+CLOCK = re.compile(r"(?i)\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\b\.?|p\.?m\b\.?)|\b\d{1,2}:\d\d\b|\bnoon\b|\bmidnight\b|"
+                   r"o[’']clock|\b(?:dawn|dusk|sunrise|sunset|morning|afternoon|evening|night)\b")
+
+
 # people named by their role: "Which DEA official approved the meetings?", "Who is the leader of
 # the cartel?", "What was the name of the defendant?" ask for a person's name
 ROLES = ("official|leader|defendant|director|mayor|president|chief|minister|designer|architect|founder|ceo|"
          "manager|spokesperson|spokesman|spokeswoman|curator|author|governor|senator|judge|captain|coach|"
          "chairman|chairwoman|secretary|commissioner|sheriff|prosecutor|attorney|inventor|composer|painter|"
          "sculptor|novelist|poet|scientist|engineer|driver|pilot|doctor|surgeon|principal|superintendent")
+_ROLE_WORDS = frozenset(ROLES.split("|"))
 _ROLE_Q = re.compile(rf"(?i)^\s*(?:which|what)\s+(?:(?!(?:can|could|did|do|does|was|were|is|are|will|would|has|have|had|"
                      rf"types?|kinds?|sorts?|a|an|the|two|three|four|several)\b)[\w.’'-]+\s+){{0,2}}?(?:{ROLES})\b(?!\s+of\b)"
                      rf"|^\s*who\s+(?:is|was)\s+the\s+(?:[\w.’'-]+\s+){{0,3}}?(?:{ROLES})\b"
@@ -358,10 +371,13 @@ _ABOUT_SAYING = re.compile(
     r"quot\w*|spokes\w*|comment\w*|respon\w*|insist\w*|add(?:s|ed)?|wr(?:ite|ites|ote|itten)|describ\w*|"
     r"call(?:s|ed)?|blam\w*|accus\w*|express\w*|ask\w*|count\w*|put|give|gave|cit\w*|publish\w*|"
     r"releas\w*|disclos\w*|reveal\w*|suggest\w*|expect\w*|think|thought|feel|felt|agree\w*)\b")
-# "…, the Port Alder Fire Department said." / "…, police said on Friday.": the credited source (group 1)
+# "…, the Port Alder Fire Department said." / "…, police said on Friday." / "…, police believe, …": the
+# credited source (group 1)
 _TRAILING_ATTRIBUTION = re.compile(
-    r",\s+([^,;.\n]{1,60}?)\s+(?:has\s+|have\s+|had\s+)?(?:said|says|reported|announced|confirmed|stated|"
-    r"estimated|added|noted|told\s+\w+)(?:\s+(?:on|in|at|late|early|last|this)\b[^,;.\n]*)?\s*[.;](?=\s*$|\s+\S)",
+    r",\s+((?:\b(?:Sgt|Lt|Col|Gen|Capt|Det|Insp|Supt|Dr|Mr|Mrs|Ms|St|Jr|Sr|Prof|Gov|Sen|Rep|Rev|Maj|Cpl)\.|"
+    r"[^,;.\n]){1,60}?)\s+(?:has\s+|have\s+|had\s+)?(?:said|says|reported|announced|confirmed|stated|"
+    r"estimated|added|noted|believes?|told\s+\w+)(?:\s+(?:on|in|at|late|early|last|this)\b[^,;.\n]*)?\s*"
+    r"(?=[.;,](?:\s*$|\s+\S))",
     re.MULTILINE)
 
 
@@ -377,16 +393,18 @@ def a_speaker(question: str):
     (True, True)
     >>> a_speaker("Who is the fire chief?")("Three were hurt, Fire Chief Dana Ortiz said.", 28, 38)
     False
+    >>> a_speaker("Who was arrested?")("Arson caused it, police believe, Detective Sgt. Leon Burke said.", 48, 58)
+    True
     """
     if answer_type(question) not in ("PERSON", "ORG") or _ABOUT_SAYING.search(question):
         return None
 
-    asked = set(_ECHO_WORD.findall(question.lower())) - STOPWORDS
+    roles = set(_ECHO_WORD.findall(question.lower())) & _ROLE_WORDS
 
     def test(text: str, start: int, end: int) -> bool:
-        # a source the question names a word of is what it asks about ("Who is the fire chief?":
-        # "…, Fire Chief Dana Ortiz said.")
-        return any(start < m.end() and m.start(1) < end and not asked & set(_ECHO_WORD.findall(m.group(1).lower()))
+        # a source credited by the role the question asks about is its answer ("Who is the fire
+        # chief?": "…, Fire Chief Dana Ortiz said.")
+        return any(start < m.end() and m.start(1) < end and not roles & set(_ECHO_WORD.findall(m.group(1).lower()))
                    for m in _TRAILING_ATTRIBUTION.finditer(text))
     return test
 

@@ -289,6 +289,9 @@ def test_spans_that_cannot_answer_and_a_follow_up_without_a_pronoun(news_qa):
     owner = news_qa.ask("Who owns the Miller textile mill?")
     assert owner.refused or "Fire Department" not in owner.answer
     assert news_qa.ask("Who is the Port Alder fire chief?").answer.endswith("Dana Ortiz")  # the credited source
+    assert news_qa.ask("Who said arson caused the mill fire?").answer.endswith("Leon Burke")
+    assert news_qa.ask("Who was arrested for starting the mill fire?").refused  # "…, Detective Sgt. Leon Burke said"
+    assert news_qa.ask("What time does the farmers market open?").refused  # "from this Saturday" is no time of day
     why = news_qa.ask("Why did the state fisheries board cut the cod quota?")
     assert why.answer == "cod stocks had fallen for four years in a row"
     conv = Conversation()
