@@ -349,6 +349,30 @@ def document(runs: Path) -> str:
     return "\n".join(parts)
 
 
+def _sections(text: str) -> list[tuple[str, str]]:
+    """(title, text) of each "## " section of a page, in order (the text before the first: title "")."""
+    out, title, lines = [], "", []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("## "):
+            out.append((title, "".join(lines)))
+            title, lines = line[3:].strip(), []
+        lines.append(line)
+    out.append((title, "".join(lines)))
+    return out
+
+
+def keep_other_sections(doc: str, old: str) -> str:
+    r"""`doc` with the sections of `old` whose titles it lacks appended, in their order: the
+    reader's passes and fits, measured by their own scripts, survive a rewrite of the page.
+
+    >>> keep_other_sections("# R\n\n## A\n\nnew a\n", "# R\n\n## A\n\nold a\n## Reader\n\nkept\n")
+    '# R\n\n## A\n\nnew a\n\n## Reader\n\nkept\n'
+    """
+    have = {t for t, _ in _sections(doc)}
+    kept = [body for t, body in _sections(old) if t and t not in have]
+    return doc.rstrip("\n") + "\n\n" + "".join(kept) if kept else doc
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -381,7 +405,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     doc = document(Path(args.runs))
     if args.write:
-        Path(args.write).write_text(doc, encoding="utf-8")
+        target = Path(args.write)
+        if target.is_file():  # sections these runs do not make (written beside their own runs) are kept
+            doc = keep_other_sections(doc, target.read_text(encoding="utf-8"))
+        target.write_text(doc, encoding="utf-8")
         print(f"wrote {args.write}")
     else:
         print(doc)

@@ -1,4 +1,4 @@
-"""The examples in the query-time modules' docstrings are run, so they cannot go stale."""
+"""The examples in the query-time modules' docstrings (and the results page writer's) are run, so they cannot go stale."""
 from __future__ import annotations
 
 import doctest
@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 MODULES = ["qa.answer_type", "qa.whole", "qa.conversation", "qa.timeline", "qa.yesno",
-           "index.chunking"]
+           "index.chunking", "bench.tables"]
 
 
 @pytest.mark.parametrize("name", MODULES)
