@@ -179,11 +179,10 @@ def updates(runs: Path) -> list[str]:
 
 
 def ablation(runs: Path) -> list[str]:
-    rows = [("squad", "**full system** (hybrid retrieval, learned sentence ranker, trained reader reading 4 "
-                      "sentences, judge, whole answers)"),
+    rows = [("squad", "**full system** (hybrid retrieval, learned sentence ranker, trained reader reading windows "
+                      "around 4 sentences, whole answers)"),
             ("ablation-no-whole", "short answers as the reader cut them (no widening to whole names, brackets, lists)"),
-            ("ablation-judge-reads", "the judge (trained also on generated unanswerable questions) as the span reader"),
-            ("ablation-3-sentences", "the reader reads 3 sentences instead of 4"),
+            ("ablation-3-sentences", "the reader reads windows around 3 sentences instead of 4"),
             ("ablation-rules", "answer-type rules (spaCy) instead of the trained reader"),
             ("ablation-no-spans", "no short answers (answer = the sentence)")]
     out = ["| system | gold-hit@1 | gold-hit@5 | sentence-hit@1 | EM | F1 | refused (answerable) | broken spans "
