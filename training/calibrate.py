@@ -181,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     if not recs:
         print(f"Error: no answers in {args.questions} were scored by the {args.fit!r} fit", file=sys.stderr)
         return 1
+    if not args.features:  # the fit's features the run has (no judge, no judge_margin)
+        names = tuple(f for f in names if all(f in r["features"] for r in recs))
     answerable = np.array([not r["unanswerable"] for r in recs])
     if args.gates:
         fit = gates(recs, names, args.max_false_refusal, args.min_off_topic)
