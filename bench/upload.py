@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(2)
         before = len(lat)
         t0 = time.perf_counter()
-        report, _ = client.predict([handle_file(str(f)) for f in sorted(files.iterdir())], api_name="/add_articles")
+        report, _ = client.predict([handle_file(str(f)) for f in sorted(files.iterdir())], "",  # no operator token set
+                                   api_name="/add_articles")
         total = time.perf_counter() - t0
         during = lat[before:]
         stop.set()
