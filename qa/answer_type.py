@@ -217,7 +217,6 @@ ROLES = ("official|leader|defendant|director|mayor|president|chief|minister|desi
          "manager|spokesperson|spokesman|spokeswoman|curator|author|governor|senator|judge|captain|coach|"
          "chairman|chairwoman|secretary|commissioner|sheriff|prosecutor|attorney|inventor|composer|painter|"
          "sculptor|novelist|poet|scientist|engineer|driver|pilot|doctor|surgeon|principal|superintendent")
-_ROLE_WORDS = frozenset(ROLES.split("|"))
 _ROLE_Q = re.compile(rf"(?i)^\s*(?:which|what)\s+(?:(?!(?:can|could|did|do|does|was|were|is|are|will|would|has|have|had|"
                      rf"types?|kinds?|sorts?|a|an|the|two|three|four|several)\b)[\w.’'-]+\s+){{0,2}}?(?:{ROLES})\b(?!\s+of\b)"
                      rf"|^\s*who\s+(?:is|was)\s+the\s+(?:[\w.’'-]+\s+){{0,3}}?(?:{ROLES})\b"
