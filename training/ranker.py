@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--squad", required=True, help="SQuAD training file (never the dev file)")
     p.add_argument("--index-dir", default="data/train-index", help="index of the training articles")
     p.add_argument("--limit", type=int, help="first N questions only (quick runs)")
+    p.add_argument("--sentence-vectors", choices=["late", "separate"], default="separate",
+                   help="how the training index embeds sentences (fit the weights for the index kind "
+                        "that will use them; default: %(default)s)")
     p.add_argument("--write", action="store_true", help="save the weights next to the code")
     args = p.parse_args(argv)
     if "dev" in Path(args.squad).name:
@@ -132,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from common import runtime
     from index.build import build
+    from index.settings import IndexSettings
     from qa import open_qa
 
     runtime.for_queries()
@@ -140,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     sha = sha256_file(args.squad)
     articles, questions = load_squad(args.squad)
     questions = questions[: args.limit] if args.limit else questions
-    build(articles, args.index_dir, corpus={"squad": args.squad})
+    build(articles, args.index_dir, settings=IndexSettings(sentence_vectors=args.sentence_vectors),
+          corpus={"squad": args.squad})
     qa = open_qa(args.index_dir)
     qa.settings = replace(qa.settings, sentence_weights=learned.sentence_weights("hand"))
     qvecs = qa.retriever.embedder.embed([q.question for q in questions])
