@@ -129,6 +129,10 @@ class IndexData:
         """Sentence rows [first, end) that passage `i` is made of."""
         return int(self.chunks[i, 3]), int(self.chunks[i, 4])
 
+    def chunks_sentences(self, rows: np.ndarray) -> np.ndarray:
+        """`chunk_sentences` of several passages at once: int64 [len(rows), 2]."""
+        return self.chunks[rows, 3:5].astype(np.int64)
+
     @property
     def sentence_articles(self) -> np.ndarray:
         """Article row of every sentence (a view)."""

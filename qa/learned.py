@@ -1,5 +1,6 @@
 """The learned files that ship with the answering code: read here, written here.
 
+    qa/weights/fusion_weights.json    retrieval's second stage, a weight per feature (python -m training.fusion)
     qa/weights/sentence_weights.json  sentence ranker, a weight per named feature   (python -m training.ranker)
     qa/weights/span_weights.json      the rules reader's span features               (python -m training.ranker)
     qa/weights/calibration.json       one confidence fit per answer path ("reader",
@@ -21,6 +22,7 @@ import math
 from pathlib import Path
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
+FUSION_WEIGHTS_FILE = WEIGHTS_DIR / "fusion_weights.json"
 SENTENCE_WEIGHTS_FILE = WEIGHTS_DIR / "sentence_weights.json"
 SPAN_WEIGHTS_FILE = WEIGHTS_DIR / "span_weights.json"
 CALIBRATION_FILE = WEIGHTS_DIR / "calibration.json"
@@ -29,6 +31,15 @@ READER_META_FILE = WEIGHTS_DIR / "reader.json"
 JUDGE_FILE = WEIGHTS_DIR / "judge-int8.onnx"
 JUDGE_META_FILE = WEIGHTS_DIR / "judge.json"
 READER_MAX_LEN = 192  # word pieces of question + window the reader is trained and run on (its record may say otherwise)
+
+# Retrieval's second stage (qa.retrieval): features of each of the best passages of the first
+#   dense                 the question's cosine with the passage vector
+#   lexical               the passage's BM25 score over the question's best
+#   best_sentence_cosine  the question's best cosine with one of the passage's sentences
+#   best_sentence_overlap the best idf-weighted share of the question's words in one of its sentences
+FUSION_FEATURES = ("dense", "lexical", "best_sentence_cosine", "best_sentence_overlap")
+# the hand-set form: the first stage's 0.6 / 0.4 sum plus 0.75 x the best sentence cosine
+HAND_FUSION_WEIGHTS = dict(zip(FUSION_FEATURES, (0.6, 0.4, 0.75, 0.0)))
 
 # The sentence ranker's features, in the order `qa.answer` computes them.
 SENTENCE_FEATURES = ("cosine", "overlap", "neighbour_overlap", "passage_score", "passage_cosine",
@@ -77,6 +88,22 @@ def write_sentence_weights(weights, meta: dict) -> Path:
                                    "weights": {f: round(float(w), 5) for f, w in zip(SENTENCE_FEATURES, weights)},
                                    **meta})
     return SENTENCE_WEIGHTS_FILE
+
+
+# ---------------------------------------------------------------- retrieval's second stage
+
+def fusion_weights(source: str = "learned") -> tuple[float, ...]:
+    """Weights in FUSION_FEATURES order: learned when the file exists, else hand-set."""
+    rec = _read(FUSION_WEIGHTS_FILE) if source == "learned" else None
+    named = rec["weights"] if rec else HAND_FUSION_WEIGHTS
+    return tuple(float(named[f]) for f in FUSION_FEATURES)
+
+
+def write_fusion_weights(weights, meta: dict) -> Path:
+    _write(FUSION_WEIGHTS_FILE, {"features": list(FUSION_FEATURES),
+                                 "weights": {f: round(float(w), 5) for f, w in zip(FUSION_FEATURES, weights)},
+                                 **meta})
+    return FUSION_WEIGHTS_FILE
 
 
 # ---------------------------------------------------------------- rules reader

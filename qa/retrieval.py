@@ -2,16 +2,16 @@
 
 Fusion is a weighted sum of the dense cosine and the BM25 score divided by the
 best BM25 score for the question (so both lie in [0, 1]); `alpha` weighs the
-dense side. In hybrid mode the `depth` best passages of that sum then gain
-`sentence_weight` times the best cosine of the question with one of their sentences
-(the index's sentence vectors): a question usually matches one sentence, which a
-passage's mean vector dilutes. Chosen on training-file articles (docs/results.md:
-gold-hit@1 0.794 -> 0.827 there, 0.823 -> 0.841 on part A). Reciprocal-rank fusion is
-available for comparison.
+dense side. In hybrid mode the `depth` best passages of that sum are scored again
+(`rescore`): a learned weighted sum of their dense and BM25 scores, the question's best
+cosine with one of their sentences (the index's sentence vectors) and the best
+idf-weighted share of its words in one sentence. A question usually matches one
+sentence, which a passage's mean vector and BM25 dilute (docs/results.md).
+Reciprocal-rank fusion is available for comparison.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from common.errors import BadQuestionError
 from common.text import terms
 from index import store
 
+from . import learned
 from .records import Hit
 
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25", "rrf")
@@ -31,9 +32,9 @@ class RetrievalSettings:
     mode: str = "hybrid"  # hybrid | dense | bm25 | rrf
     alpha: float = 0.6  # weight of the dense score in the hybrid sum (0.6 measured best on SQuAD part A)
     depth: int = 100  # candidates taken from each side before fusion
-    # weight of a passage's best sentence cosine, added to the depth best fused scores (hybrid);
-    # 0.75 measured best at gold-hit@5 on 48 training-file articles (0.5 to 1.0 within 0.2 points)
-    sentence_weight: float = 0.75
+    # hybrid: weights of learned.FUSION_FEATURES scoring the depth best of the first stage again
+    # (qa/weights/fusion_weights.json, `python -m training.fusion`); None: the first stage only
+    rescore: tuple[float, ...] | None = field(default_factory=learned.fusion_weights)
     rrf_k: int = 60
 
     def __post_init__(self):
@@ -127,9 +128,10 @@ class Retriever:
             fused = s.alpha * dense + (1 - s.alpha) * lexical
         if allowed is not None:
             fused = np.where(allowed, fused, -np.inf)
-        if s.mode == "hybrid" and s.sentence_weight:
-            qvec = self.embed_question(question) if qvec is None else qvec
-            fused = self._with_best_sentence(fused, qvec.astype(np.float32), min(max(depth, 3 * k), n))
+        if s.mode == "hybrid" and s.rescore:
+            top, feats = self.second_stage(question, qvec, dense, lexical, fused, min(max(depth, 3 * k), n))
+            fused = np.full_like(fused, -np.inf)
+            fused[top] = feats @ np.asarray(s.rescore, dtype=np.float32)
         groups = self.chunk_group
         top = _top(fused, k if groups is None else 3 * k)
         if groups is not None:
@@ -137,24 +139,35 @@ class Retriever:
         return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top if fused[i] > -np.inf]
 
 
-    def _with_best_sentence(self, fused: np.ndarray, qvec: np.ndarray, depth: int) -> np.ndarray:
-        """The `depth` best of `fused`, each plus `sentence_weight` x its best sentence's cosine
-        with the question; every other passage -inf (none of them can reach the top k)."""
+    @cached_property
+    def evidence(self):
+        from .evidence import Evidence
+
+        return Evidence(self.data)
+
+    def second_stage(self, question: str, qvec: np.ndarray, dense: np.ndarray, lexical: np.ndarray,
+                     fused: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+        """The `depth` best passages of `fused` (-inf ones left out) and their features,
+        float32 [len, 4] in learned.FUSION_FEATURES order."""
         top = _top(fused, depth)
         top = top[fused[top] > -np.inf]
-        out = np.full_like(fused, -np.inf)
+        feats = np.zeros((len(top), len(learned.FUSION_FEATURES)), dtype=np.float32)
         if not len(top):
-            return out
-        bounds = self.data.chunks[top, 3:5].astype(np.int64)
-        sizes = bounds[:, 1] - bounds[:, 0]
+            return top, feats
+        feats[:, 0], feats[:, 1] = dense[top], lexical[top]
+        bounds = self.data.chunks_sentences(top)
         rows = np.concatenate([np.arange(lo, hi) for lo, hi in bounds])
-        if not len(rows):
-            return fused
-        cos = np.asarray(self.data.sentence_vectors[rows], dtype=np.float32) @ qvec
-        starts = np.r_[0, np.cumsum(sizes)[:-1]]
-        best = np.where(sizes > 0, np.maximum.reduceat(cos, np.minimum(starts, len(cos) - 1)), 0.0)
-        out[top] = fused[top] + self.settings.sentence_weight * best
-        return out
+        if len(rows):
+            cos = np.asarray(self.data.sentence_vectors[rows], dtype=np.float32) @ qvec.astype(np.float32)
+            qterms = self.evidence.question_terms(question)
+            over = np.array([self.evidence.overlap(qterms, int(r)) for r in rows], dtype=np.float32)
+            pos = 0
+            for i, (lo, hi) in enumerate(bounds):
+                if hi > lo:
+                    feats[i, 2] = cos[pos : pos + hi - lo].max()
+                    feats[i, 3] = over[pos : pos + hi - lo].max()
+                pos += hi - lo
+        return top, feats
 
 
 def _embedder_for(manifest: dict):

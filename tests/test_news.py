@@ -293,7 +293,7 @@ def test_spans_that_cannot_answer_and_a_follow_up_without_a_pronoun(news_qa):
     assert news_qa.ask("Who was arrested for starting the mill fire?").refused  # "…, Detective Sgt. Leon Burke said"
     assert news_qa.ask("What time does the farmers market open?").refused  # "from this Saturday" is no time of day
     why = news_qa.ask("Why did the state fisheries board cut the cod quota?")
-    assert why.answer == "cod stocks had fallen for four years in a row"
+    assert why.answer.endswith("fallen for four years in a row")  # not "20 percent for 2027"
     conv = Conversation()
     assert ask(news_qa, conv, "Which company won the contract to dredge Port Alder's harbor?")[0].answer == \
         "Bayline Marine"
