@@ -8,7 +8,8 @@ articles added to the archive.
     python -m bench.build --out runs/build --archive 0          # part A only, now and at the baseline
     python -m bench.build --out runs/ray --archive 0 --baseline '' --ray   # part A on Ray, 1 and 2 workers
 
-Part A is built with late sentence vectors and with separate ones (the default); the
+Part A is built with late sentence vectors, with separate ones (the default) and pooled
+(sentences only, each passage the mean of its sentences); the
 archive with late ones. Every build is its own `python -m index build --full` process under /usr/bin/time (wall
 time, peak RSS), each into a fresh index folder, with the int8 model exported before the
 timing starts. The baseline runs the same command from a `git archive` of `--baseline`
@@ -246,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         write_corpus(str(PART_A), corpus, 1)
         n = len(list(corpus.iterdir()))
         timed_build(corpus, work / "warm")  # the int8 model export, if any, happens here, untimed
-        variants = {"late": ("--sentence-vectors", "late"), "separate": ("--sentence-vectors", "separate")}
+        variants = {v: ("--sentence-vectors", v) for v in ("late", "separate", "pooled")}
         for name, extra in variants.items():
             runs = [timed_build(corpus, work / f"a-{name}-{r}", "--full", *extra) for r in range(args.repeat)]
             res[f"part_a_{name}"] = _row(min(runs, key=lambda x: x["wall_s"]), n)

@@ -25,6 +25,7 @@ from pathlib import Path
 from common import config, runtime
 from common.errors import QAError
 from common.runinfo import git_commit, machine, now_iso
+from index.settings import SENTENCE_VECTORS
 
 from .report import print_table, score_question, summarize, worse_questions
 from .squad import Question, load_questions, load_squad
@@ -189,9 +190,10 @@ def _parser() -> argparse.ArgumentParser:
                    "(default: auto, the model when installed)")
     p.add_argument("--embedder", choices=["onnx-int8", "torch-fp32"], default=config.embedder(),
                    help="embedding path when building the index (default: %(default)s: $QA_EMBEDDER, else onnx-int8)")
-    p.add_argument("--sentence-vectors", choices=["late", "separate"], default=config.sentence_vectors(),
-                   help="when building: sentence vectors pooled from their passage's pass (late chunking) or "
-                   "embedded again on their own (default: %(default)s: $QA_SENTENCE_VECTORS, else separate)")
+    p.add_argument("--sentence-vectors", choices=SENTENCE_VECTORS, default=config.sentence_vectors(),
+                   help="when building: sentence vectors pooled from their passage's pass (late chunking), "
+                   "embedded again on their own (separate), or embedded alone with each passage's vector their "
+                   "mean (pooled) (default: %(default)s: $QA_SENTENCE_VECTORS, else separate)")
     p.add_argument("--hand-weights", action="store_true",
                    help="ablation: hand-set sentence and span weights instead of the learned ones")
     p.add_argument("--follow-ups", choices=["rewrite", "keywords"], default="rewrite",

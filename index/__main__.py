@@ -17,6 +17,7 @@ from common import config
 from common.errors import QAError
 
 from .chunking import ChunkSettings
+from .settings import SENTENCE_VECTORS
 
 DEFAULT_CORPUS = "corpus"
 
@@ -36,9 +37,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="embedding path: int8 ONNX Runtime (default; faster builds, measured side by side by "
                    "python -m bench) or fp32 PyTorch "
                    "(the reference); a change re-embeds everything (default: %(default)s: $QA_EMBEDDER, else onnx-int8)")
-    b.add_argument("--sentence-vectors", choices=("late", "separate"), default=config.sentence_vectors(),
+    b.add_argument("--sentence-vectors", choices=SENTENCE_VECTORS, default=config.sentence_vectors(),
                    help="late: sentence vectors pooled from their passage's one pass (late chunking); separate: "
-                   "every sentence embedded again on its own (version 1); a change re-embeds everything "
+                   "every sentence embedded again on its own (version 1); pooled: sentences embedded on their own "
+                   "and each passage's vector the mean of its sentences' (no passage pass); a change re-embeds "
+                   "everything "
                    "(default: %(default)s: $QA_SENTENCE_VECTORS, else separate)")
     b.add_argument("--device", default="cpu", help="cpu (default) or cuda: embed in fp16 on an NVIDIA GPU "
                    "(torch); the index then records the torch backend and answers on the CPU")

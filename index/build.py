@@ -136,6 +136,8 @@ def embed_parts(parts: list[_Part], embedder, settings: IndexSettings) -> int:
     with_title = settings.embed_title
     if settings.sentence_vectors == "late":
         return _embed_late(parts, embedder, with_title)
+    if settings.sentence_vectors == "pooled":
+        return _embed_pooled(parts, embedder)
     texts = []
     for p in parts:
         t = p.article.text
@@ -150,6 +152,27 @@ def embed_parts(parts: list[_Part], embedder, settings: IndexSettings) -> int:
         p.passage_vectors = vecs[pos : pos + n_c]
         p.sentence_vectors = vecs[pos + n_c : pos + n_c + n_s].astype(np.float16)  # stored as float16
         pos += n_c + n_s
+    return len(texts)
+
+
+def _embed_pooled(parts: list[_Part], embedder) -> int:
+    """Every sentence embedded on its own, once; a passage's vector is the unit mean of its
+    sentences' (float32, before they are stored as float16): no passage runs through the model."""
+    texts = [t for p in parts for t in p.sentence_texts()]
+    if not texts:
+        return 0
+    vecs = embedder.embed(texts)
+    pos = 0
+    for p in parts:
+        sv = vecs[pos : pos + len(p.sentences)]
+        pv = np.zeros((len(p.chunks), embedder.dim), dtype=np.float32)
+        for j, (_, _, rows) in enumerate(p.passages()):
+            if len(rows):
+                m = sv[rows.start : rows.stop].mean(0)
+                pv[j] = m / max(float(np.linalg.norm(m)), 1e-12)
+        p.passage_vectors = pv
+        p.sentence_vectors = sv.astype(np.float16)  # stored as float16
+        pos += len(p.sentences)
     return len(texts)
 
 

@@ -16,7 +16,7 @@ from common import config
 
 from .chunking import ChunkSettings
 
-SentenceVectors = Literal["late", "separate"]
+SentenceVectors = Literal["separate", "late", "pooled"]
 SENTENCE_VECTORS = get_args(SentenceVectors)
 Engine = Literal["local", "ray"]
 ENGINES = get_args(Engine)
@@ -33,7 +33,9 @@ class IndexSettings:
     """Everything but the embedder that the stored rows and vectors depend on."""
 
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
-    # "separate": each sentence embedded on its own; "late": pooled from its passage's one pass
+    # "separate": each sentence embedded on its own; "late": pooled from its passage's one pass;
+    # "pooled": each sentence embedded on its own and no passage pass (a passage's vector is the
+    # mean of its sentences')
     sentence_vectors: SentenceVectors = config.SENTENCE_VECTORS
     embed_title: bool = True  # passages are embedded and searched with their article's title first
     format: int = field(default_factory=_format_version)

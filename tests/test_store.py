@@ -177,6 +177,25 @@ def test_late_sentence_vectors_come_from_the_passage_pass(tiny_corpus, tmp_path,
     assert again.embedded_texts == a.n_passages + len(a.sentences)  # the mode changed: everything re-embedded
 
 
+def test_pooled_passage_vectors_are_the_mean_of_their_sentences(tiny_corpus, tmp_path, fake_embedder):
+    """"pooled": each sentence embedded once, on its own (the same vectors as a separate build),
+    no passage run through the model; a passage's vector is the unit mean of its sentences'."""
+    import numpy as np
+
+    from index import store
+    sep = build_quietly(tiny_corpus, tmp_path / "sep", fake_embedder, IndexSettings(sentence_vectors="separate"))
+    pooled = build_quietly(tiny_corpus, tmp_path / "pooled", fake_embedder, IndexSettings(sentence_vectors="pooled"))
+    a = store.load_version(store.current_version_dir(tmp_path / "sep"))
+    b = store.load_version(store.current_version_dir(tmp_path / "pooled"))
+    assert pooled.embedded_texts == len(b.sentences) and sep.embedded_texts == a.n_passages + len(a.sentences)
+    assert b.manifest["sentence_vectors"] == "pooled"
+    assert np.array_equal(a.sentence_vectors, b.sentence_vectors)
+    for i in range(b.n_passages):
+        lo, hi = b.chunk_sentences(i)
+        m = np.asarray(fake_embedder.embed([b.sentence_text(j) for j in range(lo, hi)])).mean(0)
+        assert np.allclose(b.passage_matrix()[i], m / np.linalg.norm(m), atol=1e-6)
+
+
 def test_a_version_from_before_a_chunking_option_is_rebuilt_not_updated():
     """IndexSettings.needs_full_rebuild: a manifest without one of today's chunking options was
     built without it (not with its default), so the build re-embeds everything."""
@@ -199,7 +218,7 @@ def test_build_options_and_settings_are_checked_when_made():
 
     with pytest.raises(ValueError, match="engine must be one of local, ray"):
         BuildOptions(engine="rey")
-    with pytest.raises(ValueError, match="sentence vectors must be one of late, separate"):
+    with pytest.raises(ValueError, match="sentence vectors must be one of separate, late, pooled"):
         IndexSettings(sentence_vectors="lat")
     with pytest.raises(ValueError, match="Ray engine builds from a corpus folder"):
         build([], "unused", options=BuildOptions(engine="ray"))

@@ -29,6 +29,7 @@ import numpy as np
 from common.hashing import sha256_file
 from evaluation import metrics as M
 from evaluation.squad import load_squad
+from index.settings import SENTENCE_VECTORS
 from qa import learned
 
 
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--questions", type=int, default=20000, help="questions sampled (default: %(default)s)")
     p.add_argument("--depth", type=int, default=100, help="first-stage passages scored again (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sentence-vectors", choices=SENTENCE_VECTORS, default="separate",
+                   help="how the training index embeds (fit the weights for the index kind that will use them; "
+                        "default: %(default)s)")
     p.add_argument("--write", action="store_true", help="save the weights next to the code")
     args = p.parse_args(argv)
     if "dev" in Path(args.squad).name:
@@ -88,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from common import runtime
     from index.build import build
+    from index.settings import IndexSettings
     from qa import Retriever
 
     runtime.for_queries()
@@ -99,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     held = set(rng.sample(ids, max(1, len(ids) // 10)))
     questions = [q for q in questions if q.answer_spans]
     sample = rng.sample(questions, min(args.questions, len(questions)))
-    build(articles, args.index_dir, corpus={"squad": args.squad})
+    build(articles, args.index_dir, settings=IndexSettings(sentence_vectors=args.sentence_vectors),
+          corpus={"squad": args.squad})
     r = Retriever.load(args.index_dir)
     r.settings = replace(r.settings, rescore=None)
     qvecs = r.embedder.embed([q.question for q in sample])

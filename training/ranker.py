@@ -29,6 +29,7 @@ import numpy as np
 from common.hashing import sha256_file
 from evaluation import metrics as M
 from evaluation.squad import load_squad
+from index.settings import SENTENCE_VECTORS
 from qa import learned
 
 
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--squad", required=True, help="SQuAD training file (never the dev file)")
     p.add_argument("--index-dir", default="data/train-index", help="index of the training articles")
     p.add_argument("--limit", type=int, help="first N questions only (quick runs)")
-    p.add_argument("--sentence-vectors", choices=["late", "separate"], default="separate",
+    p.add_argument("--sentence-vectors", choices=SENTENCE_VECTORS, default="separate",
                    help="how the training index embeds sentences (fit the weights for the index kind "
                         "that will use them; default: %(default)s)")
     p.add_argument("--write", action="store_true", help="save the weights next to the code")
