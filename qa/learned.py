@@ -1,6 +1,7 @@
 """The learned files that ship with the answering code: read here, written here.
 
-    qa/weights/fusion_weights.json    retrieval's second stage, a weight per feature (python -m training.fusion)
+    qa/weights/fusion_weights.json    retrieval's second stage, a weight per feature (python -m training.fusion;
+                                      not shipped: the hand-set weights gave more right answers)
     qa/weights/sentence_weights.json  sentence ranker, a weight per named feature   (python -m training.ranker)
     qa/weights/span_weights.json      the rules reader's span features               (python -m training.ranker)
     qa/weights/calibration.json       one confidence fit per answer path ("reader",

@@ -3,10 +3,14 @@
 Fusion is a weighted sum of the dense cosine and the BM25 score divided by the
 best BM25 score for the question (so both lie in [0, 1]); `alpha` weighs the
 dense side. In hybrid mode the `depth` best passages of that sum are scored again
-(`rescore`): a learned weighted sum of their dense and BM25 scores, the question's best
-cosine with one of their sentences (the index's sentence vectors) and the best
-idf-weighted share of its words in one sentence. A question usually matches one
-sentence, which a passage's mean vector and BM25 dilute (docs/results.md).
+(`rescore`): a weighted sum of their dense and BM25 scores, the question's best cosine
+with one of their sentences (the index's sentence vectors) and the best idf-weighted
+share of its words in one sentence. A question usually matches one sentence, which a
+passage's mean vector and BM25 dilute. The shipped weights are hand-set (the first
+stage's sum plus 0.75 x the best sentence cosine, chosen on training-file articles);
+weights learned by `python -m training.fusion` are used when
+qa/weights/fusion_weights.json exists: they found more gold passages on part A but gave
+fewer right answers, so none ships (docs/results.md).
 Reciprocal-rank fusion is available for comparison.
 """
 from __future__ import annotations
@@ -33,7 +37,8 @@ class RetrievalSettings:
     alpha: float = 0.6  # weight of the dense score in the hybrid sum (0.6 measured best on SQuAD part A)
     depth: int = 100  # candidates taken from each side before fusion
     # hybrid: weights of learned.FUSION_FEATURES scoring the depth best of the first stage again
-    # (qa/weights/fusion_weights.json, `python -m training.fusion`); None: the first stage only
+    # (learned.fusion_weights: qa/weights/fusion_weights.json when there, else the hand-set
+    # 0.6 / 0.4 / 0.75 / 0); None: the first stage only
     rescore: tuple[float, ...] | None = field(default_factory=learned.fusion_weights)
     rrf_k: int = 60
 
