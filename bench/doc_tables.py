@@ -228,6 +228,7 @@ def builds(runs: list[Path]) -> list[str]:
     base = r.get("part_a_baseline")
     rows = [("part_a_baseline", f"part A at `{base['commit']}` (baseline)" if base else ""),
             ("part_a_separate", "part A now, separate sentence vectors"), ("part_a_late", "part A now, late sentence vectors"),
+            ("part_a_pooled", "part A now, pooled passage vectors (sentences only)"),
             ("part_a_ray_1", "part A, late, Ray 1 worker"), ("part_a_ray_2", "part A, late, Ray 2 workers"),
             ("archive_baseline", "archive, late, at `{commit}`"), ("archive", "{articles:,}-article archive, late"),
             ("archive_add", "+ {articles:,} articles to it, late")]
