@@ -75,36 +75,37 @@ def _write(path: Path, obj: dict) -> None:
     tmp.replace(path)
 
 
-# ---------------------------------------------------------------- sentence ranker
+# ---------------------------------------------------------------- named linear weights
+
+def _named_weights(path: Path, features: tuple[str, ...], hand: dict[str, float], source: str) -> tuple[float, ...]:
+    """Weights in `features` order: learned (the file at `path`) when it exists, else `hand`."""
+    rec = _read(path) if source == "learned" else None
+    named = rec["weights"] if rec else hand
+    return tuple(float(named[f]) for f in features)
+
+
+def _write_named_weights(path: Path, features: tuple[str, ...], weights, meta: dict) -> Path:
+    _write(path, {"features": list(features),
+                  "weights": {f: round(float(w), 5) for f, w in zip(features, weights)}, **meta})
+    return path
+
 
 def sentence_weights(source: str = "learned") -> tuple[float, ...]:
-    """Weights in SENTENCE_FEATURES order: learned when the file exists, else hand-set."""
-    rec = _read(SENTENCE_WEIGHTS_FILE) if source == "learned" else None
-    named = rec["weights"] if rec else HAND_SENTENCE_WEIGHTS
-    return tuple(float(named[f]) for f in SENTENCE_FEATURES)
+    """The sentence ranker's weights in SENTENCE_FEATURES order: learned when the file exists, else hand-set."""
+    return _named_weights(SENTENCE_WEIGHTS_FILE, SENTENCE_FEATURES, HAND_SENTENCE_WEIGHTS, source)
 
 
 def write_sentence_weights(weights, meta: dict) -> Path:
-    _write(SENTENCE_WEIGHTS_FILE, {"features": list(SENTENCE_FEATURES),
-                                   "weights": {f: round(float(w), 5) for f, w in zip(SENTENCE_FEATURES, weights)},
-                                   **meta})
-    return SENTENCE_WEIGHTS_FILE
+    return _write_named_weights(SENTENCE_WEIGHTS_FILE, SENTENCE_FEATURES, weights, meta)
 
-
-# ---------------------------------------------------------------- retrieval's second stage
 
 def fusion_weights(source: str = "learned") -> tuple[float, ...]:
-    """Weights in FUSION_FEATURES order: learned when the file exists, else hand-set."""
-    rec = _read(FUSION_WEIGHTS_FILE) if source == "learned" else None
-    named = rec["weights"] if rec else HAND_FUSION_WEIGHTS
-    return tuple(float(named[f]) for f in FUSION_FEATURES)
+    """Retrieval's second stage in FUSION_FEATURES order: learned when the file exists, else hand-set."""
+    return _named_weights(FUSION_WEIGHTS_FILE, FUSION_FEATURES, HAND_FUSION_WEIGHTS, source)
 
 
 def write_fusion_weights(weights, meta: dict) -> Path:
-    _write(FUSION_WEIGHTS_FILE, {"features": list(FUSION_FEATURES),
-                                 "weights": {f: round(float(w), 5) for f, w in zip(FUSION_FEATURES, weights)},
-                                 **meta})
-    return FUSION_WEIGHTS_FILE
+    return _write_named_weights(FUSION_WEIGHTS_FILE, FUSION_FEATURES, weights, meta)
 
 
 # ---------------------------------------------------------------- rules reader

@@ -22,15 +22,12 @@ import random
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
-from common.hashing import sha256_file
 from evaluation import metrics as M
-from evaluation.squad import load_squad
-from index.settings import SENTENCE_VECTORS
 from qa import learned
+from training.ranker import training_arguments, training_index
 
 
 def _rows(r, questions, qvecs, depth: int):
@@ -77,35 +74,23 @@ def gold_hits(scores: np.ndarray, group: np.ndarray, positive: np.ndarray, n_que
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training.fusion", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--squad", required=True, help="SQuAD training file (never the dev file)")
-    p.add_argument("--index-dir", default="data/train-full-index", help="index of the training articles")
+    training_arguments(p, "data/train-full-index")
     p.add_argument("--questions", type=int, default=20000, help="questions sampled (default: %(default)s)")
     p.add_argument("--depth", type=int, default=100, help="first-stage passages scored again (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--sentence-vectors", choices=SENTENCE_VECTORS, default="separate",
-                   help="how the training index embeds (fit the weights for the index kind that will use them; "
-                        "default: %(default)s)")
-    p.add_argument("--write", action="store_true", help="save the weights next to the code")
     args = p.parse_args(argv)
-    if "dev" in Path(args.squad).name:
-        print("Error: train on the training file only; the dev file is for reporting", file=sys.stderr)
+    t0 = time.perf_counter()
+    made = training_index(args)
+    if made is None:
         return 2
-    from common import runtime
-    from index.build import build
-    from index.settings import IndexSettings
     from qa import Retriever
 
-    runtime.for_queries()
-    t0 = time.perf_counter()
-    sha = sha256_file(args.squad)
-    articles, questions = load_squad(args.squad)
+    articles, questions, sha = made
     rng = random.Random(args.seed)
     ids = sorted(a.id for a in articles)
     held = set(rng.sample(ids, max(1, len(ids) // 10)))
     questions = [q for q in questions if q.answer_spans]
     sample = rng.sample(questions, min(args.questions, len(questions)))
-    build(articles, args.index_dir, settings=IndexSettings(sentence_vectors=args.sentence_vectors),
-          corpus={"squad": args.squad})
     r = Retriever.load(args.index_dir)
     r.settings = replace(r.settings, rescore=None)
     qvecs = r.embedder.embed([q.question for q in sample])

@@ -120,33 +120,49 @@ def _span_rows(qa, questions, kept, n_sent: int):
     return x, np.array(groups), np.array(labels), np.array(f1s), vocab
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m training.ranker", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+def training_arguments(p: argparse.ArgumentParser, index_dir: str) -> None:
+    """The options training.ranker and training.fusion share: the training file, its index
+    folder, the index kind the weights are for, and --write."""
     p.add_argument("--squad", required=True, help="SQuAD training file (never the dev file)")
-    p.add_argument("--index-dir", default="data/train-index", help="index of the training articles")
-    p.add_argument("--limit", type=int, help="first N questions only (quick runs)")
+    p.add_argument("--index-dir", default=index_dir, help="index of the training articles (default: %(default)s)")
     p.add_argument("--sentence-vectors", choices=SENTENCE_VECTORS, default="separate",
-                   help="how the training index embeds sentences (fit the weights for the index kind "
-                        "that will use them; default: %(default)s)")
+                   help="how the training index embeds (fit the weights for the index kind that will use "
+                        "them; default: %(default)s)")
     p.add_argument("--write", action="store_true", help="save the weights next to the code")
-    args = p.parse_args(argv)
+
+
+def training_index(args) -> tuple[list, list, str] | None:
+    """Refuse the dev file (None, after saying so); else index the training file's articles in
+    args.index_dir as args.sentence_vectors says: (articles, questions, the file's sha256)."""
     if "dev" in Path(args.squad).name:
         print("Error: train on the training file only; the dev file is for reporting", file=sys.stderr)
-        return 2
+        return None
     from common import runtime
     from index.build import build
     from index.settings import IndexSettings
-    from qa import open_qa
 
     runtime.for_queries()
-
-    t0 = time.perf_counter()
     sha = sha256_file(args.squad)
     articles, questions = load_squad(args.squad)
-    questions = questions[: args.limit] if args.limit else questions
     build(articles, args.index_dir, settings=IndexSettings(sentence_vectors=args.sentence_vectors),
           corpus={"squad": args.squad})
+    return articles, questions, sha
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m training.ranker", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    training_arguments(p, "data/train-index")
+    p.add_argument("--limit", type=int, help="first N questions only (quick runs)")
+    args = p.parse_args(argv)
+    t0 = time.perf_counter()
+    made = training_index(args)
+    if made is None:
+        return 2
+    from qa import open_qa
+
+    articles, questions, sha = made
+    questions = questions[: args.limit] if args.limit else questions
     qa = open_qa(args.index_dir)
     qa.settings = replace(qa.settings, sentence_weights=learned.sentence_weights("hand"))
     qvecs = qa.retriever.embedder.embed([q.question for q in questions])
