@@ -54,13 +54,21 @@ def ask(page, question: str) -> str:
     """Type a question, click Ask, return the text of the new bot reply."""
     bots = page.locator("#chat .bot-row, #chat [data-testid='bot']")
     before = bots.count()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.fill("#question textarea", question)
     page.click("#ask")
-    # a server's first answer may wait for its reader's ONNX session and the page's examples (made once per
-    # index version), which on the 2-core CI machine, late in the full suite, has taken over a minute
-    page.wait_for_function(
-        "n => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length > n", arg=before,
-        timeout=180_000)
+    more = "n => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length > n"
+    try:
+        page.wait_for_function(more, arg=before, timeout=90_000)
+    except PlaywrightTimeout:
+        # Late in the full suite on the 2-core CI machine a first question has (three times in 20 runs) had no
+        # reply at all, with nothing in the server's log, while it passes alone: a click lost before the page
+        # was wired up is the suspect. Ask once more if the question still waits in the box; a server that is
+        # really stuck still fails here.
+        if page.input_value("#question textarea") == question:
+            page.click("#ask")
+        page.wait_for_function(more, arg=before, timeout=150_000)
     page.wait_for_timeout(300)
     return bots.last.inner_text()
 
