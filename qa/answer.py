@@ -27,7 +27,7 @@ from .answer_type import HARD_TYPES, never_right, required
 from .candidates import Candidate, Pick, Read, article_of, best_read, locate, neighbour, rank, time_prior, windows_to_read
 from .candidates import sentences_to_read as _sentences_to_read
 from .citations import cite, support
-from .evidence import BoundedCache, Evidence
+from .evidence import BoundedCache
 from .records import Answer, Hit
 from .retrieval import Retriever
 from .spans import answer_type
@@ -91,7 +91,7 @@ class QA:
         self.retriever = retriever
         self.data = retriever.data
         self.settings = settings or AnswerSettings()
-        self.evidence = Evidence(self.data)
+        self.evidence = retriever.evidence  # one set of word statistics per loaded index
         self._scope_masks = BoundedCache(64)
         if reader is not None:
             self.__dict__["_reader_model"] = reader

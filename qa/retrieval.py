@@ -29,6 +29,7 @@ from . import learned
 from .records import Hit
 
 RETRIEVAL_MODES = ("hybrid", "dense", "bm25", "rrf")
+_OVERLAP = learned.FUSION_FEATURES.index("best_sentence_overlap")
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,23 @@ class Retriever:
             return []
         s = self.settings
         depth = min(max(k, s.depth) * (4 if allowed is not None else 1), n)
+        qvec, dense, lexical, fused = self.first_stage(question, qvec, depth, allowed)
+        if s.mode == "hybrid" and s.rescore:
+            top, feats = self.second_stage(question, qvec, dense, lexical, fused, min(max(depth, 3 * k), n),
+                                           overlap=bool(s.rescore[_OVERLAP]))
+            fused = np.full_like(fused, -np.inf)
+            fused[top] = feats @ np.asarray(s.rescore, dtype=np.float32)
+        groups = self.chunk_group
+        top = _top(fused, k if groups is None else 3 * k)
+        if groups is not None:
+            top = _one_article_per_group(top, groups, self.data.chunk_articles)[:k]
+        return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top if fused[i] > -np.inf]
+
+    def first_stage(self, question: str, qvec: np.ndarray | None, depth: int,
+                    allowed: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
+        """(the question's vector, dense, lexical, fused) for every passage under `settings.mode`,
+        before the second stage; passages not `allowed` are -inf in `fused`."""
+        s, n = self.settings, self.data.n_passages
         dense = np.zeros(n, dtype=np.float32)
         if s.mode != "bm25":
             qvec = self.embed_question(question) if qvec is None else qvec
@@ -133,16 +151,7 @@ class Retriever:
             fused = s.alpha * dense + (1 - s.alpha) * lexical
         if allowed is not None:
             fused = np.where(allowed, fused, -np.inf)
-        if s.mode == "hybrid" and s.rescore:
-            top, feats = self.second_stage(question, qvec, dense, lexical, fused, min(max(depth, 3 * k), n))
-            fused = np.full_like(fused, -np.inf)
-            fused[top] = feats @ np.asarray(s.rescore, dtype=np.float32)
-        groups = self.chunk_group
-        top = _top(fused, k if groups is None else 3 * k)
-        if groups is not None:
-            top = _one_article_per_group(top, groups, self.data.chunk_articles)[:k]
-        return [Hit(int(i), float(fused[i]), float(dense[i]), float(lexical[i])) for i in top if fused[i] > -np.inf]
-
+        return qvec, dense, lexical, fused
 
     @cached_property
     def evidence(self):
@@ -151,9 +160,10 @@ class Retriever:
         return Evidence(self.data)
 
     def second_stage(self, question: str, qvec: np.ndarray, dense: np.ndarray, lexical: np.ndarray,
-                     fused: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+                     fused: np.ndarray, depth: int, overlap: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """The `depth` best passages of `fused` (-inf ones left out) and their features,
-        float32 [len, 4] in learned.FUSION_FEATURES order."""
+        float32 [len, 4] in learned.FUSION_FEATURES order; without `overlap` (its weight is 0)
+        the best sentence overlap is left at 0, not computed."""
         top = _top(fused, depth)
         top = top[fused[top] > -np.inf]
         feats = np.zeros((len(top), len(learned.FUSION_FEATURES)), dtype=np.float32)
@@ -164,13 +174,16 @@ class Retriever:
         rows = np.concatenate([np.arange(lo, hi) for lo, hi in bounds])
         if len(rows):
             cos = np.asarray(self.data.sentence_vectors[rows], dtype=np.float32) @ qvec.astype(np.float32)
-            qterms = self.evidence.question_terms(question)
-            over = np.array([self.evidence.overlap(qterms, int(r)) for r in rows], dtype=np.float32)
+            over = None
+            if overlap:
+                qterms = self.evidence.question_terms(question)
+                over = np.array([self.evidence.overlap(qterms, int(r)) for r in rows], dtype=np.float32)
             pos = 0
             for i, (lo, hi) in enumerate(bounds):
                 if hi > lo:
                     feats[i, 2] = cos[pos : pos + hi - lo].max()
-                    feats[i, 3] = over[pos : pos + hi - lo].max()
+                    if over is not None:
+                        feats[i, 3] = over[pos : pos + hi - lo].max()
                 pos += hi - lo
         return top, feats
 

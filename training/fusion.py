@@ -27,29 +27,18 @@ import numpy as np
 
 from evaluation import metrics as M
 from qa import learned
-from training.ranker import training_arguments, training_index
+from training.ranker import fit_listwise, training_arguments, training_index
 
 
 def _rows(r, questions, qvecs, depth: int):
     """Features, group ids and labels of the first stage's `depth` best passages per question."""
     from tqdm import tqdm
 
-    from common.text import terms
-
     d = r.data
-    s = r.settings
-    matrix = d.passage_matrix()
     aid = [a.id for a in d.articles]
     feats, groups, labels = [], [], []
     for gi, (q, qv) in enumerate(tqdm(list(zip(questions, qvecs)), desc="features", file=sys.stderr)):
-        dense = matrix @ qv
-        lexical = np.zeros_like(dense)
-        t = terms(q.question)
-        if t:
-            raw = d.bm25.get_scores(t)
-            if raw.max() > 0:
-                lexical = (raw / raw.max()).astype(np.float32)
-        fused = s.alpha * dense + (1 - s.alpha) * lexical
+        _, dense, lexical, fused = r.first_stage(q.question, qv, depth)
         top, f = r.second_stage(q.question, qv, dense, lexical, fused, depth)
         feats.append(f)
         groups.append(np.full(len(top), gi))
@@ -80,12 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     t0 = time.perf_counter()
-    made = training_index(args)
-    if made is None:
-        return 2
+    articles, questions, sha = training_index(args)
     from qa import Retriever
 
-    articles, questions, sha = made
     rng = random.Random(args.seed)
     ids = sorted(a.id for a in articles)
     held = set(rng.sample(ids, max(1, len(ids) // 10)))
@@ -98,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     is_held = np.array([sample[i].article_id in held for i in g])
     n_held = sum(q.article_id in held for q in sample)
     fit = ~is_held
-    w = fit_listwise(x[fit], g[fit], y[fit])
+    w = fit_listwise(x[fit].astype(np.float64), g[fit], y[fit])
     hand = np.array(learned.fusion_weights("hand"))
     _, gh = np.unique(g[is_held], return_inverse=True)
     report = {name: gold_hits(x[is_held] @ v, gh, y[is_held], n_held) for name, v in (("hand", hand), ("learned", w))}
@@ -115,11 +101,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {learned.write_fusion_weights(w, meta)}")
     return 0
 
-
-def fit_listwise(x, group, positive):
-    from training.ranker import fit_listwise as fit
-
-    return fit(x.astype(np.float64), group, positive)
 
 
 if __name__ == "__main__":

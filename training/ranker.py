@@ -131,12 +131,12 @@ def training_arguments(p: argparse.ArgumentParser, index_dir: str) -> None:
     p.add_argument("--write", action="store_true", help="save the weights next to the code")
 
 
-def training_index(args) -> tuple[list, list, str] | None:
-    """Refuse the dev file (None, after saying so); else index the training file's articles in
-    args.index_dir as args.sentence_vectors says: (articles, questions, the file's sha256)."""
+def training_index(args) -> tuple[list, list, str]:
+    """Refuse the dev file (exit status 2, after saying so); else index the training file's
+    articles in args.index_dir as args.sentence_vectors says: (articles, questions, the file's sha256)."""
     if "dev" in Path(args.squad).name:
         print("Error: train on the training file only; the dev file is for reporting", file=sys.stderr)
-        return None
+        raise SystemExit(2)
     from common import runtime
     from index.build import build
     from index.settings import IndexSettings
@@ -156,12 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, help="first N questions only (quick runs)")
     args = p.parse_args(argv)
     t0 = time.perf_counter()
-    made = training_index(args)
-    if made is None:
-        return 2
+    articles, questions, sha = training_index(args)
     from qa import open_qa
 
-    articles, questions, sha = made
     questions = questions[: args.limit] if args.limit else questions
     qa = open_qa(args.index_dir)
     qa.settings = replace(qa.settings, sentence_weights=learned.sentence_weights("hand"))
