@@ -50,17 +50,24 @@ def page(browser, app_url):
     pg.close()
 
 
+BOTS = "#chat .bot-row, #chat [data-testid='bot']"  # the chat's replies
+
+
+def wait_for_reply(page, before: int, timeout_ms: int) -> None:
+    """Until the chat holds more than `before` replies."""
+    page.wait_for_function(f"n => document.querySelectorAll({BOTS!r}).length > n", arg=before, timeout=timeout_ms)
+
+
 def ask(page, question: str) -> str:
     """Type a question, click Ask, return the text of the new bot reply."""
-    bots = page.locator("#chat .bot-row, #chat [data-testid='bot']")
-    before = bots.count()
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    bots = page.locator(BOTS)
+    before = bots.count()
     page.fill("#question textarea", question)
     page.click("#ask")
-    more = "n => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length > n"
     try:
-        page.wait_for_function(more, arg=before, timeout=90_000)
+        wait_for_reply(page, before, 90_000)
     except PlaywrightTimeout:
         # Late in the full suite on the 2-core CI machine a first question has (three times in 20 runs) had no
         # reply at all, with nothing in the server's log, while it passes alone: a click lost before the page
@@ -68,7 +75,7 @@ def ask(page, question: str) -> str:
         # really stuck still fails here.
         if page.input_value("#question textarea") == question:
             page.click("#ask")
-        page.wait_for_function(more, arg=before, timeout=150_000)
+        wait_for_reply(page, before, 150_000)
     page.wait_for_timeout(300)
     return bots.last.inner_text()
 
@@ -109,7 +116,7 @@ def test_citation_opens_article_at_highlight(page):
 def test_new_conversation_clears_chat(page):
     ask(page, "Who authorized the meetings?")
     page.click("#new-conversation")
-    page.wait_for_function("() => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length == 0",
+    page.wait_for_function(f"() => document.querySelectorAll({BOTS!r}).length == 0",
                            timeout=10_000)
     reply = ask(page, "When did they take place?")
     assert "Answered as" not in reply  # nothing to follow up on after clearing
@@ -162,7 +169,7 @@ def test_phone_layout(browser, app_url):
     pg.evaluate("window.scrollTo(0, 0)")
     assert pg.evaluate("document.documentElement.scrollWidth") <= 400
     box = pg.locator("#question textarea").bounding_box()
-    answer = pg.locator("#chat .bot-row, #chat [data-testid='bot']").last.bounding_box()
+    answer = pg.locator(BOTS).last.bounding_box()
     sources = pg.locator("#sources").bounding_box()
     assert box["y"] + box["height"] <= 844 and answer["y"] < 844 and answer["y"] + 40 < sources["y"]
     pg.screenshot(path=str(ARTIFACTS / "phone.png"))
@@ -286,7 +293,7 @@ def test_empty_submit_keeps_sources_and_clear_icon_forgets(page):
 
 def test_example_asks_at_once(page):
     """The examples are made from the corpus (qa.examples): each is a question it answers."""
-    bots = page.locator("#chat .bot-row, #chat [data-testid='bot']")
+    bots = page.locator(BOTS)
     before = bots.count()
     button = page.locator("#examples button").first
     button.wait_for(state="visible", timeout=60_000)
@@ -295,9 +302,7 @@ def test_example_asks_at_once(page):
     button.click()
     # a server's first answer may wait for its reader's ONNX session and the page's examples (made once per
     # index version), which on the 2-core CI machine, late in the full suite, has taken over a minute
-    page.wait_for_function(
-        "n => document.querySelectorAll(\"#chat .bot-row, #chat [data-testid='bot']\").length > n", arg=before,
-        timeout=180_000)
+    wait_for_reply(page, before, 180_000)
     page.wait_for_timeout(300)
     assert "Not found" not in bots.last.inner_text()
 
